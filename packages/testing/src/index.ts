@@ -1,0 +1,2 @@
+import { hello } from './hello.ts';
+export { hello };

@@ -1,0 +1,35 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages export `./src/*.ts` under the `@threadline/source` condition, so tests
+// (and the child processes they spawn, which inherit NODE_OPTIONS) run the sources directly
+// on Node 24's type stripping, with no build step.
+const SOURCE_CONDITION = '@threadline/source';
+const conditionFlag = `--conditions=${SOURCE_CONDITION}`;
+if (!(process.env.NODE_OPTIONS ?? '').includes(conditionFlag)) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${conditionFlag}`.trim();
+}
+
+const projectDirs = ['packages', 'examples'].flatMap((root) =>
+  existsSync(root)
+    ? readdirSync(root, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(`${root}/${d.name}/test`))
+        .map((d) => `${root}/${d.name}`)
+    : [],
+);
+
+export default defineConfig({
+  resolve: { conditions: [SOURCE_CONDITION, 'node', 'import', 'default'] },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, 'node', 'import', 'default'] } },
+  test: {
+    projects: projectDirs.map((dir) => ({
+      extends: true,
+      test: {
+        name: dir.split('/')[1],
+        include: [`${dir}/test/**/*.test.ts`],
+        testTimeout: 30_000,
+        hookTimeout: 60_000,
+      },
+    })),
+  },
+});
