@@ -1,0 +1,94 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { BatchLogRecordProcessor, ConsoleLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { OtlpProtocol } from './types.ts';
+import type { ResolvedConfig, SignalExport } from './config.ts';
+
+const ownRequire = createRequire(import.meta.url);
+
+const EXPORTER_PACKAGES: Record<'traces' | 'logs' | 'metrics', Record<OtlpProtocol, string>> = {
+  traces: {
+    'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
+    'http/json': '@opentelemetry/exporter-trace-otlp-http',
+    grpc: '@opentelemetry/exporter-trace-otlp-grpc',
+  },
+  logs: {
+    'http/protobuf': '@opentelemetry/exporter-logs-otlp-proto',
+    'http/json': '@opentelemetry/exporter-logs-otlp-http',
+    grpc: '@opentelemetry/exporter-logs-otlp-grpc',
+  },
+  metrics: {
+    'http/protobuf': '@opentelemetry/exporter-metrics-otlp-proto',
+    'http/json': '@opentelemetry/exporter-metrics-otlp-http',
+    grpc: '@opentelemetry/exporter-metrics-otlp-grpc',
+  },
+};
+
+const EXPORTER_CLASSES = { traces: 'OTLPTraceExporter', logs: 'OTLPLogExporter', metrics: 'OTLPMetricExporter' };
+
+// Only the exporter for the chosen protocol is loaded; the gRPC stack alone costs ~200 ms.
+function createOtlpExporter<T>(signal: 'traces' | 'logs' | 'metrics', settings: SignalExport): T {
+  const packageName = EXPORTER_PACKAGES[signal][settings.protocol];
+  const mod = ownRequire(fileURLToPath(import.meta.resolve(packageName))) as Record<
+    string,
+    new (config: object) => T
+  >;
+  const config: Record<string, unknown> = {};
+  // Leaving url/headers unset lets the exporter read OTEL_EXPORTER_OTLP_* itself.
+  if (settings.url !== undefined) config.url = settings.url;
+  if (settings.headers !== undefined) config.headers = settings.headers;
+  return new mod[EXPORTER_CLASSES[signal]](config);
+}
+
+export interface ExportPipeline {
+  /** Undefined: NodeSDK configures traces from `OTEL_TRACES_EXPORTER` itself. */
+  readonly spanProcessors?: SpanProcessor[];
+  readonly logRecordProcessors: LogRecordProcessor[];
+  /** Undefined: NodeSDK configures metrics from `OTEL_METRICS_EXPORTER` itself. */
+  readonly metricReaders?: IMetricReader[];
+}
+
+function logProcessors(config: ResolvedConfig): LogRecordProcessor[] {
+  const settings = config.exports.logs;
+  if (settings.kind === 'none') return [];
+  if (settings.kind === 'other') {
+    // Logs have no exporter besides OTLP and console in the spec.
+    return [new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() })];
+  }
+  const exporter = createOtlpExporter<LogRecordExporter>('logs', settings);
+  return [new BatchLogRecordProcessor({ exporter, ...config.logBatch })];
+}
+
+/** Builds the OTLP exporters Threadline owns; other exporter kinds stay NodeSDK's. */
+export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
+  const traces = config.exports.traces;
+  const metrics = config.exports.metrics;
+  return {
+    spanProcessors:
+      traces.kind === 'otlp'
+        ? [new BatchSpanProcessor({ exporter: createOtlpExporter<SpanExporter>('traces', traces), ...config.spanBatch })]
+        : traces.kind === 'none'
+          ? []
+          : undefined,
+    logRecordProcessors: logProcessors(config),
+    metricReaders:
+      metrics.kind === 'otlp'
+        ? [
+            new PeriodicExportingMetricReader({
+              exporter: createOtlpExporter<PushMetricExporter>('metrics', metrics),
+              ...(config.metricExportIntervalMillis !== undefined && {
+                exportIntervalMillis: config.metricExportIntervalMillis,
+                exportTimeoutMillis: Math.min(30_000, config.metricExportIntervalMillis),
+              }),
+            }),
+          ]
+        : metrics.kind === 'none'
+          ? []
+          : undefined,
+  };
+}

@@ -1,0 +1,161 @@
+import { createRequire, isBuiltin } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { ResolvedConfig } from './config.ts';
+import type { InstrumentationName } from './types.ts';
+
+interface CatalogEntry {
+  /** Libraries whose presence turns the instrumentation on; none means always available. */
+  readonly libraries: readonly string[];
+  /** Package and export holding the instrumentation class. */
+  readonly packageName: string;
+  readonly exportName: string;
+  /** Threadline's defaults, overridden by the user's config object. */
+  readonly defaults?: (config: ResolvedConfig) => Record<string, unknown>;
+}
+
+const CATALOG: Readonly<Record<InstrumentationName, CatalogEntry>> = {
+  http: {
+    libraries: [],
+    packageName: '@opentelemetry/instrumentation-http',
+    exportName: 'HttpInstrumentation',
+    defaults: (config) => ({
+      ignoreIncomingRequestHook: createPathMatcher(config.ignoredPaths),
+    }),
+  },
+  express: {
+    libraries: ['express'],
+    packageName: '@opentelemetry/instrumentation-express',
+    exportName: 'ExpressInstrumentation',
+  },
+  // Node's global fetch is undici inside core, so this is useful without the package.
+  undici: {
+    libraries: [],
+    packageName: '@opentelemetry/instrumentation-undici',
+    exportName: 'UndiciInstrumentation',
+  },
+  pg: { libraries: ['pg'], packageName: '@opentelemetry/instrumentation-pg', exportName: 'PgInstrumentation' },
+  ioredis: {
+    libraries: ['ioredis'],
+    packageName: '@opentelemetry/instrumentation-ioredis',
+    exportName: 'IORedisInstrumentation',
+  },
+  redis: {
+    libraries: ['redis', '@redis/client'],
+    packageName: '@opentelemetry/instrumentation-redis',
+    exportName: 'RedisInstrumentation',
+  },
+  mysql2: {
+    libraries: ['mysql2'],
+    packageName: '@opentelemetry/instrumentation-mysql2',
+    exportName: 'MySQL2Instrumentation',
+  },
+  mongodb: {
+    libraries: ['mongodb'],
+    packageName: '@opentelemetry/instrumentation-mongodb',
+    exportName: 'MongoDBInstrumentation',
+  },
+  winston: {
+    libraries: ['winston'],
+    packageName: '@threadline/winston',
+    exportName: 'WinstonInstrumentation',
+  },
+  pino: {
+    libraries: ['pino'],
+    packageName: '@opentelemetry/instrumentation-pino',
+    exportName: 'PinoInstrumentation',
+  },
+};
+
+/**
+ * Returns a predicate for `ignoreIncomingRequestHook`: exact paths, or prefixes when the
+ * pattern ends in `*`. The query string is ignored.
+ */
+export function createPathMatcher(patterns: readonly string[]): (req: IncomingMessage) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const pattern of patterns) {
+    if (pattern.endsWith('*')) prefixes.push(pattern.slice(0, -1));
+    else exact.add(pattern);
+  }
+  return (req) => {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (exact.has(path)) return true;
+    for (const prefix of prefixes) if (path.startsWith(prefix)) return true;
+    return false;
+  };
+}
+
+function isInstalled(appRequire: NodeJS.Require, library: string): boolean {
+  try {
+    appRequire.resolve(library);
+    return true;
+  } catch (error) {
+    // Installed packages can still refuse `require.resolve` (ESM-only, no "." export).
+    return (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND';
+  }
+}
+
+const ownRequire = createRequire(import.meta.url);
+
+// Load the ESM build through require(esm): synchronous, so `--require` works too, and the
+// same module graph as our own ESM imports, so no package is loaded twice.
+function loadExport(packageName: string, exportName: string): new (config: object) => Instrumentation {
+  const path = fileURLToPath(import.meta.resolve(packageName));
+  const mod = ownRequire(path) as Record<string, unknown>;
+  const ctor = mod[exportName];
+  if (typeof ctor !== 'function') throw new Error(`${packageName} has no export ${exportName}`);
+  return ctor as new (config: object) => Instrumentation;
+}
+
+export interface LoadedInstrumentations {
+  readonly instrumentations: Instrumentation[];
+  /** Names of the modules they hook, for the ESM loader's include list. */
+  readonly moduleNames: string[];
+  readonly loaded: InstrumentationName[];
+}
+
+/**
+ * Instantiates the enabled curated instrumentations whose libraries the application can
+ * resolve, so an app without pg never pays for loading the pg instrumentation.
+ */
+export function loadInstrumentations(config: ResolvedConfig, appDir: string): LoadedInstrumentations {
+  const appRequire = createRequire(join(appDir, 'package.json'));
+  const instrumentations: Instrumentation[] = [];
+  const loaded: InstrumentationName[] = [];
+  for (const [name, setting] of config.instrumentations) {
+    if (setting === false) continue;
+    const entry = CATALOG[name];
+    if (entry.libraries.length > 0 && !entry.libraries.some((lib) => isInstalled(appRequire, lib))) {
+      continue;
+    }
+    try {
+      const Ctor = loadExport(entry.packageName, entry.exportName);
+      instrumentations.push(new Ctor({ ...entry.defaults?.(config), ...setting }));
+      loaded.push(name);
+    } catch (error) {
+      diag.error(`@threadline/node: could not load the ${name} instrumentation`, error);
+    }
+  }
+  instrumentations.push(...config.additionalInstrumentations);
+  return { instrumentations, moduleNames: hookedModuleNames(instrumentations), loaded };
+}
+
+function hookedModuleNames(instrumentations: Instrumentation[]): string[] {
+  const names = new Set<string>();
+  for (const instrumentation of instrumentations) {
+    const definitions =
+      (instrumentation as { getModuleDefinitions?: () => { name: string }[] }).getModuleDefinitions?.() ?? [];
+    for (const { name } of definitions) {
+      names.add(name);
+      // ESM code imports builtins as `node:http` as often as `http`.
+      if (isBuiltin(name) && !name.startsWith('node:')) names.add(`node:${name}`);
+    }
+  }
+  return [...names];
+}

@@ -1,0 +1,87 @@
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { findAppPackage } from './app-package.ts';
+import { resolveConfig } from './config.ts';
+import type { ResolvedConfig } from './config.ts';
+import { registerEsmLoaderHook } from './esm-hook.ts';
+import { installExitHandlers } from './exit-handlers.ts';
+import { createExportPipeline } from './exporters.ts';
+import { createHandle, DISABLED_HANDLE } from './handle.ts';
+import { loadInstrumentations } from './instrumentations.ts';
+import { buildResource } from './resource.ts';
+import type { ThreadlineHandle, ThreadlineNodeOptions } from './types.ts';
+
+// One SDK per process, even when the register hook and the app's own start() both run:
+// two SDKs would mean every log record and span exported twice.
+const RUNNING = Symbol.for('@threadline/node.running');
+type GlobalWithHandle = typeof globalThis & { [RUNNING]?: ThreadlineHandle };
+
+const DIAG_LEVELS: Record<NonNullable<ResolvedConfig['logLevel']>, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/**
+ * Starts OpenTelemetry for this process: traces, metrics and logs over OTLP, curated
+ * instrumentations, resource detection, and delivery on exit. Throws only for invalid
+ * options; any other failure is reported through `diag` and leaves telemetry off.
+ */
+export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
+  const global = globalThis as GlobalWithHandle;
+  const running = global[RUNNING];
+  if (running) {
+    diag.warn('@threadline/node: start() called again; returning the SDK already running');
+    return running;
+  }
+  const config = resolveConfig(options);
+  diag.setLogger(new DiagConsoleLogger(), {
+    logLevel: DIAG_LEVELS[config.logLevel ?? 'warn'],
+    suppressOverrideMessage: true,
+  });
+  for (const warning of config.warnings) diag.warn(warning);
+  if (config.disabled) return DISABLED_HANDLE;
+
+  try {
+    const app = findAppPackage();
+    const { instrumentations, moduleNames } = loadInstrumentations(config, app.dir);
+    registerEsmLoaderHook(moduleNames);
+    const pipeline = createExportPipeline(config);
+    const { baseResource, detectors } = buildResource(config, app);
+    const sdk = new NodeSDK({
+      resource: baseResource,
+      resourceDetectors: detectors,
+      instrumentations,
+      spanProcessors: pipeline.spanProcessors,
+      logRecordProcessors: pipeline.logRecordProcessors,
+      metricReaders: pipeline.metricReaders,
+      sampler: config.sampler,
+    });
+    // NodeSDK installs its own console logger when OTEL_LOG_LEVEL is set; ours, which also
+    // honours the code option, must stay in place.
+    diag.setLogger(new DiagConsoleLogger(), {
+      logLevel: DIAG_LEVELS[config.logLevel ?? 'warn'],
+      suppressOverrideMessage: true,
+    });
+    sdk.start();
+    const handle = createHandle(sdk, config.shutdownTimeoutMillis);
+    const uninstall = installExitHandlers(handle, config);
+    const publicHandle: ThreadlineHandle = {
+      enabled: true,
+      forceFlush: handle.forceFlush,
+      shutdown: () => {
+        uninstall();
+        return handle.shutdown();
+      },
+    };
+    global[RUNNING] = publicHandle;
+    return publicHandle;
+  } catch (error) {
+    diag.error('@threadline/node: start-up failed; telemetry is off', error);
+    return DISABLED_HANDLE;
+  }
+}
