@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { recordFatal } from './fatal-log.ts';
+import type { ExceptionSpanIndex } from './exception-span-index.ts';
 import type { InternalHandle } from './handle.ts';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -7,6 +8,8 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 export interface ExitHandlerOptions {
   readonly handleSignals: boolean;
   readonly handleUncaught: boolean;
+  /** Finds the span an escaping error was recorded on, when its context is gone. */
+  readonly exceptionSpans?: ExceptionSpanIndex;
 }
 
 /**
@@ -47,7 +50,7 @@ export function installExitHandlers(handle: InternalHandle, options: ExitHandler
   if (options.handleUncaught) {
     const onUncaught = (error: unknown, origin: string) => {
       try {
-        recordFatal(error, origin);
+        recordFatal(error, origin, options.exceptionSpans);
       } catch (recordError) {
         diag.error('@threadline/node: could not record the uncaught error', recordError);
       }

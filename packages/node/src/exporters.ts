@@ -6,6 +6,7 @@ import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { ExceptionSpanIndex } from './exception-span-index.ts';
 import type { OtlpProtocol } from './types.ts';
 import type { ResolvedConfig, SignalExport } from './config.ts';
 
@@ -46,6 +47,8 @@ function createOtlpExporter<T>(signal: 'traces' | 'logs' | 'metrics', settings: 
 }
 
 export interface ExportPipeline {
+  /** Present when Threadline owns the span processors (the default OTLP export). */
+  readonly exceptionSpans?: ExceptionSpanIndex;
   /** Undefined: NodeSDK configures traces from `OTEL_TRACES_EXPORTER` itself. */
   readonly spanProcessors?: SpanProcessor[];
   readonly logRecordProcessors: LogRecordProcessor[];
@@ -68,10 +71,15 @@ function logProcessors(config: ResolvedConfig): LogRecordProcessor[] {
 export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
   const traces = config.exports.traces;
   const metrics = config.exports.metrics;
+  const exceptionSpans = traces.kind === 'otlp' ? new ExceptionSpanIndex() : undefined;
   return {
+    exceptionSpans,
     spanProcessors:
       traces.kind === 'otlp'
-        ? [new BatchSpanProcessor({ exporter: createOtlpExporter<SpanExporter>('traces', traces), ...config.spanBatch })]
+        ? [
+            exceptionSpans!,
+            new BatchSpanProcessor({ exporter: createOtlpExporter<SpanExporter>('traces', traces), ...config.spanBatch }),
+          ]
         : traces.kind === 'none'
           ? []
           : undefined,

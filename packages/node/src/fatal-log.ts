@@ -1,4 +1,5 @@
 import { context, logs, SeverityNumber, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ExceptionSpanIndex } from './exception-span-index.ts';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -25,11 +26,16 @@ function describeError(error: unknown): { type: string; message: string; stack?:
  * where it escaped, and ends that span as failed: a crashed request's span would otherwise
  * never end and its trace would be missing the very span that explains the crash.
  */
-export function recordFatal(error: unknown, origin: string): void {
+export function recordFatal(error: unknown, origin: string, index?: ExceptionSpanIndex): void {
   const { type, message, stack } = describeError(error);
-  const active = context.active();
+  let active = context.active();
   const span = trace.getSpan(active);
-  if (span?.isRecording()) {
+  if (!span) {
+    // Thrown synchronously through an instrumented handler: the instrumentation recorded
+    // it on its span and ended it, and the context unwound on the way out.
+    const recordedOn = index?.find(stack);
+    if (recordedOn) active = trace.setSpanContext(active, recordedOn);
+  } else if (span.isRecording()) {
     span.recordException(error instanceof Error ? error : { name: type, message });
     span.setStatus({ code: SpanStatusCode.ERROR, message });
     span.end();

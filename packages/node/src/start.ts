@@ -69,7 +69,7 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
     });
     sdk.start();
     const handle = createHandle(sdk, config.shutdownTimeoutMillis);
-    const uninstall = installExitHandlers(handle, config);
+    const uninstall = installExitHandlers(handle, { ...config, exceptionSpans: pipeline.exceptionSpans });
     const publicHandle: ThreadlineHandle = {
       enabled: true,
       forceFlush: handle.forceFlush,

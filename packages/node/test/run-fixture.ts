@@ -31,6 +31,8 @@ export function runFixture(
         OTEL_BLRP_SCHEDULE_DELAY: '100',
         OTEL_BSP_SCHEDULE_DELAY: '100',
         OTEL_METRICS_EXPORTER: 'none',
+        // vitest sets NODE_ENV=test; fixtures should see what a plain shell gives them.
+        NODE_ENV: '',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
