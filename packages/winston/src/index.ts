@@ -1,0 +1,12 @@
+export { traceContextFormat } from './trace-context-format.ts';
+export { OpenTelemetryTransport } from './open-telemetry-transport.ts';
+export { WinstonInstrumentation } from './winston-instrumentation.ts';
+export { severityForLevel } from './severity.ts';
+export type {
+  LogKeys,
+  LogKeysPreset,
+  OpenTelemetryTransportOptions,
+  SerializationLimits,
+  TraceContextFormatOptions,
+  WinstonInstrumentationOptions,
+} from './types.ts';

@@ -1,0 +1,128 @@
+import { context } from '@opentelemetry/api';
+import { rememberEntryError } from './error-memo.ts';
+import type { ResolvedInstrumentationConfig } from './resolve-options.ts';
+import type { LevelPriorities } from './severity.ts';
+import { CALL_CONTEXT, injectTraceFields } from './trace-context.ts';
+import {
+  isAutoAddedTransport,
+  isThreadlineTransport,
+  isUpstreamTransport,
+} from './transport-marker.ts';
+
+// winston's Logger methods take loosely typed arguments; these wrappers only forward them.
+type AnyFunction = (this: any, ...args: any[]) => any;
+
+/** The parts of a winston 3 Logger the patches touch. */
+export interface WinstonLogger {
+  readonly transports: readonly unknown[];
+  readonly levels: LevelPriorities;
+  add(transport: unknown): unknown;
+  remove(transport: unknown): unknown;
+}
+
+/** `winston/lib/winston/logger.js`'s export. */
+export interface LoggerClass {
+  readonly prototype: LoggerPrototype;
+}
+
+export interface LoggerPrototype {
+  write: AnyFunction;
+  configure: AnyFunction;
+  clear: AnyFunction;
+  close: AnyFunction;
+  add: AnyFunction;
+}
+
+export const PATCHED_METHODS = ['write', 'configure', 'clear', 'close', 'add'] as const;
+
+/** What the patched methods need from the instrumentation. */
+export interface LoggerPatchHost {
+  readonly config: ResolvedInstrumentationConfig;
+  /** Adds, keeps or removes the auto-added transport so the logger has exactly one bridge. */
+  ensureTransport(logger: WinstonLogger): void;
+}
+
+// `configure()` calls `clear()` before it has switched to the new levels, and `close()` calls
+// `clear()` while shutting down: neither inner clear should re-add a transport.
+const configuring = new WeakSet<object>();
+const closing = new WeakSet<object>();
+
+/**
+ * Every entry passes through `write`, from level methods, `log()`, child loggers and the
+ * exception handler alike, before any format runs. It records the caller's context (hidden,
+ * so inspect-based formats do not print it) and adds the correlation fields.
+ */
+export function patchWrite(original: AnyFunction, host: LoggerPatchHost): AnyFunction {
+  return function write(this: unknown, chunk: unknown) {
+    if (chunk !== null && typeof chunk === 'object') {
+      try {
+        const active = context.active();
+        Object.defineProperty(chunk, CALL_CONTEXT, {
+          value: active,
+          writable: true,
+          configurable: true,
+        });
+        rememberEntryError(chunk);
+        const config = host.config;
+        if (!config.disableCorrelation)
+          injectTraceFields(chunk as Record<PropertyKey, unknown>, config.logKeys, active);
+      } catch {
+        // A frozen entry refuses the fields; it is still logged, uncorrelated.
+      }
+    }
+    // eslint-disable-next-line prefer-rest-params
+    return original.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+export function patchConfigure(original: AnyFunction, host: LoggerPatchHost): AnyFunction {
+  return function configure(this: WinstonLogger) {
+    configuring.add(this);
+    let result: unknown;
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      result = original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      configuring.delete(this);
+    }
+    host.ensureTransport(this);
+    return result;
+  };
+}
+
+export function patchClear(original: AnyFunction, host: LoggerPatchHost): AnyFunction {
+  return function clear(this: WinstonLogger) {
+    // eslint-disable-next-line prefer-rest-params
+    const result = original.apply(this, arguments as unknown as unknown[]);
+    if (!configuring.has(this) && !closing.has(this)) host.ensureTransport(this);
+    return result;
+  };
+}
+
+export function patchClose(original: AnyFunction): AnyFunction {
+  return function close(this: WinstonLogger) {
+    closing.add(this);
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      closing.delete(this);
+    }
+  };
+}
+
+/** A user adding their own OpenTelemetry bridge later takes over from the auto-added one. */
+export function patchAdd(original: AnyFunction, host: LoggerPatchHost): AnyFunction {
+  return function add(this: WinstonLogger, transport: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    const result = original.apply(this, arguments as unknown as unknown[]);
+    if (
+      !configuring.has(this) &&
+      !isAutoAddedTransport(transport) &&
+      (isThreadlineTransport(transport) || isUpstreamTransport(transport))
+    ) {
+      host.ensureTransport(this);
+    }
+    return result;
+  };
+}

@@ -1,0 +1,195 @@
+import { diag } from '@opentelemetry/api';
+import type { LoggerProvider } from '@opentelemetry/api';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+  isWrapped,
+} from '@opentelemetry/instrumentation';
+import {
+  PATCHED_METHODS,
+  patchAdd,
+  patchClear,
+  patchClose,
+  patchConfigure,
+  patchWrite,
+} from './logger-patches.ts';
+import type { LoggerClass, LoggerPatchHost, WinstonLogger } from './logger-patches.ts';
+import { OpenTelemetryTransport } from './open-telemetry-transport.ts';
+import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { resolveInstrumentationConfig } from './resolve-options.ts';
+import type { ResolvedInstrumentationConfig } from './resolve-options.ts';
+import type { LevelPriorities } from './severity.ts';
+import {
+  AUTO_ADDED,
+  isAutoAddedTransport,
+  isThreadlineTransport,
+  isUpstreamTransport,
+} from './transport-marker.ts';
+import type { WinstonInstrumentationOptions } from './types.ts';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
+
+const SUPPORTED_VERSIONS = ['>=3 <4'];
+// Patched rather than the package entry: the Logger class is shared by createLogger, the
+// default logger and winston.loggers, and it is reached by require() in ESM apps too.
+const LOGGER_FILE = 'winston/lib/winston/logger.js';
+
+/**
+ * Instruments winston 3: adds trace-correlation fields to every entry and an
+ * OpenTelemetryTransport to every logger, exactly once per logger.
+ */
+export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumentationOptions> {
+  // `declare`: the base constructor calls setConfig() before subclass fields would be
+  // initialised, and an initialiser would then overwrite what it stored.
+  declare private _resolved: ResolvedInstrumentationConfig;
+  readonly #autoTransports = new Set<WeakRef<OpenTelemetryTransport>>();
+  #loggerProvider: LoggerProvider | undefined;
+  #upstreamWarned = false;
+  readonly #ensureFailures = new RateLimitedWarning(
+    '@threadline/winston: could not manage a logger transport',
+  );
+
+  constructor(config: WinstonInstrumentationOptions = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: WinstonInstrumentationOptions = {}): void {
+    this._resolved = resolveInstrumentationConfig(config, 'WinstonInstrumentation');
+    super.setConfig(config);
+  }
+
+  /** Records go to this provider instead of the global one (set by registerInstrumentations). */
+  override setLoggerProvider(loggerProvider: LoggerProvider): void {
+    super.setLoggerProvider(loggerProvider);
+    this.#loggerProvider = loggerProvider;
+  }
+
+  protected override init(): InstrumentationNodeModuleDefinition {
+    const loggerFile = new InstrumentationNodeModuleFile(
+      LOGGER_FILE,
+      SUPPORTED_VERSIONS,
+      (moduleExports: LoggerClass) => this.#patch(moduleExports),
+      (moduleExports?: LoggerClass) => this.#unpatch(moduleExports),
+    );
+    return new InstrumentationNodeModuleDefinition(
+      'winston',
+      SUPPORTED_VERSIONS,
+      (moduleExports: unknown) => moduleExports,
+      () => {},
+      [loggerFile],
+    );
+  }
+
+  // A getter, so setConfig() after patching takes effect on the next entry.
+  #host(): LoggerPatchHost {
+    const currentConfig = (): ResolvedInstrumentationConfig => this._resolved;
+    return {
+      get config() {
+        return currentConfig();
+      },
+      ensureTransport: (logger) => this.#ensureTransport(logger),
+    };
+  }
+
+  #patch(Logger: LoggerClass): LoggerClass {
+    const proto = Logger?.prototype;
+    if (proto === undefined || typeof proto.write !== 'function') {
+      this._diag.warn(
+        `${LOGGER_FILE} does not export the Logger class; winston is not instrumented`,
+      );
+      return Logger;
+    }
+    const host = this.#host();
+    this._wrap(proto, 'write', (original) => patchWrite(original, host));
+    this._wrap(proto, 'configure', (original) => patchConfigure(original, host));
+    this._wrap(proto, 'clear', (original) => patchClear(original, host));
+    this._wrap(proto, 'close', (original) => patchClose(original));
+    this._wrap(proto, 'add', (original) => patchAdd(original, host));
+    return Logger;
+  }
+
+  #unpatch(Logger: LoggerClass | undefined): void {
+    const proto = Logger?.prototype;
+    if (proto === undefined) return;
+    for (const name of PATCHED_METHODS) {
+      if (isWrapped(proto[name])) this._unwrap(proto, name);
+    }
+    // `write` is inherited from the stream classes; unwrapping leaves an own copy behind.
+    const inherited = Object.getPrototypeOf(proto) as { write?: unknown } | null;
+    if (Object.hasOwn(proto, 'write') && proto.write === inherited?.write) {
+      delete (proto as Partial<typeof proto>).write;
+    }
+    for (const ref of this.#autoTransports) {
+      const transport = ref.deref() as
+        (OpenTelemetryTransport & { parent?: WinstonLogger | null }) | undefined;
+      try {
+        transport?.parent?.remove(transport);
+      } catch (error) {
+        this.#ensureFailures.report(error);
+      }
+    }
+    this.#autoTransports.clear();
+  }
+
+  #ensureTransport(logger: WinstonLogger): void {
+    try {
+      const config = this._resolved;
+      const autoAdded: unknown[] = [];
+      let userBridge = false;
+      let upstream = false;
+      for (const transport of logger.transports) {
+        if (isAutoAddedTransport(transport)) autoAdded.push(transport);
+        else if (isThreadlineTransport(transport)) userBridge = true;
+        else if (isUpstreamTransport(transport)) upstream = true;
+      }
+      if (upstream && !this.#upstreamWarned) {
+        this.#upstreamWarned = true;
+        diag.warn(
+          '@threadline/winston: a logger already has an OpenTelemetryTransportV3 from @opentelemetry/winston-transport; ' +
+            'not adding a Threadline transport to it, so its records are not sent twice',
+        );
+      }
+      const keep = userBridge || upstream || config.disableLogSending ? 0 : 1;
+      for (const transport of autoAdded.slice(keep)) logger.remove(transport);
+      if (keep === 1 && autoAdded.length === 0) logger.add(this.#createTransport(logger));
+    } catch (error) {
+      this.#ensureFailures.report(error);
+    }
+  }
+
+  #createTransport(logger: WinstonLogger): OpenTelemetryTransport {
+    const config = this._resolved;
+    const transport = new OpenTelemetryTransport({
+      loggerProvider: this.#loggerProvider,
+      severityMap: config.severityMap,
+      logSeverity: config.logSeverity,
+      logKeys: config.logKeys,
+      limits: config.limits,
+      // With logSeverity set, our severity filter decides, not the logger's winston level.
+      level: config.logSeverity === undefined ? undefined : mostVerboseLevel(logger.levels),
+    });
+    Object.defineProperty(transport, AUTO_ADDED, { value: true });
+    this.#track(transport);
+    return transport;
+  }
+
+  #track(transport: OpenTelemetryTransport): void {
+    if (this.#autoTransports.size >= 64) {
+      for (const ref of this.#autoTransports)
+        if (ref.deref() === undefined) this.#autoTransports.delete(ref);
+    }
+    this.#autoTransports.add(new WeakRef(transport));
+  }
+}
+
+function mostVerboseLevel(levels: LevelPriorities | undefined): string | undefined {
+  let name: string | undefined;
+  let priority = Number.NEGATIVE_INFINITY;
+  for (const [level, value] of Object.entries(levels ?? {})) {
+    if (typeof value === 'number' && value > priority) {
+      priority = value;
+      name = level;
+    }
+  }
+  return name;
+}
