@@ -1,2 +1,23 @@
-import { hello } from './hello.ts';
-export { hello };
+export { startOtlpReceiver } from './receiver.ts';
+export { decodeLogsRequest } from './decode-logs.ts';
+export { decodeTracesRequest } from './decode-traces.ts';
+export { decodeMetricsRequest } from './decode-metrics.ts';
+export { OtlpDecodeError } from './decode-error.ts';
+export type {
+  AnyPlainValue,
+  OtlpContentType,
+  OtlpReceiver,
+  OtlpReceiverOptions,
+  OtlpSignal,
+  ReceivedDataPoint,
+  ReceivedExponentialBuckets,
+  ReceivedLogRecord,
+  ReceivedMetric,
+  ReceivedRequest,
+  ReceivedScope,
+  ReceivedSpan,
+  ReceivedSpanEvent,
+  ReceivedSpanLink,
+  ResponseBehaviour,
+  WaitOptions,
+} from './types.ts';
