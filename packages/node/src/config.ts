@@ -194,13 +194,20 @@ function validateOptions(options: ThreadlineNodeOptions): void {
     invalid('resourceAttributes', 'an object', options.resourceAttributes);
   }
   if (options.ignoredPaths !== undefined) {
-    if (!Array.isArray(options.ignoredPaths) || options.ignoredPaths.some((p) => typeof p !== 'string')) {
+    if (
+      !Array.isArray(options.ignoredPaths) ||
+      options.ignoredPaths.some((p) => typeof p !== 'string')
+    ) {
       invalid('ignoredPaths', 'an array of path strings', options.ignoredPaths);
     }
   }
   if (options.instrumentations !== undefined) {
     if (options.instrumentations === null || typeof options.instrumentations !== 'object') {
-      invalid('instrumentations', 'an object keyed by instrumentation name', options.instrumentations);
+      invalid(
+        'instrumentations',
+        'an object keyed by instrumentation name',
+        options.instrumentations,
+      );
     }
     for (const [name, setting] of Object.entries(options.instrumentations)) {
       if (!INSTRUMENTATION_NAMES.includes(name as InstrumentationName)) {
@@ -215,7 +222,11 @@ function validateOptions(options: ThreadlineNodeOptions): void {
     options.additionalInstrumentations !== undefined &&
     !Array.isArray(options.additionalInstrumentations)
   ) {
-    invalid('additionalInstrumentations', 'an array of instrumentations', options.additionalInstrumentations);
+    invalid(
+      'additionalInstrumentations',
+      'an array of instrumentations',
+      options.additionalInstrumentations,
+    );
   }
   if (options.sampler !== undefined && typeof options.sampler?.shouldSample !== 'function') {
     invalid('sampler', 'a Sampler (an object with shouldSample())', options.sampler);
@@ -258,7 +269,9 @@ function resolveInstrumentations(
   const disabledFromEnv = new Set(envList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? []);
   for (const name of [...(enabledFromEnv ?? []), ...disabledFromEnv]) {
     if (!INSTRUMENTATION_NAMES.includes(name as InstrumentationName)) {
-      warn(`@threadline/node: unknown instrumentation "${name}" in env; known: ${INSTRUMENTATION_NAMES.join(', ')}`);
+      warn(
+        `@threadline/node: unknown instrumentation "${name}" in env; known: ${INSTRUMENTATION_NAMES.join(', ')}`,
+      );
     }
   }
   const result = new Map<InstrumentationName, false | Record<string, unknown>>();
@@ -294,7 +307,10 @@ function envLogLevel(env: Env): ResolvedConfig['logLevel'] {
  * Validates code options (throwing {@link ThreadlineConfigError}) and resolves every
  * setting once: code option, then environment variable, then default.
  */
-export function resolveConfig(options: ThreadlineNodeOptions = {}, env: Env = process.env): ResolvedConfig {
+export function resolveConfig(
+  options: ThreadlineNodeOptions = {},
+  env: Env = process.env,
+): ResolvedConfig {
   validateOptions(options);
   pendingWarnings = [];
   const logBatch = batchFromEnv(env, 'OTEL_BLRP');
@@ -319,7 +335,8 @@ export function resolveConfig(options: ThreadlineNodeOptions = {}, env: Env = pr
     sampler: options.sampler,
     instrumentations: resolveInstrumentations(options, env),
     additionalInstrumentations: options.additionalInstrumentations ?? [],
-    ignoredPaths: options.ignoredPaths ?? envList(env, 'THREADLINE_IGNORED_PATHS') ?? DEFAULT_IGNORED_PATHS,
+    ignoredPaths:
+      options.ignoredPaths ?? envList(env, 'THREADLINE_IGNORED_PATHS') ?? DEFAULT_IGNORED_PATHS,
     shutdownTimeoutMillis:
       options.shutdownTimeoutMillis ??
       envPositiveNumber(env, 'THREADLINE_SHUTDOWN_TIMEOUT') ??

@@ -1,6 +1,9 @@
 import { register as registerAsyncLoader } from 'node:module';
 import { diag } from '@opentelemetry/api';
-import { register as registerSyncLoader, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
+import {
+  register as registerSyncLoader,
+  supportsSyncHooks,
+} from 'import-in-the-middle/register-hooks.mjs';
 
 let registered = false;
 
@@ -23,6 +26,9 @@ export function registerEsmLoaderHook(moduleNames: readonly string[]): void {
       });
     }
   } catch (error) {
-    diag.error('@threadline/node: could not register the ESM loader hook; ESM modules will not be instrumented', error);
+    diag.error(
+      '@threadline/node: could not register the ESM loader hook; ESM modules will not be instrumented',
+      error,
+    );
   }
 }

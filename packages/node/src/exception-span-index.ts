@@ -19,7 +19,8 @@ export class ExceptionSpanIndex implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (span.status.code !== SpanStatusCode.ERROR) return;
     for (const event of span.events) {
-      const stack = event.name === 'exception' ? event.attributes?.[ATTR_EXCEPTION_STACKTRACE] : undefined;
+      const stack =
+        event.name === 'exception' ? event.attributes?.[ATTR_EXCEPTION_STACKTRACE] : undefined;
       if (typeof stack !== 'string') continue;
       this.byStack.delete(stack);
       this.byStack.set(stack, span.spanContext());

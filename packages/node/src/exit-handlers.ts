@@ -17,7 +17,10 @@ export interface ExitHandlerOptions {
  * the process ends as it would have without Threadline (killed by the same signal, or
  * Node's own uncaught-exception report and exit code 1). Returns an uninstaller.
  */
-export function installExitHandlers(handle: InternalHandle, options: ExitHandlerOptions): () => void {
+export function installExitHandlers(
+  handle: InternalHandle,
+  options: ExitHandlerOptions,
+): () => void {
   const removers: (() => void)[] = [];
   let exiting = false;
 

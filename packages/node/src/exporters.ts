@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { BatchLogRecordProcessor, ConsoleLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  ConsoleLogRecordExporter,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
@@ -30,7 +34,11 @@ const EXPORTER_PACKAGES: Record<'traces' | 'logs' | 'metrics', Record<OtlpProtoc
   },
 };
 
-const EXPORTER_CLASSES = { traces: 'OTLPTraceExporter', logs: 'OTLPLogExporter', metrics: 'OTLPMetricExporter' };
+const EXPORTER_CLASSES = {
+  traces: 'OTLPTraceExporter',
+  logs: 'OTLPLogExporter',
+  metrics: 'OTLPMetricExporter',
+};
 
 // Only the exporter for the chosen protocol is loaded; the gRPC stack alone costs ~200 ms.
 function createOtlpExporter<T>(signal: 'traces' | 'logs' | 'metrics', settings: SignalExport): T {
@@ -78,7 +86,10 @@ export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
       traces.kind === 'otlp'
         ? [
             exceptionSpans!,
-            new BatchSpanProcessor({ exporter: createOtlpExporter<SpanExporter>('traces', traces), ...config.spanBatch }),
+            new BatchSpanProcessor({
+              exporter: createOtlpExporter<SpanExporter>('traces', traces),
+              ...config.spanBatch,
+            }),
           ]
         : traces.kind === 'none'
           ? []

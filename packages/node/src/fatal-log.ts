@@ -10,11 +10,15 @@ const SCOPE = '@threadline/node';
 
 function describeError(error: unknown): { type: string; message: string; stack?: string } {
   if (error instanceof Error) {
-    return { type: error.name || error.constructor?.name || 'Error', message: error.message, stack: error.stack };
+    return {
+      type: error.name || error.constructor?.name || 'Error',
+      message: error.message,
+      stack: error.stack,
+    };
   }
   let message: string;
   try {
-    message = typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+    message = typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
   } catch {
     message = Object.prototype.toString.call(error);
   }

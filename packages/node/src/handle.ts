@@ -21,7 +21,11 @@ function delegateOf(provider: unknown): Flushable {
 }
 
 /** Resolves when `work` settles or the deadline passes, whichever comes first; never rejects. */
-export async function withDeadline(work: Promise<unknown>, millis: number, what: string): Promise<void> {
+export async function withDeadline(
+  work: Promise<unknown>,
+  millis: number,
+  what: string,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), millis);
@@ -30,7 +34,9 @@ export async function withDeadline(work: Promise<unknown>, millis: number, what:
   try {
     const outcome = await Promise.race([work.then(() => 'done' as const), deadline]);
     if (outcome === 'timeout') {
-      diag.warn(`@threadline/node: ${what} did not finish within ${millis} ms; unsent telemetry may be lost`);
+      diag.warn(
+        `@threadline/node: ${what} did not finish within ${millis} ms; unsent telemetry may be lost`,
+      );
     }
   } catch (error) {
     diag.error(`@threadline/node: ${what} failed`, error);
@@ -47,12 +53,16 @@ export function createHandle(sdk: Stoppable, deadlineMillis: number): InternalHa
   let shutdownPromise: Promise<void> | undefined;
 
   const flush = (targets: Flushable[]) =>
-    Promise.all(targets.map((t) => (typeof t.forceFlush === 'function' ? t.forceFlush() : undefined)));
+    Promise.all(
+      targets.map((t) => (typeof t.forceFlush === 'function' ? t.forceFlush() : undefined)),
+    );
 
   return {
     enabled: true,
-    forceFlush: () => withDeadline(flush([loggerProvider, tracerProvider, meterProvider]), deadlineMillis, 'flush'),
-    flushLogsAndSpans: () => withDeadline(flush([loggerProvider, tracerProvider]), deadlineMillis, 'flush'),
+    forceFlush: () =>
+      withDeadline(flush([loggerProvider, tracerProvider, meterProvider]), deadlineMillis, 'flush'),
+    flushLogsAndSpans: () =>
+      withDeadline(flush([loggerProvider, tracerProvider]), deadlineMillis, 'flush'),
     shutdown() {
       shutdownPromise ??= withDeadline(sdk.shutdown(), deadlineMillis, 'shutdown');
       return shutdownPromise;

@@ -37,7 +37,11 @@ const CATALOG: Readonly<Record<InstrumentationName, CatalogEntry>> = {
     packageName: '@opentelemetry/instrumentation-undici',
     exportName: 'UndiciInstrumentation',
   },
-  pg: { libraries: ['pg'], packageName: '@opentelemetry/instrumentation-pg', exportName: 'PgInstrumentation' },
+  pg: {
+    libraries: ['pg'],
+    packageName: '@opentelemetry/instrumentation-pg',
+    exportName: 'PgInstrumentation',
+  },
   ioredis: {
     libraries: ['ioredis'],
     packageName: '@opentelemetry/instrumentation-ioredis',
@@ -105,7 +109,10 @@ const ownRequire = createRequire(import.meta.url);
 
 // Load the ESM build through require(esm): synchronous, so `--require` works too, and the
 // same module graph as our own ESM imports, so no package is loaded twice.
-function loadExport(packageName: string, exportName: string): new (config: object) => Instrumentation {
+function loadExport(
+  packageName: string,
+  exportName: string,
+): new (config: object) => Instrumentation {
   const path = fileURLToPath(import.meta.resolve(packageName));
   const mod = ownRequire(path) as Record<string, unknown>;
   const ctor = mod[exportName];
@@ -124,14 +131,20 @@ export interface LoadedInstrumentations {
  * Instantiates the enabled curated instrumentations whose libraries the application can
  * resolve, so an app without pg never pays for loading the pg instrumentation.
  */
-export function loadInstrumentations(config: ResolvedConfig, appDir: string): LoadedInstrumentations {
+export function loadInstrumentations(
+  config: ResolvedConfig,
+  appDir: string,
+): LoadedInstrumentations {
   const appRequire = createRequire(join(appDir, 'package.json'));
   const instrumentations: Instrumentation[] = [];
   const loaded: InstrumentationName[] = [];
   for (const [name, setting] of config.instrumentations) {
     if (setting === false) continue;
     const entry = CATALOG[name];
-    if (entry.libraries.length > 0 && !entry.libraries.some((lib) => isInstalled(appRequire, lib))) {
+    if (
+      entry.libraries.length > 0 &&
+      !entry.libraries.some((lib) => isInstalled(appRequire, lib))
+    ) {
       continue;
     }
     try {
@@ -150,7 +163,9 @@ function hookedModuleNames(instrumentations: Instrumentation[]): string[] {
   const names = new Set<string>();
   for (const instrumentation of instrumentations) {
     const definitions =
-      (instrumentation as { getModuleDefinitions?: () => { name: string }[] }).getModuleDefinitions?.() ?? [];
+      (
+        instrumentation as { getModuleDefinitions?: () => { name: string }[] }
+      ).getModuleDefinitions?.() ?? [];
     for (const { name } of definitions) {
       names.add(name);
       // ESM code imports builtins as `node:http` as often as `http`.

@@ -69,7 +69,10 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
     });
     sdk.start();
     const handle = createHandle(sdk, config.shutdownTimeoutMillis);
-    const uninstall = installExitHandlers(handle, { ...config, exceptionSpans: pipeline.exceptionSpans });
+    const uninstall = installExitHandlers(handle, {
+      ...config,
+      exceptionSpans: pipeline.exceptionSpans,
+    });
     const publicHandle: ThreadlineHandle = {
       enabled: true,
       forceFlush: handle.forceFlush,

@@ -21,23 +21,37 @@ describe('resolveConfig precedence: code option, then env var, then default', ()
 
   it('takes the protocol from code, then the per-signal env var, then the general one, then http/protobuf', () => {
     expect(resolveConfig({}, {}).exports.traces.protocol).toBe('http/protobuf');
-    const env = { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc' };
+    const env = {
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc',
+    };
     const fromEnv = resolveConfig({}, env);
     expect(fromEnv.exports.traces.protocol).toBe('http/json');
     expect(fromEnv.exports.logs.protocol).toBe('grpc');
-    expect(resolveConfig({ protocol: 'http/protobuf' }, env).exports.logs.protocol).toBe('http/protobuf');
+    expect(resolveConfig({ protocol: 'http/protobuf' }, env).exports.logs.protocol).toBe(
+      'http/protobuf',
+    );
   });
 
   it('maps OTEL_{SIGNAL}_EXPORTER to otlp, none or other', () => {
-    const config = resolveConfig({}, { OTEL_TRACES_EXPORTER: 'console', OTEL_LOGS_EXPORTER: 'none' });
+    const config = resolveConfig(
+      {},
+      { OTEL_TRACES_EXPORTER: 'console', OTEL_LOGS_EXPORTER: 'none' },
+    );
     expect(config.exports.traces.kind).toBe('other');
     expect(config.exports.logs.kind).toBe('none');
     expect(config.exports.metrics.kind).toBe('otlp');
   });
 
   it('enables instrumentations from OTEL_NODE_ENABLED/DISABLED_INSTRUMENTATIONS, code winning', () => {
-    const env = { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,pg', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg' };
-    const config = resolveConfig({ instrumentations: { pg: { enhancedDatabaseReporting: true }, winston: true } }, env);
+    const env = {
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,pg',
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg',
+    };
+    const config = resolveConfig(
+      { instrumentations: { pg: { enhancedDatabaseReporting: true }, winston: true } },
+      env,
+    );
     expect(config.instrumentations.get('http')).toEqual({});
     expect(config.instrumentations.get('express')).toEqual({});
     expect(config.instrumentations.get('pg')).toEqual({ enhancedDatabaseReporting: true });
@@ -48,18 +62,27 @@ describe('resolveConfig precedence: code option, then env var, then default', ()
   it('reads the shutdown deadline, signal handling and ignored paths from env', () => {
     const config = resolveConfig(
       {},
-      { THREADLINE_SHUTDOWN_TIMEOUT: '1500', THREADLINE_HANDLE_SIGNALS: 'false', THREADLINE_IGNORED_PATHS: '/ping, /status/*' },
+      {
+        THREADLINE_SHUTDOWN_TIMEOUT: '1500',
+        THREADLINE_HANDLE_SIGNALS: 'false',
+        THREADLINE_IGNORED_PATHS: '/ping, /status/*',
+      },
     );
     expect(config.shutdownTimeoutMillis).toBe(1500);
     expect(config.handleSignals).toBe(false);
     expect(config.ignoredPaths).toEqual(['/ping', '/status/*']);
-    expect(resolveConfig({ shutdownTimeoutMillis: 200 }, { THREADLINE_SHUTDOWN_TIMEOUT: '1500' }).shutdownTimeoutMillis).toBe(200);
+    expect(
+      resolveConfig({ shutdownTimeoutMillis: 200 }, { THREADLINE_SHUTDOWN_TIMEOUT: '1500' })
+        .shutdownTimeoutMillis,
+    ).toBe(200);
   });
 
   it('uses a log queue large enough for a burst, overridable by OTEL_BLRP_MAX_QUEUE_SIZE and code', () => {
     expect(resolveConfig({}, {}).logBatch.maxQueueSize).toBe(DEFAULT_LOG_QUEUE_SIZE);
     expect(resolveConfig({}, { OTEL_BLRP_MAX_QUEUE_SIZE: '100' }).logBatch.maxQueueSize).toBe(100);
-    expect(resolveConfig({ logQueueSize: 7 }, { OTEL_BLRP_MAX_QUEUE_SIZE: '100' }).logBatch.maxQueueSize).toBe(7);
+    expect(
+      resolveConfig({ logQueueSize: 7 }, { OTEL_BLRP_MAX_QUEUE_SIZE: '100' }).logBatch.maxQueueSize,
+    ).toBe(7);
   });
 
   it('honours OTEL_SDK_DISABLED, with the code option winning', () => {
@@ -87,7 +110,11 @@ describe('invalid input', () => {
   it('does not throw for bad env vars: it falls back to defaults and reports a warning', () => {
     const config = resolveConfig(
       {},
-      { OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon', THREADLINE_SHUTDOWN_TIMEOUT: 'soon', OTEL_SDK_DISABLED: 'maybe' },
+      {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon',
+        THREADLINE_SHUTDOWN_TIMEOUT: 'soon',
+        OTEL_SDK_DISABLED: 'maybe',
+      },
     );
     expect(config.exports.logs.protocol).toBe('http/protobuf');
     expect(config.shutdownTimeoutMillis).toBe(5000);

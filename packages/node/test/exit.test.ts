@@ -33,7 +33,10 @@ describe('exit without loss', () => {
   });
 
   it('SIGINT is handled the same way', async () => {
-    const run = runFixture('burst-then-wait.mjs', { endpoint: receiver.url, env: { COUNT: '10', OTEL_BLRP_SCHEDULE_DELAY: '5000' } });
+    const run = runFixture('burst-then-wait.mjs', {
+      endpoint: receiver.url,
+      env: { COUNT: '10', OTEL_BLRP_SCHEDULE_DELAY: '5000' },
+    });
     await run.waitForOutput('logged 10');
     run.child.kill('SIGINT');
     const { signal } = await run.exited();
@@ -57,31 +60,45 @@ describe('exit without loss', () => {
 
   it.each([
     ['an uncaught exception', {}, 'RangeError', 'order total out of range', 'uncaughtException'],
-    ['an unhandled rejection', { MODE: 'rejection' }, 'TypeError', 'payment gateway unreachable', 'unhandledRejection'],
-  ])('%s becomes one FATAL record with its stack, tied to the request span; exit code 1', async (_t, env, type, message, origin) => {
-    const run = runFixture('crash.mjs', { endpoint: receiver.url, env: env as Record<string, string> });
-    const { code, stderr } = await run.exited();
-    expect(code).toBe(1);
-    // Node's own report is still printed.
-    expect(stderr).toContain(message);
+    [
+      'an unhandled rejection',
+      { MODE: 'rejection' },
+      'TypeError',
+      'payment gateway unreachable',
+      'unhandledRejection',
+    ],
+  ])(
+    '%s becomes one FATAL record with its stack, tied to the request span; exit code 1',
+    async (_t, env, type, message, origin) => {
+      const run = runFixture('crash.mjs', {
+        endpoint: receiver.url,
+        env: env as Record<string, string>,
+      });
+      const { code, stderr } = await run.exited();
+      expect(code).toBe(1);
+      // Node's own report is still printed.
+      expect(stderr).toContain(message);
 
-    const fatal = receiver.logs().filter((r) => r.severityNumber === SeverityNumber.FATAL);
-    expect(fatal).toHaveLength(1);
-    expect(fatal[0].severityText).toBe('FATAL');
-    expect(fatal[0].attributes[ATTR_EXCEPTION_TYPE]).toBe(type);
-    expect(fatal[0].attributes[ATTR_EXCEPTION_MESSAGE]).toBe(message);
-    expect(String(fatal[0].attributes[ATTR_EXCEPTION_STACKTRACE])).toContain('crash.mjs');
-    expect(fatal[0].attributes['exception.origin']).toBe(origin);
+      const fatal = receiver.logs().filter((r) => r.severityNumber === SeverityNumber.FATAL);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0].severityText).toBe('FATAL');
+      expect(fatal[0].attributes[ATTR_EXCEPTION_TYPE]).toBe(type);
+      expect(fatal[0].attributes[ATTR_EXCEPTION_MESSAGE]).toBe(message);
+      expect(String(fatal[0].attributes[ATTR_EXCEPTION_STACKTRACE])).toContain('crash.mjs');
+      expect(fatal[0].attributes['exception.origin']).toBe(origin);
 
-    // Correlated to the request span in which the error escaped.
-    const server = receiver.spans().find((s) => s.kind === 2);
-    expect(server).toBeDefined();
-    expect(fatal[0].traceId).toBe(server!.traceId);
-    expect(fatal[0].spanId).toBe(server!.spanId);
-    if (origin === 'uncaughtException') {
-      // The exception escaped the span, which is exported as failed with the exception.
-      expect(server!.status.code).toBe(2);
-      expect(server!.events.find((e) => e.name === 'exception')?.attributes[ATTR_EXCEPTION_MESSAGE]).toBe(message);
-    }
-  });
+      // Correlated to the request span in which the error escaped.
+      const server = receiver.spans().find((s) => s.kind === 2);
+      expect(server).toBeDefined();
+      expect(fatal[0].traceId).toBe(server!.traceId);
+      expect(fatal[0].spanId).toBe(server!.spanId);
+      if (origin === 'uncaughtException') {
+        // The exception escaped the span, which is exported as failed with the exception.
+        expect(server!.status.code).toBe(2);
+        expect(
+          server!.events.find((e) => e.name === 'exception')?.attributes[ATTR_EXCEPTION_MESSAGE],
+        ).toBe(message);
+      }
+    },
+  );
 });

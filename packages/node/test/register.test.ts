@@ -63,7 +63,8 @@ describe('standard environment variables', () => {
       endpoint: receiver.url,
       env: {
         OTEL_SERVICE_NAME: 'checkout',
-        OTEL_RESOURCE_ATTRIBUTES: 'service.version=9.9.9,deployment.environment.name=staging,team=payments',
+        OTEL_RESOURCE_ATTRIBUTES:
+          'service.version=9.9.9,deployment.environment.name=staging,team=payments',
         NODE_ENV: 'production',
       },
     });
@@ -123,7 +124,10 @@ describe('standard environment variables', () => {
   });
 
   it('OTEL_SDK_DISABLED=true exports nothing and the app still runs', async () => {
-    const run = runFixture('sdk-disabled.mjs', { endpoint: receiver.url, env: { OTEL_SDK_DISABLED: 'true' } });
+    const run = runFixture('sdk-disabled.mjs', {
+      endpoint: receiver.url,
+      env: { OTEL_SDK_DISABLED: 'true' },
+    });
     const { code, stdout } = await run.exited();
     expect(code).toBe(0);
     expect(stdout).toContain('no telemetry');

@@ -9,7 +9,12 @@ export interface FixtureRun {
   /** Resolves once stdout has printed a line containing `text`. */
   waitForOutput(text: string, timeoutMs?: number): Promise<void>;
   /** Resolves with how the process ended; kills it when it outlives the timeout. */
-  exited(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  exited(timeoutMs?: number): Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
 }
 
 /**
@@ -53,7 +58,8 @@ export function runFixture(
         if (child.exitCode !== null || child.signalCode !== null) {
           throw new Error(`fixture exited before printing "${text}"; stderr:\n${stderr}`);
         }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}"; stderr:\n${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for "${text}"; stderr:\n${stderr}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
