@@ -1,8 +1,16 @@
 export { startOtlpReceiver } from './receiver.ts';
+export { startElasticsearchStandIn } from './elasticsearch-stand-in.ts';
 export { decodeLogsRequest } from './decode-logs.ts';
 export { decodeTracesRequest } from './decode-traces.ts';
 export { decodeMetricsRequest } from './decode-metrics.ts';
 export { OtlpDecodeError } from './decode-error.ts';
+export type {
+  BulkDocument,
+  BulkFailure,
+  ElasticsearchRequest,
+  ElasticsearchStandIn,
+  ElasticsearchStandInOptions,
+} from './elasticsearch-stand-in.ts';
 export type {
   AnyPlainValue,
   OtlpContentType,

@@ -12,6 +12,7 @@ export interface ResolvedReceiverOptions {
   readonly host: string;
   readonly port: number;
   readonly maxBodyBytes: number;
+  readonly pathPrefix: string;
 }
 
 /** Applies defaults; throws for values that cannot work, so a typo fails at start-up. */
@@ -28,5 +29,11 @@ export function resolveReceiverOptions(options: OtlpReceiverOptions): ResolvedRe
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
   }
-  return { host, port, maxBodyBytes };
+  const pathPrefix = options.pathPrefix ?? '';
+  if (typeof pathPrefix !== 'string' || (pathPrefix !== '' && !/^\/[^?#]*[^/]$/.test(pathPrefix))) {
+    throw new TypeError(
+      `pathPrefix must be '' or start with / and not end with /, got ${String(pathPrefix)}`,
+    );
+  }
+  return { host, port, maxBodyBytes, pathPrefix };
 }

@@ -254,14 +254,16 @@ class OtlpReceiverServer implements OtlpReceiver {
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = (request.url ?? '/').split('?')[0];
+    const fullPath = (request.url ?? '/').split('?')[0];
+    const prefix = this.#options.pathPrefix;
+    const path = fullPath.startsWith(prefix) ? fullPath.slice(prefix.length) : '';
     const signal = SIGNAL_BY_PATH[path];
     const contentType = headerValue(request.headers['content-type']);
     const contentEncoding = headerValue(request.headers['content-encoding']);
     const format = parseContentType(contentType);
     const entry: ReceivedRequest = {
       signal: signal ?? 'unknown',
-      path,
+      path: fullPath,
       contentType,
       contentEncoding,
       bodyBytes: 0,
@@ -270,6 +272,9 @@ class OtlpReceiverServer implements OtlpReceiver {
       itemCount: 0,
       rejectedItems: 0,
       receivedAt: Date.now(),
+      headers: Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [name, headerValue(value)]),
+      ),
     };
     this.#requests.push(entry);
     const reply = (

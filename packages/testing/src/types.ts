@@ -38,6 +38,12 @@ export interface OtlpReceiverOptions {
    * @default 20 * 1024 * 1024 (20 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * Path prefix before `/v1/{logs,traces,metrics}`, for standing in for backends that serve
+   * OTLP under a prefix, such as Loki's `/otlp`. Must start with `/` and not end with one.
+   * @default ''
+   */
+  pathPrefix?: string;
 }
 
 /** The instrumentation scope an item was reported under. */
@@ -189,6 +195,8 @@ export interface ReceivedRequest {
   rejectedItems: number;
   /** When the request arrived, in milliseconds since the epoch. */
   receivedAt: number;
+  /** Request headers, names lower-cased, repeated headers joined with ', '. */
+  headers: Record<string, string>;
 }
 
 /**

@@ -225,6 +225,7 @@ describe('logs over HTTP', () => {
       itemCount: 3,
       rejectedItems: 0,
       receivedAt: expect.any(Number),
+      headers: expect.objectContaining({ 'content-type': contentType }),
     });
     if (gzip) expect(request.bodyBytes).not.toBe(bytes.length);
     expect(Math.abs(request.receivedAt - Date.now())).toBeLessThan(10_000);
