@@ -25,7 +25,8 @@ describe('Elasticsearch stand-in', () => {
     const response = await fetch(`${es.url}/`, { headers: { authorization: auth } });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-elastic-product')).toBe('Elasticsearch');
-    expect((await response.json()).version.number).toBe('9.1.0');
+    const info = (await response.json()) as { version: { number: string } };
+    expect(info.version.number).toBe('9.1.0');
   });
 
   it('refuses requests without the configured basic auth', async () => {
@@ -45,11 +46,12 @@ describe('Elasticsearch stand-in', () => {
       headers: { authorization: auth, 'content-type': 'application/x-ndjson' },
       body,
     });
-    const result = await plain.json();
+    const result = (await plain.json()) as {
+      errors: boolean;
+      items: { create: { status: number } }[];
+    };
     expect(result.errors).toBe(false);
-    expect(result.items.map((i: { create: { status: number } }) => i.create.status)).toEqual([
-      201, 201,
-    ]);
+    expect(result.items.map((i) => i.create.status)).toEqual([201, 201]);
     const zipped = await fetch(`${es.url}/logs-app.otel-default/_bulk`, {
       method: 'POST',
       headers: { authorization: auth, 'content-encoding': 'gzip' },
