@@ -18,18 +18,19 @@ const projectDirs = ['packages', 'examples'].flatMap((root) =>
     : [],
 );
 
+// Checks of the deployment stack (promtool, docker-compose, Grafana provisioning).
+const extraProjects = [{ name: 'deploy', include: ['deploy/test/**/*.test.ts'] }];
+
 export default defineConfig({
   resolve: { conditions: [SOURCE_CONDITION, 'node', 'import', 'default'] },
   ssr: { resolve: { conditions: [SOURCE_CONDITION, 'node', 'import', 'default'] } },
   test: {
-    projects: projectDirs.map((dir) => ({
+    projects: [
+      ...projectDirs.map((dir) => ({ name: dir.split('/')[1], include: [`${dir}/test/**/*.test.ts`] })),
+      ...extraProjects,
+    ].map((test) => ({
       extends: true,
-      test: {
-        name: dir.split('/')[1],
-        include: [`${dir}/test/**/*.test.ts`],
-        testTimeout: 30_000,
-        hookTimeout: 60_000,
-      },
+      test: { ...test, testTimeout: 30_000, hookTimeout: 60_000 },
     })),
   },
 });
