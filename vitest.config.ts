@@ -26,7 +26,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: [SOURCE_CONDITION, 'node', 'import', 'default'] } },
   test: {
     projects: [
-      ...projectDirs.map((dir) => ({ name: dir.split('/')[1], include: [`${dir}/test/**/*.test.ts`] })),
+      ...projectDirs.map((dir) => ({
+        name: dir.split('/')[1],
+        include: [`${dir}/test/**/*.test.ts`],
+      })),
       ...extraProjects,
     ].map((test) => ({
       extends: true,
