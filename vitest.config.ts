@@ -18,8 +18,12 @@ const projectDirs = ['packages', 'examples'].flatMap((root) =>
     : [],
 );
 
-// Checks of the deployment stack (promtool, docker-compose, Grafana provisioning).
-const extraProjects = [{ name: 'deploy', include: ['deploy/test/**/*.test.ts'] }];
+// Checks of the deployment stack (promtool, docker-compose, Grafana provisioning) and of
+// otel-collector.yaml against the real collector binary.
+const extraProjects = [
+  { name: 'deploy', include: ['deploy/test/**/*.test.ts'] },
+  { name: 'collector', include: ['collector/test/**/*.test.ts'] },
+];
 
 export default defineConfig({
   resolve: { conditions: [SOURCE_CONDITION, 'node', 'import', 'default'] },

@@ -204,18 +204,18 @@ describe('Prometheus rules and config (promtool)', () => {
     ['latency threshold lowered (242 ms service would fire)', ') > 1000', ') > 100'],
     [
       'send-failed metric renamed',
-      'otelcol_exporter_send_failed_log_records_total',
       'otelcol_exporter_send_failed_log_records',
+      'otelcol_exporter_send_failed_log_records_total',
     ],
     [
       'enqueue-failed metric renamed',
-      'otelcol_exporter_enqueue_failed_spans_total',
       'otelcol_exporter_enqueue_failed_spans',
+      'otelcol_exporter_enqueue_failed_spans_total',
     ],
     [
       'receiver-refused metric renamed',
-      'otelcol_receiver_refused_log_records_total',
       'otelcol_receiver_refused_log_records',
+      'otelcol_receiver_refused_log_records_total',
     ],
     [
       'collector-down condition inverted',
@@ -385,7 +385,7 @@ describe('docker-compose.yml (docker-compose v1 config)', () => {
     const e = compose().services['otel-collector'].environment;
     expect(e).toMatchObject({
       OTLP_AUTH_TOKEN: env.OTLP_AUTH_TOKEN,
-      OTLP_AUTH: '{authenticator: bearertokenauth/otlp}',
+      OTLP_AUTH_ENABLED: 'true',
       CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS,
       LOKI_OTLP_ENDPOINT: 'http://loki:3100/otlp',
       TEMPO_OTLP_ENDPOINT: 'http://tempo:4318',
