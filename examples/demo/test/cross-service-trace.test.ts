@@ -128,9 +128,12 @@ describe('an order placed through the gateway', () => {
         `span of ${String(serviceOf(log))} log "${String(log.body)}"`,
       ).toBe(serviceOf(log));
     }
+    // Records with no trace at all, other than start-up/shutdown lines. (Records of another
+    // trace can be the previous test's, exported after reset(); the check above already
+    // requires every log of this flow under this trace id.)
     const untraced = receiver
       .logs()
-      .filter((l) => l.traceId !== traceId && !LIFECYCLE.test(String(l.body)));
+      .filter((l) => l.traceId === '' && !LIFECYCLE.test(String(l.body)));
     expect(untraced.map((l) => `${String(serviceOf(l))}: ${String(l.body)}`)).toEqual([]);
 
     // The services' own stdout lines carry the same ids, for whoever reads the console.
