@@ -75,7 +75,7 @@ describe('otel-collector.yaml on the real collector', () => {
       const top = /^(receivers|processors|exporters|connectors|extensions):/.exec(line);
       if (top) section = top[1];
       else if (/^\S/.test(line)) section = '';
-      const key = /^  ([a-z_]+)(?:\/[\w-]+)?:/.exec(line);
+      const key = /^ {2}([a-z_]+)(?:\/[\w-]+)?:/.exec(line);
       if (section && key) used.add(`${section}/${key[1]}`);
     }
     const built = new Set<string>();
