@@ -1,0 +1,18 @@
+export {
+  OtlpLogRecordProcessor,
+  createOtlpLogRecordProcessor,
+} from './otlp-log-record-processor.ts';
+export { LogsRequestEncoder, createLogEncoder, encodeLogsRequest } from './encode-logs-request.ts';
+export { ProtobufWriter } from './protobuf-writer.ts';
+export { backoffDelayMillis, parseRetryAfter, RETRYABLE_STATUSES } from './retry-policy.ts';
+export { rejectedLogRecords } from './partial-success.ts';
+export { DEFAULT_OPTIONS } from './resolve-options.ts';
+export { DROP_REASONS } from './types.ts';
+export type { EncodedBatch, LogEncoder, RecordGroup } from './log-encoder.ts';
+export type {
+  DropReason,
+  OtlpCompression,
+  OtlpEncoding,
+  OtlpLogRecordProcessorOptions,
+  OtlpLogRecordProcessorStats,
+} from './types.ts';

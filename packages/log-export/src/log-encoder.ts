@@ -1,0 +1,103 @@
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ProtobufWriter } from './protobuf-writer.ts';
+import type { OtlpEncoding } from './types.ts';
+
+export type LogResource = ReadableLogRecord['resource'];
+export type LogScope = ReadableLogRecord['instrumentationScope'];
+
+/** The pre-encoded framing of one resource (or one scope): bytes before and after its children. */
+export interface EncodedHeader {
+  readonly prefix: Buffer;
+  readonly suffix: Buffer;
+}
+
+/** Records sharing a resource and a scope; their headers are encoded once and cached. */
+export interface RecordGroup {
+  readonly resource: EncodedHeader;
+  readonly scope: EncodedHeader;
+  /** Upper bound of the bytes this group adds to a request besides its records. */
+  readonly overheadBytes: number;
+}
+
+/** Encoded records, in emit order, waiting to become one request. */
+export interface EncodedBatch {
+  readonly arena: Buffer;
+  readonly groups: readonly RecordGroup[];
+  /** End offset of each record in `arena`; the first starts at 0. */
+  readonly ends: readonly number[];
+}
+
+/** Turns SDK records into OTLP bytes: one record at a time, then a request from pre-encoded pieces. */
+export interface LogEncoder {
+  readonly encoding: OtlpEncoding;
+  readonly contentType: string;
+  /** Appends one record at `writer.pos` (framed so requests are plain concatenations). */
+  writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void;
+  group(resource: LogResource, scope: LogScope): RecordGroup;
+  assemble(batch: EncodedBatch): Buffer;
+}
+
+/** Groups a batch's records by resource, then scope, keeping first-seen order. */
+export function groupBatch(batch: EncodedBatch): Map<EncodedHeader, Map<RecordGroup, number[]>> {
+  const byResource = new Map<EncodedHeader, Map<RecordGroup, number[]>>();
+  const { groups } = batch;
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i];
+    let byScope = byResource.get(group.resource);
+    if (byScope === undefined) {
+      byScope = new Map();
+      byResource.set(group.resource, byScope);
+    }
+    let indexes = byScope.get(group);
+    if (indexes === undefined) {
+      indexes = [];
+      byScope.set(group, indexes);
+    }
+    indexes.push(i);
+  }
+  return byResource;
+}
+
+/** Caches one group per (resource, scope) pair, by identity. */
+export class GroupCache {
+  readonly #byResource = new WeakMap<
+    LogResource,
+    { header: EncodedHeader; scopes: WeakMap<LogScope, RecordGroup> }
+  >();
+  readonly #encodeResource: (resource: LogResource) => EncodedHeader;
+  readonly #encodeScope: (scope: LogScope) => EncodedHeader;
+
+  constructor(
+    encodeResource: (resource: LogResource) => EncodedHeader,
+    encodeScope: (scope: LogScope) => EncodedHeader,
+  ) {
+    this.#encodeResource = encodeResource;
+    this.#encodeScope = encodeScope;
+  }
+
+  get(resource: LogResource, scope: LogScope): RecordGroup {
+    let entry = this.#byResource.get(resource);
+    if (entry === undefined) {
+      entry = { header: this.#encodeResource(resource), scopes: new WeakMap() };
+      // Attributes still being detected would be missing from a cached header: cache it
+      // only once they have settled.
+      if (!resource.asyncAttributesPending) this.#byResource.set(resource, entry);
+    }
+    let group = entry.scopes.get(scope);
+    if (group === undefined) {
+      const scopeHeader = this.#encodeScope(scope);
+      group = {
+        resource: entry.header,
+        scope: scopeHeader,
+        overheadBytes:
+          entry.header.prefix.length +
+          entry.header.suffix.length +
+          scopeHeader.prefix.length +
+          scopeHeader.suffix.length +
+          16,
+      };
+      entry.scopes.set(scope, group);
+    }
+    return group;
+  }
+}

@@ -1,0 +1,411 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { context, diag } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { DropWarnings } from './drop-warnings.ts';
+import { appendRecord, createLogEncoder } from './encode-logs-request.ts';
+import { HttpTransport } from './http-transport.ts';
+import type { PendingSend } from './http-transport.ts';
+import type { EncodedBatch, LogEncoder, RecordGroup } from './log-encoder.ts';
+import { rejectedLogRecords } from './partial-success.ts';
+import { ProcessorMetrics } from './processor-metrics.ts';
+import { ProtobufWriter } from './protobuf-writer.ts';
+import { resolveProcessorOptions } from './resolve-options.ts';
+import type { ResolvedProcessorOptions } from './resolve-options.ts';
+import { RETRYABLE_STATUSES, backoffDelayMillis, parseRetryAfter } from './retry-policy.ts';
+import { DROP_REASONS } from './types.ts';
+import type {
+  DropReason,
+  OtlpLogRecordProcessorOptions,
+  OtlpLogRecordProcessorStats,
+} from './types.ts';
+
+const gzip = promisify(gzipCallback);
+// ExportLogsServiceRequest framing around a group: tags and up to 5-byte lengths.
+const REQUEST_FRAMING_BYTES = 32;
+
+/** A sealed batch: encoded records waiting for, or going through, export. */
+interface ExportBatch {
+  encoded: EncodedBatch | undefined;
+  readonly records: number;
+  readonly bytes: number;
+  done: boolean;
+  readonly settled: Promise<void>;
+  resolveSettled: () => void;
+  send: PendingSend | undefined;
+  wake: (() => void) | undefined;
+  retryTimer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * A `LogRecordProcessor` that encodes each record to OTLP once, in `onEmit`, queues the
+ * bytes under a bound in records and bytes, and exports batches over OTLP/HTTP with
+ * several requests in flight and the retries the OTLP specification prescribes. Every
+ * record is accounted for: exported, dropped for a counted reason, or still queued.
+ */
+export class OtlpLogRecordProcessor implements LogRecordProcessor {
+  readonly #options: ResolvedProcessorOptions;
+  readonly #encoder: LogEncoder;
+  readonly #transport: HttpTransport;
+  readonly #metrics: ProcessorMetrics;
+  readonly #warnings = new DropWarnings();
+
+  // The open batch is encoded straight into this reused buffer.
+  readonly #writer = new ProtobufWriter(64 * 1024);
+  #openGroups: RecordGroup[] = [];
+  #openEnds: number[] = [];
+  #openGroupSet = new Set<RecordGroup>();
+  #openBytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  readonly #waiting: ExportBatch[] = [];
+  readonly #active = new Set<ExportBatch>();
+  #pumpScheduled = false;
+
+  #emitted = 0;
+  #exported = 0;
+  readonly #dropped: Record<DropReason, number>;
+  #queuedRecords = 0;
+  #queuedBytes = 0;
+  #retries = 0;
+  #timeouts = 0;
+
+  #shutdown: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(options: OtlpLogRecordProcessorOptions = {}) {
+    this.#options = resolveProcessorOptions(options);
+    this.#encoder = createLogEncoder(this.#options.encoding);
+    this.#transport = new HttpTransport({
+      url: this.#options.url,
+      headers: this.#options.headers,
+      contentType: this.#encoder.contentType,
+      gzip: this.#options.compression === 'gzip',
+      timeoutMillis: this.#options.timeoutMillis,
+      maxSockets: this.#options.maxConcurrentExports,
+    });
+    this.#dropped = Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<
+      DropReason,
+      number
+    >;
+    this.#metrics = new ProcessorMetrics(
+      this.#options.meterProvider,
+      {
+        encoding: this.#options.encoding,
+        url: this.#options.url,
+        capacity: this.#options.maxQueueSize,
+      },
+      () => ({ records: this.#queuedRecords, bytes: this.#queuedBytes }),
+    );
+  }
+
+  /** A synchronous snapshot: `emitted === exported + Σ dropped + queuedRecords` always holds. */
+  stats(): OtlpLogRecordProcessorStats & { retries: number; timeouts: number } {
+    return {
+      emitted: this.#emitted,
+      exported: this.#exported,
+      dropped: { ...this.#dropped },
+      queuedRecords: this.#queuedRecords,
+      queuedBytes: this.#queuedBytes,
+      inFlight: this.#active.size,
+      retries: this.#retries,
+      timeouts: this.#timeouts,
+    };
+  }
+
+  onEmit(record: ReadWriteLogRecord): void {
+    if (this.#shutdown !== undefined) return;
+    this.#emitted++;
+    const options = this.#options;
+    if (this.#queuedRecords >= options.maxQueueSize || this.#queuedBytes >= options.maxQueueBytes) {
+      this.#drop(
+        'queue_full',
+        1,
+        `queue holds ${this.#queuedRecords} records, ${this.#queuedBytes} bytes`,
+      );
+      return;
+    }
+    const writer = this.#writer;
+    const start = writer.pos;
+    let group: RecordGroup;
+    try {
+      group = this.#encoder.group(record.resource, record.instrumentationScope);
+    } catch (error) {
+      this.#drop('encode_error', 1, String(error));
+      return;
+    }
+    const error = appendRecord(this.#encoder, writer, record);
+    if (error !== undefined) {
+      this.#drop('encode_error', 1, String(error));
+      return;
+    }
+    const size = writer.pos - start;
+    if (size + group.overheadBytes + REQUEST_FRAMING_BYTES > options.maxRequestBytes) {
+      writer.pos = start;
+      this.#drop(
+        'too_large',
+        1,
+        `a record of ${size} bytes exceeds maxRequestBytes ${options.maxRequestBytes}`,
+      );
+      return;
+    }
+    if (this.#queuedBytes + size > options.maxQueueBytes) {
+      writer.pos = start;
+      this.#drop('queue_full', 1, `queue holds ${this.#queuedBytes} bytes`);
+      return;
+    }
+    const addedOverhead = this.#openGroupSet.has(group) ? 0 : group.overheadBytes;
+    if (
+      this.#openEnds.length > 0 &&
+      this.#openBytes + size + addedOverhead + REQUEST_FRAMING_BYTES > options.maxExportBatchBytes
+    ) {
+      // The record does not fit: seal the batch without it and move it to the next one.
+      const moved = Buffer.from(writer.buf.subarray(start, writer.pos));
+      writer.pos = start;
+      this.#seal();
+      writer.ensure(moved.length);
+      moved.copy(writer.buf, writer.pos);
+      writer.pos += moved.length;
+    }
+    this.#openGroups.push(group);
+    this.#openEnds.push(writer.pos);
+    if (!this.#openGroupSet.has(group)) {
+      this.#openGroupSet.add(group);
+      this.#openBytes += group.overheadBytes;
+    }
+    this.#openBytes += size;
+    this.#queuedRecords++;
+    this.#queuedBytes += size;
+    if (
+      this.#openEnds.length >= options.maxExportBatchSize ||
+      this.#openBytes + REQUEST_FRAMING_BYTES >= options.maxExportBatchBytes
+    ) {
+      this.#seal();
+      this.#schedulePump();
+    } else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#seal();
+        this.#pump();
+      }, options.scheduledDelayMillis);
+      this.#timer.unref();
+    }
+  }
+
+  /** Sends everything queued; resolves once it is delivered or dropped, or after `exportTimeoutMillis`. Never rejects. */
+  forceFlush(): Promise<void> {
+    if (this.#shutdown !== undefined) return this.#shutdown;
+    return this.#flush(this.#options.exportTimeoutMillis);
+  }
+
+  /**
+   * Flushes within `shutdownTimeoutMillis`, then counts whatever is left as
+   * `shutdown_deadline` and stops. Never rejects; later calls return the same promise.
+   */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#shutdownOnce();
+    return this.#shutdown;
+  }
+
+  async #shutdownOnce(): Promise<void> {
+    try {
+      await this.#flush(this.#options.shutdownTimeoutMillis);
+    } catch (error) {
+      diag.error('OtlpLogRecordProcessor: flush at shutdown failed', error);
+    }
+    this.#stopped = true;
+    this.#clearTimer();
+    this.#seal();
+    for (const batch of [...this.#waiting, ...this.#active]) {
+      this.#finish(
+        batch,
+        0,
+        'shutdown_deadline',
+        `not delivered within shutdownTimeoutMillis ${this.#options.shutdownTimeoutMillis}`,
+      );
+      batch.send?.abort();
+      if (batch.retryTimer !== undefined) clearTimeout(batch.retryTimer);
+      batch.wake?.();
+    }
+    this.#waiting.length = 0;
+    // Aborted exports settle on their own; nothing is in flight from here on.
+    this.#active.clear();
+    this.#metrics.shutdown();
+    this.#transport.close();
+  }
+
+  async #flush(timeoutMillis: number): Promise<void> {
+    this.#seal();
+    this.#pump();
+    const pending = [...this.#waiting, ...this.#active].map((batch) => batch.settled);
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMillis);
+      timer.unref();
+    });
+    await Promise.race([Promise.all(pending), deadline]);
+    clearTimeout(timer);
+  }
+
+  #seal(): void {
+    this.#clearTimer();
+    if (this.#openEnds.length === 0) return;
+    const writer = this.#writer;
+    // Copy out exactly the batch's bytes so the (grown) writer buffer is reused.
+    const arena = Buffer.from(writer.buf.subarray(0, writer.pos));
+    const records = this.#openEnds.length;
+    let resolveSettled!: () => void;
+    const settled = new Promise<void>((resolve) => {
+      resolveSettled = resolve;
+    });
+    this.#waiting.push({
+      encoded: { arena, groups: this.#openGroups, ends: this.#openEnds },
+      records,
+      bytes: writer.pos,
+      done: false,
+      settled,
+      resolveSettled,
+      send: undefined,
+      wake: undefined,
+      retryTimer: undefined,
+    });
+    writer.pos = 0;
+    this.#openGroups = [];
+    this.#openEnds = [];
+    this.#openGroupSet = new Set();
+    this.#openBytes = 0;
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  // Request assembly is deferred out of onEmit so the emitting call stays short.
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    }).unref();
+  }
+
+  #pump(): void {
+    if (this.#stopped) return;
+    while (this.#active.size < this.#options.maxConcurrentExports && this.#waiting.length > 0) {
+      const batch = this.#waiting.shift() as ExportBatch;
+      this.#active.add(batch);
+      this.#metrics.inflight(batch.records);
+      // Our own HTTP requests must not be traced (and traced requests must not log here).
+      void context
+        .with(suppressTracing(context.active()), () => this.#export(batch))
+        .finally(() => {
+          this.#active.delete(batch);
+          this.#metrics.inflight(-batch.records);
+          this.#pump();
+        });
+    }
+  }
+
+  async #export(batch: ExportBatch): Promise<void> {
+    try {
+      let body = this.#encoder.assemble(batch.encoded as EncodedBatch);
+      batch.encoded = undefined;
+      if (this.#options.compression === 'gzip') body = await gzip(body);
+      const giveUpAt = Date.now() + this.#options.maxRetryMillis;
+      for (let retry = 1; ; retry++) {
+        if (batch.done) return;
+        batch.send = this.#transport.send(body);
+        const outcome = await batch.send.outcome;
+        batch.send = undefined;
+        if (batch.done) return;
+        let delay: number | undefined;
+        let failure: string;
+        if (outcome.kind === 'response') {
+          if (outcome.status >= 200 && outcome.status < 300) {
+            const { rejected, message } = rejectedLogRecords(outcome.body, outcome.json);
+            const count = Math.min(rejected, batch.records);
+            this.#finish(
+              batch,
+              batch.records - count,
+              'rejected',
+              `partial success: ${message}`,
+              count,
+            );
+            return;
+          }
+          failure = `HTTP ${outcome.status}`;
+          if (!RETRYABLE_STATUSES.has(outcome.status)) {
+            this.#finish(batch, 0, 'non_retryable', failure);
+            return;
+          }
+          delay = parseRetryAfter(outcome.retryAfter);
+        } else {
+          if (outcome.timedOut) this.#timeouts++;
+          failure = outcome.error.message;
+          if (!outcome.retryable) {
+            this.#finish(batch, 0, 'non_retryable', failure);
+            return;
+          }
+        }
+        delay ??= backoffDelayMillis(retry);
+        if (Date.now() + delay > giveUpAt) {
+          this.#finish(
+            batch,
+            0,
+            'retries_exhausted',
+            `${failure}; gave up after ${retry} attempt(s)`,
+          );
+          return;
+        }
+        this.#retries++;
+        diag.debug(`OtlpLogRecordProcessor: ${failure}, retry ${retry} in ${delay} ms`);
+        await new Promise<void>((resolve) => {
+          batch.wake = resolve;
+          batch.retryTimer = setTimeout(resolve, delay);
+          batch.retryTimer.unref();
+        });
+        batch.wake = undefined;
+        batch.retryTimer = undefined;
+      }
+    } catch (error) {
+      this.#finish(batch, 0, 'non_retryable', `export failed: ${String(error)}`);
+    }
+  }
+
+  /** Settles a batch exactly once: `exported` records delivered, the rest dropped for `reason`. */
+  #finish(
+    batch: ExportBatch,
+    exported: number,
+    reason: DropReason,
+    detail: string,
+    dropped = batch.records - exported,
+  ): void {
+    if (batch.done) return;
+    batch.done = true;
+    this.#queuedRecords -= batch.records;
+    this.#queuedBytes -= batch.bytes;
+    this.#exported += exported;
+    this.#metrics.exported(exported);
+    if (dropped > 0) this.#drop(reason, dropped, detail);
+    batch.resolveSettled();
+  }
+
+  #drop(reason: DropReason, count: number, detail: string): void {
+    this.#dropped[reason] += count;
+    this.#metrics.dropped(reason, count);
+    this.#warnings.record(reason, count, detail);
+  }
+}
+
+/** Creates an {@link OtlpLogRecordProcessor}; throws a TypeError for invalid options. */
+export function createOtlpLogRecordProcessor(
+  options?: OtlpLogRecordProcessorOptions,
+): OtlpLogRecordProcessor {
+  return new OtlpLogRecordProcessor(options);
+}

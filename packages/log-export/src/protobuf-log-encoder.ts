@@ -1,0 +1,170 @@
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { writeAnyValueFields, writeKeyValues } from './any-value-protobuf.ts';
+import { writeHexId } from './hex-id.ts';
+import { hrTimeLow, hrTimeToFixed64 } from './hr-time.ts';
+import { GroupCache, groupBatch } from './log-encoder.ts';
+import type {
+  EncodedBatch,
+  EncodedHeader,
+  LogEncoder,
+  LogResource,
+  LogScope,
+  RecordGroup,
+} from './log-encoder.ts';
+import { ProtobufWriter, putVarint32, varint32Size } from './protobuf-writer.ts';
+
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LENGTH = 2;
+const WIRE_FIXED32 = 5;
+const EMPTY = Buffer.alloc(0);
+
+/** OTLP protobuf (`opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest`). */
+export class ProtobufLogEncoder implements LogEncoder {
+  readonly encoding = 'protobuf' as const;
+  readonly contentType = 'application/x-protobuf';
+  readonly #groups = new GroupCache(encodeResourceHeader, encodeScopeHeader);
+
+  group(resource: LogResource, scope: LogScope): RecordGroup {
+    return this.#groups.get(resource, scope);
+  }
+
+  /** Writes `ScopeLogs.log_records` (field 2): tag, length, `LogRecord`. */
+  writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void {
+    writer.tag(2, WIRE_LENGTH);
+    const recordAt = writer.startLength();
+    writer.tag(1, WIRE_FIXED64);
+    let high = hrTimeToFixed64(record.hrTime);
+    writer.fixed64(hrTimeLow.value, high);
+    const severityNumber = record.severityNumber;
+    if (severityNumber !== undefined && severityNumber !== 0) {
+      writer.tag(2, WIRE_VARINT);
+      writer.int64FromNumber(severityNumber);
+    }
+    if (record.severityText) {
+      writer.tag(3, WIRE_LENGTH);
+      writer.string(record.severityText);
+    }
+    const body = record.body;
+    if (body !== undefined && body !== null) {
+      writer.tag(5, WIRE_LENGTH);
+      const bodyAt = writer.startLength();
+      writeAnyValueFields(writer, body, 0);
+      writer.finishLength(bodyAt);
+    }
+    if (record.attributes) writeKeyValues(writer, record.attributes, 6, 0);
+    if (record.droppedAttributesCount) {
+      writer.tag(7, WIRE_VARINT);
+      writer.varint32(record.droppedAttributesCount);
+    }
+    const spanContext = record.spanContext;
+    if (spanContext !== undefined) {
+      if (spanContext.traceFlags) {
+        writer.tag(8, WIRE_FIXED32);
+        writer.fixed32(spanContext.traceFlags);
+      }
+      writeId(writer, 9, spanContext.traceId, 16);
+      writeId(writer, 10, spanContext.spanId, 8);
+    }
+    writer.tag(11, WIRE_FIXED64);
+    high = hrTimeToFixed64(record.hrTimeObserved);
+    writer.fixed64(hrTimeLow.value, high);
+    if (record.eventName) {
+      writer.tag(12, WIRE_LENGTH);
+      writer.string(record.eventName);
+    }
+    writer.finishLength(recordAt);
+  }
+
+  assemble(batch: EncodedBatch): Buffer {
+    const byResource = groupBatch(batch);
+    const { arena, ends } = batch;
+    const recordBytes = (i: number): number => ends[i] - (i === 0 ? 0 : ends[i - 1]);
+    // Pass 1: sizes of every ScopeLogs and ResourceLogs, so lengths are written up front.
+    const scopeSizes = new Map<RecordGroup, number>();
+    const resourceSizes = new Map<EncodedHeader, number>();
+    let total = 0;
+    for (const [resource, byScope] of byResource) {
+      let resourceSize = resource.prefix.length + resource.suffix.length;
+      for (const [group, indexes] of byScope) {
+        let scopeSize = group.scope.prefix.length + group.scope.suffix.length;
+        for (const i of indexes) scopeSize += recordBytes(i);
+        scopeSizes.set(group, scopeSize);
+        resourceSize += 1 + varint32Size(scopeSize) + scopeSize;
+      }
+      resourceSizes.set(resource, resourceSize);
+      total += 1 + varint32Size(resourceSize) + resourceSize;
+    }
+    // Pass 2: copy.
+    const out = Buffer.allocUnsafe(total);
+    let at = 0;
+    for (const [resource, byScope] of byResource) {
+      out[at++] = (1 << 3) | WIRE_LENGTH;
+      at = putVarint32(out, at, resourceSizes.get(resource) as number);
+      at += resource.prefix.copy(out, at);
+      for (const [group, indexes] of byScope) {
+        out[at++] = (2 << 3) | WIRE_LENGTH;
+        at = putVarint32(out, at, scopeSizes.get(group) as number);
+        at += group.scope.prefix.copy(out, at);
+        for (const i of indexes) at += arena.copy(out, at, i === 0 ? 0 : ends[i - 1], ends[i]);
+        at += group.scope.suffix.copy(out, at);
+      }
+      at += resource.suffix.copy(out, at);
+    }
+    return out;
+  }
+}
+
+function writeId(
+  writer: ProtobufWriter,
+  field: number,
+  hex: string | undefined,
+  size: number,
+): void {
+  if (!hex) return;
+  writer.ensure(2 + size);
+  const start = writer.pos;
+  writer.tag(field, WIRE_LENGTH);
+  writer.varint32(size);
+  // An id that is not hex of the right length is left out rather than sent malformed.
+  if (writeHexId(writer.buf, writer.pos, hex, size)) writer.pos += size;
+  else writer.pos = start;
+}
+
+function encodeResourceHeader(resource: LogResource): EncodedHeader {
+  const writer = new ProtobufWriter(256);
+  writer.tag(1, WIRE_LENGTH);
+  const at = writer.startLength();
+  writeKeyValues(writer, resource.attributes ?? {}, 1, 0);
+  writer.finishLength(at);
+  const prefix = Buffer.from(writer.buf.subarray(0, writer.pos));
+  return { prefix, suffix: schemaUrlField(resource.schemaUrl) };
+}
+
+function encodeScopeHeader(scope: LogScope): EncodedHeader {
+  const writer = new ProtobufWriter(256);
+  writer.tag(1, WIRE_LENGTH);
+  const at = writer.startLength();
+  writer.tag(1, WIRE_LENGTH);
+  writer.string(scope.name);
+  if (scope.version) {
+    writer.tag(2, WIRE_LENGTH);
+    writer.string(scope.version);
+  }
+  if (scope.attributes) writeKeyValues(writer, scope.attributes, 3, 0);
+  if (scope.droppedAttributesCount) {
+    writer.tag(4, WIRE_VARINT);
+    writer.varint32(scope.droppedAttributesCount);
+  }
+  writer.finishLength(at);
+  const prefix = Buffer.from(writer.buf.subarray(0, writer.pos));
+  return { prefix, suffix: schemaUrlField(scope.schemaUrl) };
+}
+
+function schemaUrlField(schemaUrl: string | undefined): Buffer {
+  if (!schemaUrl) return EMPTY;
+  const writer = new ProtobufWriter(64);
+  writer.tag(3, WIRE_LENGTH);
+  writer.string(schemaUrl);
+  return Buffer.from(writer.buf.subarray(0, writer.pos));
+}

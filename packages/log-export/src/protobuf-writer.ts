@@ -1,0 +1,190 @@
+const TWO_POW_32 = 4294967296;
+
+/**
+ * A growable protobuf writer. Nested messages reserve one length byte and are back-patched
+ * by `finishLength`, which shifts the body only when it outgrew 127 bytes.
+ */
+export class ProtobufWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initialCapacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialCapacity);
+  }
+
+  ensure(extra: number): void {
+    const needed = this.pos + extra;
+    if (needed <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < needed) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** Hands the written bytes over and starts a fresh buffer for the next caller. */
+  detach(nextCapacity: number): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(nextCapacity);
+    this.pos = 0;
+    return out;
+  }
+
+  tag(field: number, wireType: number): void {
+    this.varint32((field << 3) | wireType);
+  }
+
+  /** An unsigned value below 2^32. */
+  varint32(value: number): void {
+    this.ensure(5);
+    const buf = this.buf;
+    let v = value >>> 0;
+    while (v > 127) {
+      buf[this.pos++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    buf[this.pos++] = v;
+  }
+
+  /** A 64-bit two's-complement value given as unsigned low and high halves. */
+  varint64(low: number, high: number): void {
+    this.ensure(10);
+    const buf = this.buf;
+    let lo = low >>> 0;
+    let hi = high >>> 0;
+    while (hi > 0 || lo > 127) {
+      buf[this.pos++] = (lo & 127) | 128;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    buf[this.pos++] = lo;
+  }
+
+  /** An integral double in the int64 range. */
+  int64FromNumber(value: number): void {
+    if (value >= 0) {
+      if (value < TWO_POW_32) this.varint32(value);
+      else this.varint64(value % TWO_POW_32, Math.floor(value / TWO_POW_32));
+      return;
+    }
+    // Two's complement of |value|.
+    const abs = -value;
+    let lo = ~(abs % TWO_POW_32) >>> 0;
+    let hi = ~Math.floor(abs / TWO_POW_32) >>> 0;
+    lo = (lo + 1) >>> 0;
+    if (lo === 0) hi = (hi + 1) >>> 0;
+    this.varint64(lo, hi);
+  }
+
+  int64FromBigInt(value: bigint): void {
+    const unsigned = BigInt.asUintN(64, value);
+    this.varint64(Number(unsigned & 0xffffffffn), Number(unsigned >> 32n));
+  }
+
+  fixed32(value: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(value >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  fixed64(low: number, high: number): void {
+    this.ensure(8);
+    this.buf.writeUInt32LE(low >>> 0, this.pos);
+    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
+    this.pos += 8;
+  }
+
+  double(value: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(value, this.pos);
+    this.pos += 8;
+  }
+
+  /** UTF-8, with lone surrogates replaced by U+FFFD (as TextEncoder and the SDK do). */
+  string(value: string): void {
+    const length = value.length;
+    let ascii = true;
+    for (let i = 0; i < length; i++) {
+      if (value.charCodeAt(i) > 127) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      this.varint32(length);
+      this.ensure(length);
+      const buf = this.buf;
+      let pos = this.pos;
+      if (length > 64) {
+        buf.write(value, pos, length, 'latin1');
+        pos += length;
+      } else {
+        for (let i = 0; i < length; i++) buf[pos++] = value.charCodeAt(i);
+      }
+      this.pos = pos;
+      return;
+    }
+    const byteLength = Buffer.byteLength(value, 'utf8');
+    this.varint32(byteLength);
+    this.ensure(byteLength);
+    this.pos += this.buf.write(value, this.pos, byteLength, 'utf8');
+  }
+
+  /** Raw UTF-8 text, no length prefix. */
+  utf8(value: string): void {
+    const byteLength = Buffer.byteLength(value, 'utf8');
+    this.ensure(byteLength);
+    this.pos += this.buf.write(value, this.pos, byteLength, 'utf8');
+  }
+
+  bytes(value: Uint8Array): void {
+    this.varint32(value.length);
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /** Reserves one length byte; pass the result to {@link finishLength}. */
+  startLength(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  finishLength(lengthAt: number): void {
+    const length = this.pos - lengthAt - 1;
+    if (length < 128) {
+      this.buf[lengthAt] = length;
+      return;
+    }
+    const size = varint32Size(length);
+    this.ensure(size - 1);
+    this.buf.copyWithin(lengthAt + size, lengthAt + 1, this.pos);
+    this.pos += size - 1;
+    let v = length;
+    let at = lengthAt;
+    while (v > 127) {
+      this.buf[at++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    this.buf[at] = v;
+  }
+}
+
+export function varint32Size(value: number): number {
+  if (value < 128) return 1;
+  if (value < 16384) return 2;
+  if (value < 2097152) return 3;
+  if (value < 268435456) return 4;
+  return 5;
+}
+
+/** Writes a varint into `target` at `at`; returns the position after it. */
+export function putVarint32(target: Uint8Array, at: number, value: number): number {
+  let v = value >>> 0;
+  while (v > 127) {
+    target[at++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  target[at++] = v;
+  return at;
+}

@@ -1,0 +1,293 @@
+import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { LogsRequestEncoder } from '@threadline/log-export';
+import { decodeLogsRequest } from '@threadline/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+// Raise for a longer soak: LOG_EXPORT_PROPERTY_RUNS=100000 npx vitest run --project log-export
+const RUNS = Number(process.env.LOG_EXPORT_PROPERTY_RUNS ?? 500);
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const BIGINT_MARK = '\u0000bigint:';
+
+const RESOURCES = [
+  resourceFromAttributes({ 'service.name': 'orders', 'service.version': '1.2.3', pid: 42 }),
+  resourceFromAttributes({ 'service.name': 'payments', 'host.arch': ['x64', 'arm64'] }),
+];
+const SCOPES = [
+  { name: 'winston', version: '3.19.0' },
+  {
+    name: 'app',
+    version: undefined,
+    attributes: { 'scope.attr': 'x' },
+    schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+  },
+];
+
+const stringValue = fc.oneof(
+  { weight: 5, arbitrary: fc.string({ unit: 'binary' }) },
+  { weight: 2, arbitrary: fc.string() },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', '\ud800', 'a\udc00b', '😀 astral 𝄞', '\u0000\r\n\u001b[31m'),
+  },
+  { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 200_000 }).map((n) => 'é'.repeat(n)) },
+);
+const numberValue = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(
+    0,
+    -0,
+    Number.MAX_SAFE_INTEGER,
+    Number.MIN_SAFE_INTEGER,
+    2 ** 53 + 2,
+    2 ** 62,
+    -(2 ** 63),
+    2 ** 63,
+    1e18,
+    -1e19,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    0.1,
+  ),
+);
+const bigintValue = fc.oneof(
+  fc.bigInt({ min: -(2n ** 65n), max: 2n ** 65n }),
+  fc.constantFrom(INT64_MIN, INT64_MAX, INT64_MAX + 1n, INT64_MIN - 1n, 0n, -1n, 2n ** 53n + 1n),
+);
+const leaf = fc.oneof(
+  { weight: 4, arbitrary: stringValue },
+  { weight: 1, arbitrary: fc.boolean() },
+  { weight: 3, arbitrary: numberValue },
+  { weight: 2, arbitrary: bigintValue },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
+  { weight: 1, arbitrary: fc.constantFrom(null, undefined) },
+);
+const { value: anyValue } = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 6, arbitrary: leaf },
+    { weight: 1, arbitrary: fc.array(tie('value'), { maxLength: 5 }) },
+    { weight: 1, arbitrary: fc.dictionary(fc.string(), tie('value'), { maxKeys: 5 }) },
+  ),
+}));
+const hex = (bytes: number) =>
+  fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('hex'));
+const hrTime = fc.tuple(
+  fc.integer({ min: 0, max: 2 ** 33 }),
+  fc.integer({ min: 0, max: 999_999_999 }),
+);
+
+const record = fc.record(
+  {
+    hrTime,
+    hrTimeObserved: hrTime,
+    spanContext: fc.option(
+      fc.record({ traceId: hex(16), spanId: hex(8), traceFlags: fc.constantFrom(0, 1) }),
+      { nil: undefined },
+    ),
+    severityNumber: fc.option(fc.integer({ min: 0, max: 24 }), { nil: undefined }),
+    severityText: fc.option(stringValue, { nil: undefined }),
+    body: anyValue,
+    eventName: fc.option(stringValue, { nil: undefined }),
+    attributes: fc.dictionary(fc.string({ unit: 'binary' }), anyValue, { maxKeys: 6 }),
+    droppedAttributesCount: fc.nat(1000),
+    resource: fc.constantFrom(...RESOURCES),
+    instrumentationScope: fc.constantFrom(...SCOPES),
+  },
+  {
+    requiredKeys: [
+      'hrTime',
+      'hrTimeObserved',
+      'attributes',
+      'droppedAttributesCount',
+      'resource',
+      'instrumentationScope',
+    ],
+  },
+) as unknown as fc.Arbitrary<ReadableLogRecord>;
+const records = fc.array(record, { minLength: 1, maxLength: 8 });
+
+/**
+ * What the SDK is given to produce the reference bytes. The SDK cannot encode bigints (it
+ * writes an empty value), so each becomes what the OTLP spec asks for: an in-range bigint a
+ * double represents exactly becomes that number; another in-range one becomes a marker
+ * string, turned back into the exact int64 after decoding; an out-of-range one its decimal
+ * string. Map entries and attributes that are null/undefined are left out, as we do.
+ */
+function sdkView(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    if (value < INT64_MIN || value > INT64_MAX) return value.toString();
+    return BigInt(Number(value)) === value && Number(value) < 2 ** 63
+      ? Number(value)
+      : `${BIGINT_MARK}${value}`;
+  }
+  if (value instanceof Uint8Array || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sdkView);
+  return sdkMap(value as Record<string, unknown>);
+}
+function sdkMap(map: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(map)) {
+    if (map[key] === undefined || map[key] === null) continue;
+    Object.defineProperty(out, key, {
+      value: sdkView(map[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+function sdkRecord(r: ReadableLogRecord): ReadableLogRecord {
+  return {
+    ...r,
+    body: sdkView(r.body),
+    attributes: sdkMap(r.attributes as Record<string, unknown>),
+  } as ReadableLogRecord;
+}
+
+/** Turns marker strings back into int64s, and optionally makes strings well-formed UTF-16. */
+function restore(value: unknown, wellFormed: boolean): unknown {
+  if (typeof value === 'string') {
+    if (value.startsWith(BIGINT_MARK)) {
+      const exact = BigInt(value.slice(BIGINT_MARK.length));
+      return Number.isSafeInteger(Number(exact)) && BigInt(Number(exact)) === exact
+        ? Number(exact)
+        : exact;
+    }
+    return wellFormed ? wellFormedString(value) : value;
+  }
+  if (value instanceof Uint8Array || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => restore(v, wellFormed));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value))
+    Object.defineProperty(out, wellFormed ? wellFormedString(key) : key, {
+      value: restore((value as Record<string, unknown>)[key], wellFormed),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return out;
+}
+
+/** Lone surrogates become U+FFFD, as a UTF-8 round trip (and the SDK's protobuf) does. */
+function wellFormedString(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
+
+/** True when OTLP/JSON as the SDK writes it is exact: no unsafe integers, no NaN/Infinity. */
+function jsonExact(value: unknown): boolean {
+  if (typeof value === 'number')
+    return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
+  if (value instanceof Uint8Array || value === null || typeof value !== 'object') return true;
+  return Object.values(value).every(jsonExact);
+}
+
+describe('encodeLogsRequest agrees with the SDK serializers', () => {
+  it(`protobuf: decodes to the same records as ProtobufLogsSerializer (${RUNS} runs)`, () => {
+    const encoder = new LogsRequestEncoder('protobuf');
+    fc.assert(
+      fc.property(records, (batch) => {
+        const ours = decodeLogsRequest(encoder.encode(batch), 'protobuf');
+        const reference = decodeLogsRequest(
+          ProtobufLogsSerializer.serializeRequest(batch.map(sdkRecord)) as Uint8Array,
+          'protobuf',
+        );
+        expect(ours).toEqual(restore(reference, false));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`json: same records as the SDK protobuf, modulo lone surrogates kept as JSON escapes (${RUNS} runs)`, () => {
+    const encoder = new LogsRequestEncoder('json');
+    fc.assert(
+      fc.property(records, (batch) => {
+        const body = encoder.encode(batch);
+        JSON.parse(body.toString('utf8'));
+        const ours = decodeLogsRequest(body, 'json');
+        const reference = decodeLogsRequest(
+          ProtobufLogsSerializer.serializeRequest(batch.map(sdkRecord)) as Uint8Array,
+          'protobuf',
+        );
+        expect(restore(ours, true)).toEqual(restore(reference, true));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('json: same records as JsonLogsSerializer where its JSON is exact', () => {
+    const encoder = new LogsRequestEncoder('json');
+    fc.assert(
+      fc.property(records, (batch) => {
+        const view = batch.map(sdkRecord);
+        fc.pre(view.every((r) => jsonExact(r.body) && jsonExact(r.attributes)));
+        const ours = decodeLogsRequest(encoder.encode(batch), 'json');
+        const reference = decodeLogsRequest(
+          JsonLogsSerializer.serializeRequest(view) as Uint8Array,
+          'json',
+        );
+        expect(ours).toEqual(restore(reference, false));
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  });
+});
+
+describe('values the SDK cannot encode', () => {
+  const base = {
+    hrTime: [1, 2] as [number, number],
+    hrTimeObserved: [1, 2] as [number, number],
+    attributes: {},
+    droppedAttributesCount: 0,
+    resource: RESOURCES[0],
+    instrumentationScope: SCOPES[0],
+  };
+  for (const encoding of ['protobuf', 'json'] as const) {
+    it(`${encoding}: cycles become "[Circular]", deep nesting "[MaxDepth]", bigints int64 or strings`, () => {
+      const cyclic: Record<string, unknown> = { a: 1 };
+      cyclic.self = cyclic;
+      let deep: unknown = 'bottom';
+      for (let i = 0; i < 200; i++) deep = [deep];
+      const body = { cyclic, deep, big: INT64_MAX, huge: 2n ** 70n };
+      const [decoded] = decodeLogsRequest(
+        new LogsRequestEncoder(encoding).encode([
+          { ...base, body } as unknown as ReadableLogRecord,
+        ]),
+        encoding,
+      );
+      const value = decoded.body as Record<string, unknown>;
+      expect(value.cyclic).toEqual({ a: 1, self: '[Circular]' });
+      expect(value.big).toBe(INT64_MAX);
+      expect(value.huge).toBe((2n ** 70n).toString());
+      let level = value.deep;
+      let depth = 0;
+      while (Array.isArray(level)) {
+        level = level[0];
+        depth++;
+      }
+      expect(level).toBe('[MaxDepth]');
+      expect(depth).toBeLessThan(70);
+    });
+  }
+  it('a throwing getter drops only that record', () => {
+    const bad = {
+      get boom(): string {
+        throw new Error('boom');
+      },
+    };
+    const ok = { ...base, body: 'fine' };
+    const out = new LogsRequestEncoder('protobuf').encode([
+      ok,
+      { ...base, body: bad },
+      ok,
+    ] as unknown as ReadableLogRecord[]);
+    expect(decodeLogsRequest(out, 'protobuf').map((r) => r.body)).toEqual(['fine', 'fine']);
+  });
+});
