@@ -10,6 +10,7 @@ import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { OtlpLogRecordProcessor } from '@threadline/log-export';
 import { ExceptionSpanIndex } from './exception-span-index.ts';
 import type { OtlpProtocol } from './types.ts';
 import type { ResolvedConfig, SignalExport } from './config.ts';
@@ -71,8 +72,31 @@ function logProcessors(config: ResolvedConfig): LogRecordProcessor[] {
     // Logs have no exporter besides OTLP and console in the spec.
     return [new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() })];
   }
-  const exporter = createOtlpExporter<LogRecordExporter>('logs', settings);
-  return [new BatchLogRecordProcessor({ exporter, ...config.logBatch })];
+  if (settings.protocol === 'grpc') {
+    const exporter = createOtlpExporter<LogRecordExporter>('logs', settings);
+    return [new BatchLogRecordProcessor({ exporter, ...config.logBatch })];
+  }
+  // Threadline's own processor: encodes at emit, bounded in bytes and records, several
+  // exports in flight, every drop counted (see @threadline/log-export).
+  const url = settings.url;
+  return [
+    new OtlpLogRecordProcessor({
+      ...(url !== undefined && { url }),
+      ...(settings.headers !== undefined && { headers: settings.headers }),
+      encoding: settings.protocol === 'http/json' ? 'json' : 'protobuf',
+      maxQueueSize: config.logBatch.maxQueueSize,
+      ...(config.logBatch.scheduledDelayMillis !== undefined && {
+        scheduledDelayMillis: config.logBatch.scheduledDelayMillis,
+      }),
+      ...(config.logBatch.maxExportBatchSize !== undefined && {
+        maxExportBatchSize: config.logBatch.maxExportBatchSize,
+      }),
+      ...(config.logBatch.exportTimeoutMillis !== undefined && {
+        exportTimeoutMillis: config.logBatch.exportTimeoutMillis,
+      }),
+      shutdownTimeoutMillis: config.shutdownTimeoutMillis,
+    }),
+  ];
 }
 
 /** Builds the OTLP exporters Threadline owns; other exporter kinds stay NodeSDK's. */

@@ -1,0 +1,5 @@
+// Threadline correlation + OTLP http/protobuf: see threadline-otlp.ts and threadline-export.ts.
+import type { ScenarioSetup } from './scenario-kit.ts';
+import { setupThreadlineOtlp } from './threadline-otlp.ts';
+
+export const setup: ScenarioSetup = (ctx) => setupThreadlineOtlp('http/protobuf', ctx);

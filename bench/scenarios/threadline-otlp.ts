@@ -1,0 +1,26 @@
+import { logs } from '@opentelemetry/api';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { WinstonInstrumentation } from '@threadline/winston';
+import { MESSAGE, orderMeta } from './scenario-kit.ts';
+import type { ScenarioContext, ScenarioInstance } from './scenario-kit.ts';
+import type { OtlpProtocol } from './sdk-log-pipeline.ts';
+import { createThreadlineLogProcessor } from './threadline-export.ts';
+import { createJsonLogger } from './winston-logger.ts';
+
+/** Threadline correlation + export: the instrumentation attaches its OpenTelemetryTransport. */
+export async function setupThreadlineOtlp(
+  protocol: OtlpProtocol,
+  ctx: ScenarioContext,
+): Promise<ScenarioInstance> {
+  const { processor, implementation } = await createThreadlineLogProcessor(protocol, ctx.endpoint);
+  const provider = new LoggerProvider({ processors: [processor] });
+  logs.setGlobalLoggerProvider(provider);
+  new WinstonInstrumentation();
+  const logger = createJsonLogger();
+  return {
+    exports: true,
+    notes: implementation,
+    log: (i) => logger.info(MESSAGE, orderMeta(i)),
+    shutdown: () => provider.shutdown(),
+  };
+}
