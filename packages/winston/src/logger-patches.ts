@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { rememberEntryError } from './error-memo.ts';
 import type { ResolvedInstrumentationConfig } from './resolve-options.ts';
 import type { LevelPriorities } from './severity.ts';
-import { CALL_CONTEXT, injectTraceFields } from './trace-context.ts';
+import { injectTraceFields, rememberCallContext } from './trace-context.ts';
 import {
   isAutoAddedTransport,
   isThreadlineTransport,
@@ -57,11 +57,7 @@ export function patchWrite(original: AnyFunction, host: LoggerPatchHost): AnyFun
     if (chunk !== null && typeof chunk === 'object') {
       try {
         const active = context.active();
-        Object.defineProperty(chunk, CALL_CONTEXT, {
-          value: active,
-          writable: true,
-          configurable: true,
-        });
+        rememberCallContext(chunk, active);
         rememberEntryError(chunk);
         const config = host.config;
         if (!config.disableCorrelation)

@@ -1,5 +1,5 @@
 import { context as contextApi, logs } from '@opentelemetry/api';
-import type { Context, Logger, LoggerProvider, SeverityNumber } from '@opentelemetry/api';
+import type { Logger, LoggerProvider, SeverityNumber } from '@opentelemetry/api';
 import { LEVEL } from 'triple-beam';
 import TransportStream from 'winston-transport';
 import { AnyValueSerializer, unserializable } from './any-value-serializer.ts';
@@ -10,7 +10,7 @@ import { RateLimitedWarning } from './rate-limited-warning.ts';
 import { resolveTransportOptions } from './resolve-options.ts';
 import { SeverityResolver } from './severity.ts';
 import type { LevelPriorities } from './severity.ts';
-import { CALL_CONTEXT } from './trace-context.ts';
+import { callContextOf } from './trace-context.ts';
 import { THREADLINE_TRANSPORT } from './transport-marker.ts';
 import type { OpenTelemetryTransportOptions } from './types.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
@@ -82,8 +82,7 @@ export class OpenTelemetryTransport extends TransportStream {
     const levels = (this as unknown as { levels?: LevelPriorities }).levels;
     const severity = this.#severities.resolve(levelName, levels);
     if (severity.severityNumber < this.#logSeverity) return;
-    const captured = info[CALL_CONTEXT];
-    const context = captured !== undefined ? (captured as Context) : contextApi.active();
+    const context = callContextOf(info) ?? contextApi.active();
     const logger = this.#logger;
     // Nothing listening (no SDK, or a severity/trace-based filter): skip building the record.
     if (
