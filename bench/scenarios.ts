@@ -19,6 +19,13 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     correlates: false,
     exports: false,
   },
+  {
+    id: 'F',
+    module: 'winston-json-trace-fields',
+    title: 'winston JSON with three constant trace-sized fields (floor for correlation)',
+    correlates: false,
+    exports: false,
+  },
   { id: 'P1', module: 'pino-null', title: 'pino → null stream', correlates: false, exports: false },
   {
     id: 'P2',

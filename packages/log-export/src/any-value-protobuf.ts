@@ -12,6 +12,9 @@ import {
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LENGTH = 2;
+const KEY_TAG = (1 << 3) | WIRE_LENGTH; // KeyValue.key
+const VALUE_TAG = (2 << 3) | WIRE_LENGTH; // KeyValue.value
+const STRING_VALUE_TAG = (1 << 3) | WIRE_LENGTH; // AnyValue.string_value
 
 // Objects on the current path, for cycle detection; shared because encoding is synchronous.
 const ancestors: object[] = [];
@@ -101,18 +104,35 @@ export function writeKeyValues(
   field: number,
   depth: number,
 ): void {
+  // Every tag here is a single byte (fields below 16); written inline because this loop runs
+  // for every attribute of every record.
+  const kvTag = (field << 3) | WIRE_LENGTH;
   for (const key of Object.keys(map)) {
     const value = map[key];
     if (value === undefined || value === null) continue;
     const type = typeof value;
     if (type === 'function' || type === 'symbol') continue;
-    writer.tag(field, WIRE_LENGTH);
-    const kvAt = writer.startLength();
-    writer.tag(1, WIRE_LENGTH);
+    writer.ensure(3);
+    let buf = writer.buf;
+    let pos = writer.pos;
+    buf[pos++] = kvTag;
+    const kvAt = pos++;
+    buf[pos++] = KEY_TAG;
+    writer.pos = pos;
     writer.string(key);
-    writer.tag(2, WIRE_LENGTH);
-    const valueAt = writer.startLength();
-    writeAnyValueFields(writer, value, depth);
+    writer.ensure(2);
+    buf = writer.buf;
+    pos = writer.pos;
+    buf[pos++] = VALUE_TAG;
+    const valueAt = pos++;
+    writer.pos = pos;
+    if (type === 'string') {
+      writer.ensure(1);
+      writer.buf[writer.pos++] = STRING_VALUE_TAG;
+      writer.string(value as string);
+    } else {
+      writeAnyValueFields(writer, value, depth);
+    }
     writer.finishLength(valueAt);
     writer.finishLength(kvAt);
   }

@@ -1,5 +1,6 @@
 export {
   OtlpLogRecordProcessor,
+  PLAIN_RECORD_PROCESSOR,
   createOtlpLogRecordProcessor,
 } from './otlp-log-record-processor.ts';
 export { LogsRequestEncoder, createLogEncoder, encodeLogsRequest } from './encode-logs-request.ts';

@@ -22,6 +22,12 @@ import type {
 } from './types.ts';
 
 const gzip = promisify(gzipCallback);
+/**
+ * Declares that `onEmit` only reads the record's data fields and keeps no reference to it,
+ * so `@threadline/winston` may hand it a plain object instead of the SDK's `LogRecordImpl`
+ * (same symbol as `PLAIN_RECORD_PROCESSOR` there; shared by `Symbol.for`, no dependency).
+ */
+export const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
 // ExportLogsServiceRequest framing around a group: tags and up to 5-byte lengths.
 const REQUEST_FRAMING_BYTES = 32;
 
@@ -45,6 +51,7 @@ interface ExportBatch {
  * record is accounted for: exported, dropped for a counted reason, or still queued.
  */
 export class OtlpLogRecordProcessor implements LogRecordProcessor {
+  readonly [PLAIN_RECORD_PROCESSOR] = true;
   readonly #options: ResolvedProcessorOptions;
   readonly #encoder: LogEncoder;
   readonly #transport: HttpTransport;

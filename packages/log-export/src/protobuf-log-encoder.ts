@@ -35,7 +35,8 @@ export class ProtobufLogEncoder implements LogEncoder {
     const recordAt = writer.startLength();
     writer.tag(1, WIRE_FIXED64);
     let high = hrTimeToFixed64(record.hrTime);
-    writer.fixed64(hrTimeLow.value, high);
+    let low = hrTimeLow.value;
+    writer.fixed64(low, high);
     const severityNumber = record.severityNumber;
     if (severityNumber !== undefined && severityNumber !== 0) {
       writer.tag(2, WIRE_VARINT);
@@ -63,12 +64,15 @@ export class ProtobufLogEncoder implements LogEncoder {
         writer.tag(8, WIRE_FIXED32);
         writer.fixed32(spanContext.traceFlags);
       }
-      writeId(writer, 9, spanContext.traceId, 16);
-      writeId(writer, 10, spanContext.spanId, 8);
+      writeId(writer, 9, spanContext.traceId, traceIds);
+      writeId(writer, 10, spanContext.spanId, spanIds);
     }
     writer.tag(11, WIRE_FIXED64);
-    high = hrTimeToFixed64(record.hrTimeObserved);
-    writer.fixed64(hrTimeLow.value, high);
+    if (record.hrTimeObserved !== record.hrTime) {
+      high = hrTimeToFixed64(record.hrTimeObserved);
+      low = hrTimeLow.value;
+    }
+    writer.fixed64(low, high);
     if (record.eventName) {
       writer.tag(12, WIRE_LENGTH);
       writer.string(record.eventName);
@@ -115,20 +119,41 @@ export class ProtobufLogEncoder implements LogEncoder {
   }
 }
 
+// One span usually writes many records: keep the last id of each kind already in binary.
+class IdCache {
+  hex = '';
+  readonly bytes: Uint8Array;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+  }
+}
+const traceIds = new IdCache(16);
+const spanIds = new IdCache(8);
+
 function writeId(
   writer: ProtobufWriter,
   field: number,
   hex: string | undefined,
-  size: number,
+  cache: IdCache,
 ): void {
   if (!hex) return;
+  const size = cache.bytes.length;
+  if (hex !== cache.hex) {
+    // An id that is not hex of the right length is left out rather than sent malformed.
+    if (!writeHexId(cache.bytes, 0, hex, size)) {
+      cache.hex = '';
+      return;
+    }
+    cache.hex = hex;
+  }
   writer.ensure(2 + size);
-  const start = writer.pos;
-  writer.tag(field, WIRE_LENGTH);
-  writer.varint32(size);
-  // An id that is not hex of the right length is left out rather than sent malformed.
-  if (writeHexId(writer.buf, writer.pos, hex, size)) writer.pos += size;
-  else writer.pos = start;
+  const buf = writer.buf;
+  let pos = writer.pos;
+  buf[pos++] = (field << 3) | WIRE_LENGTH;
+  buf[pos++] = size;
+  const bytes = cache.bytes;
+  for (let i = 0; i < size; i++) buf[pos++] = bytes[i];
+  writer.pos = pos;
 }
 
 function encodeResourceHeader(resource: LogResource): EncodedHeader {

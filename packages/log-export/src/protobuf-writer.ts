@@ -31,7 +31,13 @@ export class ProtobufWriter {
   }
 
   tag(field: number, wireType: number): void {
-    this.varint32((field << 3) | wireType);
+    const value = (field << 3) | wireType;
+    if (value < 128) {
+      this.ensure(1);
+      this.buf[this.pos++] = value;
+      return;
+    }
+    this.varint32(value);
   }
 
   /** An unsigned value below 2^32. */
@@ -83,15 +89,12 @@ export class ProtobufWriter {
 
   fixed32(value: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(value >>> 0, this.pos);
-    this.pos += 4;
+    this.pos = putFixed32(this.buf, this.pos, value);
   }
 
   fixed64(low: number, high: number): void {
     this.ensure(8);
-    this.buf.writeUInt32LE(low >>> 0, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
+    this.pos = putFixed32(this.buf, putFixed32(this.buf, this.pos, low), high);
   }
 
   double(value: number): void {
@@ -103,31 +106,42 @@ export class ProtobufWriter {
   /** UTF-8, with lone surrogates replaced by U+FFFD (as TextEncoder and the SDK do). */
   string(value: string): void {
     const length = value.length;
-    let ascii = true;
-    for (let i = 0; i < length; i++) {
-      if (value.charCodeAt(i) > 127) {
-        ascii = false;
-        break;
+    if (length < 128) {
+      // One pass for the common short ASCII string: copy while checking, and fall back to the
+      // UTF-8 encoder at the first non-ASCII character.
+      this.ensure(length + 1);
+      const buf = this.buf;
+      const start = this.pos;
+      let pos = start + 1;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 127) break;
+        buf[pos++] = code;
       }
-    }
-    if (ascii) {
+      if (i === length) {
+        buf[start] = length;
+        this.pos = pos;
+        return;
+      }
+    } else if (isAscii(value)) {
       this.varint32(length);
       this.ensure(length);
-      const buf = this.buf;
-      let pos = this.pos;
-      if (length > 64) {
-        buf.write(value, pos, length, 'latin1');
-        pos += length;
-      } else {
-        for (let i = 0; i < length; i++) buf[pos++] = value.charCodeAt(i);
-      }
-      this.pos = pos;
+      this.buf.write(value, this.pos, length, 'latin1');
+      this.pos += length;
       return;
     }
     const byteLength = Buffer.byteLength(value, 'utf8');
     this.varint32(byteLength);
     this.ensure(byteLength);
     this.pos += this.buf.write(value, this.pos, byteLength, 'utf8');
+  }
+
+  /** Copies pre-encoded bytes. */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
 
   /** Raw UTF-8 text, no length prefix. */
@@ -168,6 +182,19 @@ export class ProtobufWriter {
     }
     this.buf[at] = v;
   }
+}
+
+function putFixed32(buf: Uint8Array, at: number, value: number): number {
+  buf[at] = value & 255;
+  buf[at + 1] = (value >>> 8) & 255;
+  buf[at + 2] = (value >>> 16) & 255;
+  buf[at + 3] = (value >>> 24) & 255;
+  return at + 4;
+}
+
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 export function varint32Size(value: number): number {

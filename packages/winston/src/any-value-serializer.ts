@@ -66,7 +66,9 @@ function functionMarker(fn: (...args: never[]) => unknown): string {
 
 // The OpenTelemetry JS SDK copies attribute maps by plain assignment, so a `__proto__` key would
 // set the copy's prototype, and a nested `constructor` key makes the SDK reject the whole value.
+// An empty key is dropped by the SDK (with a warning); keep the value under a visible name.
 function safeKey(key: string): string {
+  if (key === '') return '[empty]';
   return key === '__proto__' || key === 'constructor' ? `[${key}]` : key;
 }
 

@@ -1,4 +1,4 @@
-import type { AnyValue, Context, LogRecord } from '@opentelemetry/api';
+import type { AnyValue, Context, SeverityNumber } from '@opentelemetry/api';
 import { ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
 import { SPLAT } from 'triple-beam';
 import { isErrorLike, unserializable } from './any-value-serializer.ts';
@@ -12,6 +12,17 @@ export const ATTR_THREADLINE_LOG_TRUNCATED = 'threadline.log.truncated';
 
 export type WinstonInfo = Record<PropertyKey, unknown>;
 type Attributes = Record<string, AnyValue>;
+
+/** A log record as the API's `Logger.emit` takes it, with the fields the transport always sets. */
+export interface BuiltLogRecord {
+  severityNumber: SeverityNumber;
+  severityText: string;
+  body: AnyValue | undefined;
+  attributes: Attributes;
+  /** An upper bound of the number of keys in `attributes`. */
+  attributeCount: number;
+  context: Context;
+}
 
 function read(source: object, key: PropertyKey): unknown {
   try {
@@ -41,7 +52,7 @@ export function buildLogRecord(
   context: Context,
   serializer: AnyValueSerializer,
   excludedKeys: ReadonlySet<string>,
-): LogRecord {
+): BuiltLogRecord {
   serializer.begin();
   const attributes: Attributes = {};
   const message = read(info, 'message');
@@ -129,6 +140,8 @@ export function buildLogRecord(
   }
 
   let result = attributes;
+  // Metadata plus at most three exception.* attributes, unless a rare path below added more.
+  let attributeCount = added + 3;
   if (leading !== undefined || serializer.truncated) {
     // Rare path: rebuild so the exception and the truncation marker come first.
     result = serializer.truncated
@@ -136,11 +149,14 @@ export function buildLogRecord(
       : { ...leading };
     Object.assign(result, attributes);
   }
+  if (messageError !== undefined || result !== attributes)
+    attributeCount = Object.keys(result).length;
   return {
     severityNumber: severity.severityNumber,
     severityText: severity.severityText,
     body,
     attributes: result,
+    attributeCount,
     context,
   };
 }

@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { rememberEntryError } from './error-memo.ts';
 import type { ResolvedInstrumentationConfig } from './resolve-options.ts';
 import type { LevelPriorities } from './severity.ts';
-import { injectTraceFields, rememberCallContext } from './trace-context.ts';
+import { injectTraceFields, mayDeliverLater, writeInCallContext } from './trace-context.ts';
 import {
   isAutoAddedTransport,
   isThreadlineTransport,
@@ -55,15 +55,28 @@ const closing = new WeakSet<object>();
 export function patchWrite(original: AnyFunction, host: LoggerPatchHost): AnyFunction {
   return function write(this: unknown, chunk: unknown) {
     if (chunk !== null && typeof chunk === 'object') {
+      let active;
+      let remember = true;
       try {
-        const active = context.active();
-        rememberCallContext(chunk, active);
+        active = context.active();
+        remember = mayDeliverLater(this);
         rememberEntryError(chunk);
         const config = host.config;
         if (!config.disableCorrelation)
           injectTraceFields(chunk as Record<PropertyKey, unknown>, config.logKeys, active);
       } catch {
         // A frozen entry refuses the fields; it is still logged, uncorrelated.
+      }
+      if (active !== undefined) {
+        return writeInCallContext(
+          chunk,
+          active,
+          remember,
+          original,
+          this,
+          // eslint-disable-next-line prefer-rest-params
+          arguments as unknown as unknown[],
+        );
       }
     }
     // eslint-disable-next-line prefer-rest-params

@@ -4,7 +4,8 @@ import { LEVEL } from 'triple-beam';
 import TransportStream from 'winston-transport';
 import { AnyValueSerializer, unserializable } from './any-value-serializer.ts';
 import { ATTR_THREADLINE_LOG_TRUNCATED, buildLogRecord } from './log-record-builder.ts';
-import type { WinstonInfo } from './log-record-builder.ts';
+import type { BuiltLogRecord, WinstonInfo } from './log-record-builder.ts';
+import { DirectLogEmitter } from './direct-emit.ts';
 import { DEFAULT_LOG_KEYS, ECS_LOG_KEYS } from './log-keys.ts';
 import { RateLimitedWarning } from './rate-limited-warning.ts';
 import { resolveTransportOptions } from './resolve-options.ts';
@@ -36,6 +37,9 @@ export class OpenTelemetryTransport extends TransportStream {
   readonly #flushFailures = new RateLimitedWarning(
     '@threadline/winston: could not flush log records',
   );
+  // The SDK logger the direct path was resolved for, and that path (see direct-emit.ts).
+  #directKey: unknown;
+  #direct: DirectLogEmitter | undefined;
 
   constructor(options: OpenTelemetryTransportOptions = {}) {
     const resolved = resolveTransportOptions(options, 'OpenTelemetryTransport');
@@ -84,8 +88,11 @@ export class OpenTelemetryTransport extends TransportStream {
     if (severity.severityNumber < this.#logSeverity) return;
     const context = callContextOf(info) ?? contextApi.active();
     const logger = this.#logger;
+    const direct = this.#directEmitter();
     // Nothing listening (no SDK, or a severity/trace-based filter): skip building the record.
-    if (
+    if (direct !== undefined) {
+      if (!direct.enabled(context, severity.severityNumber)) return;
+    } else if (
       typeof logger.enabled === 'function' &&
       !logger.enabled({ context, severityNumber: severity.severityNumber })
     ) {
@@ -94,7 +101,7 @@ export class OpenTelemetryTransport extends TransportStream {
     const serializer = this.#serializer.busy
       ? new AnyValueSerializer(this.#serializer.limits)
       : this.#serializer;
-    let record;
+    let record: BuiltLogRecord;
     serializer.busy = true;
     try {
       record = buildLogRecord(info, severity, context, serializer, this.#excludedKeys);
@@ -106,15 +113,27 @@ export class OpenTelemetryTransport extends TransportStream {
         severityText: severity.severityText,
         body: fallbackBody(info, serializer),
         attributes: { [ATTR_THREADLINE_LOG_TRUNCATED]: true },
+        attributeCount: 1,
         context,
       };
     } finally {
       serializer.busy = false;
     }
-    logger.emit(record);
+    if (direct === undefined || !direct.emit(record, context)) logger.emit(record);
     // winston exits 3 s after logging an uncaught exception; a batching processor would still
     // be holding this record.
     if (info.exception === true) this.#flush(() => {});
+  }
+
+  /** The direct path to the SDK's processors, re-resolved when the SDK logger behind the API changes. */
+  #directEmitter(): DirectLogEmitter | undefined {
+    const logger = this.#logger as unknown as { _delegate?: unknown };
+    const key = logger._delegate ?? logger;
+    if (key !== this.#directKey) {
+      this.#directKey = key;
+      this.#direct = DirectLogEmitter.for(this.#logger);
+    }
+    return this.#direct;
   }
 
   /** Flushes the provider when the transport ends (`logger.end()`), so no batched record is lost. */

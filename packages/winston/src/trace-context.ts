@@ -1,5 +1,5 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
 import type { ResolvedLogKeys } from './log-keys.ts';
 
 /**
@@ -16,14 +16,67 @@ const callContexts: WeakMap<object, Context> = ((globalThis as Record<symbol, un
   CALL_CONTEXTS_KEY
 ] ??= new WeakMap<object, Context>()) as WeakMap<object, Context>;
 
-/** Records the context the application logged `entry` in. */
-export function rememberCallContext(entry: object, ctx: Context): void {
-  callContexts.set(entry, ctx);
+// The entry `write()` is handing to the transports right now, and its caller's context. winston
+// delivers an entry synchronously inside `write()` unless its stream is backed up, so the WeakMap
+// is only written when the entry may be delivered later (a WeakMap set per entry costs more than
+// everything else correlation does).
+let currentEntry: object | undefined;
+let currentContext: Context | undefined;
+
+/** The parts of Node's stream state that tell whether `write()` delivers synchronously. */
+interface StreamStates {
+  _writableState?: { length: number; corked: number };
+  _readableState?: { length: number; flowing: boolean | null };
+}
+
+/** True when `logger` would buffer an entry written now instead of delivering it at once. */
+export function mayDeliverLater(logger: unknown): boolean {
+  const { _writableState: ws, _readableState: rs } = logger as StreamStates;
+  if (ws === undefined || rs === undefined) return true;
+  return ws.length > 0 || ws.corked > 0 || rs.length > 0 || rs.flowing !== true;
+}
+
+/**
+ * Calls `write` with `entry` as the current entry of `ctx`; when `remember` is set (the stream
+ * is backed up), also records the context for a later delivery.
+ */
+export function writeInCallContext<T>(
+  entry: object,
+  ctx: Context,
+  remember: boolean,
+  write: (this: unknown, ...args: unknown[]) => T,
+  self: unknown,
+  args: unknown[],
+): T {
+  if (remember) callContexts.set(entry, ctx);
+  const previousEntry = currentEntry;
+  const previousContext = currentContext;
+  currentEntry = entry;
+  currentContext = ctx;
+  try {
+    return write.apply(self, args);
+  } finally {
+    currentEntry = previousEntry;
+    currentContext = previousContext;
+  }
 }
 
 /** The context the application logged `entry` in, if it went through the patched logger. */
 export function callContextOf(entry: object): Context | undefined {
-  return callContexts.get(entry);
+  return entry === currentEntry ? currentContext : callContexts.get(entry);
+}
+
+// Span contexts are immutable and one span usually logs many entries: remember the last one
+// found valid rather than re-checking its ids with a regular expression per entry.
+let lastValidSpanContext: SpanContext | undefined;
+
+/** The valid span context in `ctx`, or `undefined`. */
+export function validSpanContext(ctx: Context): SpanContext | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  if (spanContext === undefined || spanContext === lastValidSpanContext) return spanContext;
+  if (!isSpanContextValid(spanContext)) return undefined;
+  lastValidSpanContext = spanContext;
+  return spanContext;
 }
 
 const FLAGS_HEX: readonly string[] = Array.from({ length: 256 }, (_, flags) =>
@@ -32,7 +85,7 @@ const FLAGS_HEX: readonly string[] = Array.from({ length: 256 }, (_, flags) =>
 
 /** The context captured when the entry was logged, or the active one. */
 export function contextOf(info: Record<PropertyKey, unknown>): Context {
-  return callContexts.get(info) ?? context.active();
+  return callContextOf(info) ?? context.active();
 }
 
 /** Writes the span's ids and flags into `info`; writes nothing without a valid span. */
@@ -41,8 +94,8 @@ export function injectTraceFields(
   keys: ResolvedLogKeys,
   ctx: Context,
 ): void {
-  const spanContext = trace.getSpanContext(ctx);
-  if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
+  const spanContext = validSpanContext(ctx);
+  if (spanContext === undefined) return;
   info[keys.traceId] = spanContext.traceId;
   info[keys.spanId] = spanContext.spanId;
   info[keys.traceFlags] = FLAGS_HEX[spanContext.traceFlags & 0xff];

@@ -1,0 +1,181 @@
+import { SeverityNumber, TraceFlags } from '@opentelemetry/api';
+import type { AnyValue, Context, HrTime, Logger, SpanContext } from '@opentelemetry/api';
+import { validSpanContext } from './trace-context.ts';
+
+/**
+ * Set (to `true`) on a `LogRecordProcessor` whose `onEmit` only reads the record's data fields
+ * (`hrTime`, `hrTimeObserved`, `spanContext`, `severityNumber`, `severityText`, `body`,
+ * `attributes`, `droppedAttributesCount`, `eventName`, `resource`, `instrumentationScope`)
+ * during the call and keeps no reference to it. `@threadline/log-export`'s
+ * `OtlpLogRecordProcessor` sets it; so can any processor that honours the contract.
+ */
+export const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
+
+/** The SDK internals the direct path reads (`@opentelemetry/sdk-logs` 2.x and 3.x). */
+interface SdkProcessor {
+  onEmit(record: unknown, context: Context): void;
+  enabled?: (options: unknown) => boolean;
+  [PLAIN_RECORD_PROCESSOR]?: unknown;
+}
+interface SdkSharedState {
+  hasShutdown: boolean;
+  resource: unknown;
+  processors: readonly SdkProcessor[];
+  activeProcessor: { processors?: readonly SdkProcessor[] };
+  logRecordLimits: { attributeCountLimit: number; attributeValueLengthLimit: number };
+  loggerMetrics?: { emitLog(): void };
+}
+interface SdkLoggerConfig {
+  enabled: boolean;
+  minimumSeverity: number;
+  traceBased: boolean;
+}
+interface SdkLogger {
+  _sharedState: SdkSharedState;
+  _loggerConfig: SdkLoggerConfig;
+  _instrumentationScope: unknown;
+}
+
+/** What the transport hands over per record. */
+export interface DirectRecord {
+  severityNumber: SeverityNumber;
+  severityText: string;
+  body: AnyValue | undefined;
+  attributes: Record<string, AnyValue>;
+  /** An upper bound of the number of keys in `attributes`, none of them empty. */
+  attributeCount: number;
+}
+
+/** The plain record processors receive instead of the SDK's `LogRecordImpl`. */
+interface PlainLogRecord {
+  readonly resource: unknown;
+  readonly instrumentationScope: unknown;
+  readonly hrTime: HrTime;
+  readonly hrTimeObserved: HrTime;
+  readonly spanContext: SpanContext | undefined;
+  readonly severityNumber: SeverityNumber;
+  readonly severityText: string;
+  readonly body: AnyValue | undefined;
+  readonly attributes: Record<string, AnyValue>;
+  readonly droppedAttributesCount: number;
+  readonly eventName: undefined;
+}
+
+/**
+ * Emits records straight to the processors of an SDK `Logger`, skipping the SDK's
+ * `LogRecordImpl`, whose per-record attribute copy and validation cost as much as our whole
+ * encoding (see bench/README.md). Used only when every processor of the provider declares
+ * {@link PLAIN_RECORD_PROCESSOR}, no attribute value length limit is set, and the record
+ * fits the attribute count limit; otherwise the transport goes through `Logger.emit`. What
+ * processors see is the same as through the SDK: timestamps from `Date.now()`, the span
+ * context of the call when valid, the logger's resource and scope, and the SDK's
+ * `otel.sdk.log.created` metric is still counted.
+ */
+export class DirectLogEmitter {
+  readonly #logger: SdkLogger;
+  readonly #shared: SdkSharedState;
+  readonly #processors: readonly SdkProcessor[];
+  readonly #countLimit: number;
+
+  private constructor(logger: SdkLogger) {
+    this.#logger = logger;
+    this.#shared = logger._sharedState;
+    this.#processors = logger._sharedState.processors;
+    this.#countLimit = logger._sharedState.logRecordLimits.attributeCountLimit;
+  }
+
+  /** The direct path for `logger` (an API proxy logger or an SDK logger), or `undefined`. */
+  static for(logger: Logger): DirectLogEmitter | undefined {
+    try {
+      const sdk = unwrap(logger);
+      if (sdk === undefined) return undefined;
+      const shared = sdk._sharedState;
+      const processors = shared.processors;
+      if (!Array.isArray(processors) || processors.length === 0) return undefined;
+      if (shared.activeProcessor?.processors !== processors) return undefined;
+      for (const processor of processors) {
+        if (processor?.[PLAIN_RECORD_PROCESSOR] !== true) return undefined;
+      }
+      const limits = shared.logRecordLimits;
+      if (limits?.attributeValueLengthLimit !== Infinity) return undefined;
+      if (!(limits.attributeCountLimit >= 0)) return undefined;
+      return new DirectLogEmitter(sdk);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `Logger.enabled()` of the SDK, without allocating its options object unless needed. */
+  enabled(context: Context, severityNumber: SeverityNumber): boolean {
+    if (this.#shared.hasShutdown) return false;
+    const config = this.#logger._loggerConfig;
+    if (!config.enabled) return false;
+    if (severityNumber !== SeverityNumber.UNSPECIFIED && severityNumber < config.minimumSeverity)
+      return false;
+    if (config.traceBased) {
+      const spanContext = validSpanContext(context);
+      if (
+        spanContext !== undefined &&
+        (spanContext.traceFlags & TraceFlags.SAMPLED) !== TraceFlags.SAMPLED
+      )
+        return false;
+    }
+    const processors = this.#processors;
+    for (let i = 0; i < processors.length; i++) {
+      const processor = processors[i];
+      if (typeof processor.enabled !== 'function') return true;
+      const options = {
+        context,
+        instrumentationScope: this.#logger._instrumentationScope,
+        severityNumber,
+        eventName: undefined,
+      };
+      if (processor.enabled(options)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Hands `record` to every processor; returns false (having done nothing) when the record
+   * needs the SDK's attribute handling, i.e. it may exceed the attribute count limit.
+   */
+  emit(record: DirectRecord, context: Context): boolean {
+    if (record.attributeCount > this.#countLimit) return false;
+    const attributes = record.attributes;
+    const spanContext = validSpanContext(context);
+    const now = Date.now();
+    const hrTime: HrTime = [Math.trunc(now / 1000), Math.round((now % 1000) * 1e6)];
+    const plain: PlainLogRecord = {
+      resource: this.#shared.resource,
+      instrumentationScope: this.#logger._instrumentationScope,
+      hrTime,
+      hrTimeObserved: hrTime,
+      spanContext,
+      severityNumber: record.severityNumber,
+      severityText: record.severityText,
+      body: record.body,
+      attributes,
+      droppedAttributesCount: 0,
+      eventName: undefined,
+    };
+    this.#shared.loggerMetrics?.emitLog();
+    const processors = this.#processors;
+    for (let i = 0; i < processors.length; i++) processors[i].onEmit(plain, context);
+    return true;
+  }
+}
+
+/** The SDK logger behind an API `ProxyLogger` (once the SDK is registered), or the logger itself. */
+function unwrap(logger: Logger): SdkLogger | undefined {
+  let candidate = logger as unknown as Record<string, unknown>;
+  if (typeof candidate._getLogger === 'function') {
+    const delegate = (candidate._getLogger as () => unknown).call(candidate);
+    if (delegate === null || typeof delegate !== 'object') return undefined;
+    candidate = delegate as Record<string, unknown>;
+  }
+  const shared = candidate._sharedState as SdkSharedState | undefined;
+  const config = candidate._loggerConfig as SdkLoggerConfig | undefined;
+  if (shared === undefined || config === undefined || typeof config.enabled !== 'boolean')
+    return undefined;
+  return candidate as unknown as SdkLogger;
+}
