@@ -171,6 +171,9 @@ describe('Prometheus rules and config (promtool)', () => {
         'CollectorExporterSendFailures',
         'CollectorExporterEnqueueFailures',
         'CollectorReceiverRefused',
+        'SecurityFailedLoginsHigh',
+        'SecurityBruteForceDetected',
+        'CheckoutFailureRatioHigh',
       ]),
     );
     const tested = testFiles.flatMap((f) =>
@@ -222,6 +225,42 @@ describe('Prometheus rules and config (promtool)', () => {
       'up{job="otel-collector"} == 0',
       'up{job="otel-collector"} == 1',
     ],
+    // security-alerts.yml (counters from the collector's count connector)
+    ['failed-logins threshold raised', ') > 20', ') > 200'],
+    ['failed-logins threshold lowered (10 in 5 minutes would fire)', ') > 20', ') > 5'],
+    [
+      'failed logins counted from successful logins too',
+      'event_name="security.login_failed"}',
+      'event_name=~"security.login_.*"}',
+    ],
+    [
+      'brute-force event name changed',
+      'event_name="security.brute_force_detected"}',
+      'event_name="security.brute_force"}',
+    ],
+    [
+      'security counter renamed (no _total)',
+      'threadline_security_events_total',
+      'threadline_security_events',
+    ],
+    [
+      'business counter renamed (no _total)',
+      'threadline_business_events_total',
+      'threadline_business_events',
+    ],
+    [
+      'new-series branch dropped (a first brute-force detection would go unnoticed)',
+      'unless threadline_security_events_total offset 5m',
+      'unless threadline_security_events_total',
+    ],
+    [
+      'new-series branch of business events dropped',
+      'unless threadline_business_events_total offset 10m',
+      'unless threadline_business_events_total',
+    ],
+    ['checkout failure-ratio threshold raised', ') > 0.05', ') > 0.5'],
+    ['checkout failure-ratio threshold lowered (3 % would fire)', ') > 0.05', ') > 0.02'],
+    ['checkout minimum-volume guard dropped', ') >= 20', ') >= 0'],
   ];
   it.each(mutations)(
     'unit tests fail when a rule is broken: %s',
@@ -564,6 +603,147 @@ describe('Grafana provisioning', () => {
       const file = join(tempDir(), 'dashboard-rules.json');
       writeFileSync(file, JSON.stringify(rules)); // JSON is YAML
       expectSuccess(run('promtool', ['check', 'rules', file]));
+    });
+  });
+
+  describe('every dashboard in deploy/grafana/dashboards', () => {
+    const dashboards = jsonFiles('deploy/grafana/dashboards').map((f) => [f, readJson(f)] as const);
+
+    it('has a unique uid and unique panel ids, fits the 24-column grid and uses provisioned data sources', () => {
+      const provisioned = new Set(datasources().map((d) => `${d.type}/${d.uid}`));
+      expect(dashboards.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(dashboards.map(([, d]) => d.uid)).size).toBe(dashboards.length);
+      for (const [file, dashboard] of dashboards) {
+        const ids = dashboard.panels.map((p: Json) => p.id);
+        expect(new Set(ids).size, file).toBe(ids.length);
+        const refs: Json[] = [];
+        for (const panel of dashboard.panels) {
+          expect(panel.gridPos.x + panel.gridPos.w, `${file}: ${panel.title}`).toBeLessThanOrEqual(
+            24,
+          );
+          refs.push(panel.datasource, ...(panel.targets ?? []).map((t: Json) => t.datasource));
+        }
+        refs.push(...(dashboard.templating?.list ?? []).map((v: Json) => v.datasource));
+        for (const ref of refs.filter(Boolean)) {
+          expect(provisioned, `${file}: ${JSON.stringify(ref)}`).toContain(
+            `${ref.type}/${ref.uid}`,
+          );
+        }
+      }
+    });
+  });
+
+  describe('security and business dashboard', () => {
+    const dashboard = readJson('deploy/grafana/dashboards/security-business.json');
+    const panels: Json[] = dashboard.panels;
+    const titled = (title: string): Json => {
+      const panel = panels.find((p) => p.title === title);
+      expect(panel, `no panel ${title}`).toBeDefined();
+      return panel;
+    };
+
+    it('has its own uid and a service variable over the count-connector counters', () => {
+      expect(dashboard.uid).toBe('threadline-security-business');
+      expect(dashboard.title).toBe('Threadline / Security and business events');
+      const variable = dashboard.templating.list.find((v: Json) => v.name === 'service');
+      expect(variable.query.query).toBe(
+        'label_values({__name__=~"threadline_(security|business)_events_total"}, service_name)',
+      );
+    });
+
+    it('plots failed logins, brute-force detections and access denied from the recorded security counts', () => {
+      for (const [title, event] of [
+        ['Failed logins (last 5 min)', 'security.login_failed'],
+        ['Brute-force detections (last 5 min)', 'security.brute_force_detected'],
+        ['Access denied (last 5 min)', 'security.access_denied'],
+      ]) {
+        const panel = titled(title);
+        expect(panel.datasource.uid).toBe('prometheus');
+        expect(panel.targets[0].expr).toBe(
+          `sum by (service_name) (service_name_event_name:threadline_security_events:increase5m{event_name="${event}", service_name=~"$service"})`,
+        );
+      }
+      // the alert thresholds are drawn where the alerts fire
+      const threshold = (title: string) =>
+        titled(title).fieldConfig.defaults.thresholds.steps.at(-1).value;
+      expect(threshold('Failed logins (last 5 min)')).toBe(20);
+      expect(threshold('Checkout failure ratio (last 10 min)')).toBe(0.05);
+    });
+
+    it('plots checkouts succeeded vs failed and the failure ratio', () => {
+      const checkouts =
+        'service_name_event_name:threadline_business_events:increase10m{event_name=~"checkout\\\\.(succeeded|failed)", service_name=~"$service"}';
+      expect(titled('Checkouts: succeeded vs failed (last 10 min)').targets[0].expr).toBe(
+        `sum by (service_name, event_name) (${checkouts})`,
+      );
+      const ratio = titled('Checkout failure ratio (last 10 min)').targets[0].expr;
+      expect(ratio).toContain(
+        'sum by (service_name) (service_name_event_name:threadline_business_events:increase10m{event_name="checkout.failed", service_name=~"$service"})',
+      );
+      expect(ratio.endsWith(`\n/\nsum by (service_name) (${checkouts})`), ratio).toBe(true);
+    });
+
+    it(
+      'its PromQL parses (promtool) and uses only series the alert rules record',
+      { timeout: TEST_TIMEOUT_MS },
+      () => {
+        const recorded = new Set(
+          ymlFiles('deploy/prometheus/rules').flatMap((f) =>
+            readYaml(f).groups.flatMap((g: Json) =>
+              g.rules.map((r: Json) => r.record).filter(Boolean),
+            ),
+          ),
+        );
+        const exprs = panels
+          .filter((p) => p.datasource?.uid === 'prometheus')
+          .flatMap((p) => p.targets.map((t: Json) => t.expr as string));
+        expect(exprs.length).toBe(5);
+        for (const expr of exprs) {
+          const names = expr.match(/\b[a-z_]+:[a-z_]+:[a-z0-9_]+\b/g) ?? [];
+          expect(names.length, expr).toBeGreaterThan(0);
+          for (const name of names) {
+            expect(recorded, `${name} is not recorded in deploy/prometheus/rules`).toContain(name);
+          }
+        }
+        const rules = {
+          groups: [
+            {
+              name: 'dashboard-queries',
+              rules: exprs.map((expr, i) => ({
+                record: `dashboard:query_${i}`,
+                expr: expr.replaceAll('$service', '.+'),
+              })),
+            },
+          ],
+        };
+        const file = join(tempDir(), 'dashboard-rules.json');
+        writeFileSync(file, JSON.stringify(rules)); // JSON is YAML
+        expectSuccess(run('promtool', ['check', 'rules', file]));
+      },
+    );
+
+    it('top failing accounts: Loki topk of failed logins by user_id in the security stream', () => {
+      const panel = titled('Top failing accounts');
+      expect(panel.datasource.uid).toBe('loki');
+      expect(panel.targets[0].queryType).toBe('instant');
+      expect(panel.targets[0].expr).toBe(
+        'topk(10, sum by (user_id) (count_over_time({service_name=~"$service", threadline_category="security"} | event_name="security.login_failed" [$__range])))',
+      );
+      // threadline_category is an index label only because loki.yaml makes it one; event_name
+      // and user_id are structured metadata (OTLP log attributes, dots become underscores).
+      const loki = readYaml('deploy/loki/loki.yaml');
+      expect(loki.limits_config.otlp_config.resource_attributes.attributes_config).toContainEqual({
+        action: 'index_label',
+        attributes: ['threadline.category'],
+      });
+      expect(loki.limits_config.allow_structured_metadata).toBe(true);
+    });
+
+    it('recent audit records: a Loki logs panel over the audit stream', () => {
+      const panel = titled('Recent audit records');
+      expect(panel.type).toBe('logs');
+      expect(panel.datasource.uid).toBe('loki');
+      expect(panel.targets[0].expr).toBe('{service_name=~"$service", threadline_category="audit"}');
     });
   });
 });

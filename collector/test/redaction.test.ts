@@ -1,0 +1,346 @@
+// The collector's `redaction` processor (otel-collector.yaml), on the wire: logs and spans
+// carrying secrets and harmless look-alikes go through the REAL collector binary into the
+// Loki, Elasticsearch and Tempo stand-ins. Secrets must be masked everywhere; look-alikes
+// (trace/span ids, UUIDs, timestamps, dates, plain URLs) must arrive unchanged. This is the
+// second line of defence; the services redact first (@threadline/redact).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BulkDocument, ReceivedLogRecord, ReceivedSpan } from '@threadline/testing';
+import { keyValues, logsRequest, startCollector } from './collector-harness.ts';
+import type { LogRecordInput, RunningCollector } from './collector-harness.ts';
+
+/** A secret as it may appear in text, and the part of it that must not survive. */
+interface Secret {
+  name: string;
+  text: string;
+  secret: string;
+  /** A private key without its END line is masked up to the end of the value. */
+  masksRest?: boolean;
+}
+
+const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkphbmUifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+const PEM_BODY = 'MIIEpAIBAAKCAQEA1c7+9z5Pad7OejecsQ0bu3aozN3tihPmljnnudb9G3HecVJx';
+
+const SECRETS: Secret[] = [
+  { name: 'Visa, 16 digits', text: '4111111111111111', secret: '4111111111111111' },
+  { name: 'Mastercard 2-series', text: '2223003122003222', secret: '2223003122003222' },
+  { name: 'Amex, 15 digits', text: '378282246310005', secret: '378282246310005' },
+  { name: 'Discover', text: '6011111111111117', secret: '6011111111111117' },
+  { name: 'Visa with spaces', text: '4111 1111 1111 1111', secret: '1111 1111 1111' },
+  { name: 'Mastercard with dashes', text: '5555-5555-5555-4444', secret: '5555-5555-4444' },
+  { name: 'Amex grouped 4-6-5', text: '3782 822463 10005', secret: '822463' },
+  { name: '19-digit card, grouped', text: '6011 0009 9013 9424 111', secret: '9013 9424' },
+  { name: 'JWT', text: JWT, secret: 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c' },
+  {
+    name: 'Bearer token',
+    text: 'Authorization: Bearer 3f9a7c1e5b2d4f6a8c0e',
+    secret: '3f9a7c1e5b2d4f6a8c0e',
+  },
+  { name: 'AWS access key id', text: 'AKIAIOSFODNN7EXAMPLE', secret: 'IOSFODNN7EXAMPLE' },
+  { name: 'AWS temporary key id', text: 'ASIAY34FZKBOKMUTVV7A', secret: 'Y34FZKBOKMUTVV7A' },
+  {
+    name: 'PEM private key',
+    text: `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----`,
+    secret: PEM_BODY,
+  },
+  {
+    name: 'PEM private key cut short',
+    text: `-----BEGIN PRIVATE KEY-----\n${PEM_BODY}`,
+    secret: PEM_BODY,
+    masksRest: true,
+  },
+  {
+    name: 'credentials in a URL',
+    text: 'postgres://orders:s3cr3t-pw@db.internal:5432/orders',
+    secret: 's3cr3t-pw',
+  },
+  {
+    name: 'token as URL user',
+    text: 'https://ghp_x9Yk2LmN4pQ7rS1t@github.com/acme/repo.git',
+    secret: 'ghp_x9Yk2LmN4pQ7rS1t',
+  },
+];
+
+/** Values that look a bit like secrets but are not, and must pass unchanged. */
+const LOOK_ALIKES: Array<{ name: string; text: string }> = [
+  { name: 'trace id', text: '4bf92f3577b34da6a3ce929d0e0e4736' },
+  { name: 'all-digit 32-char trace id', text: '41111111111111114111111111111111' },
+  { name: 'span id', text: '00f067aa0ba902b7' },
+  { name: 'UUID', text: '123e4567-e89b-12d3-a456-426614174000' },
+  { name: 'all-digit UUID', text: '42345678-4234-4234-4234-423456789012' },
+  { name: 'ISO timestamp', text: '2026-11-23T12:20:31.451Z' },
+  { name: 'Unix time in ms', text: '1763900431451' },
+  { name: 'Unix time in ns', text: '1763900431451000000' },
+  { name: 'amount and order number', text: 'order 42 for 18.50 EUR' },
+  { name: 'phone number', text: '+1 415 555 2671' },
+  { name: 'URL without credentials', text: 'https://api.example.com/v1/orders?id=42#top' },
+  { name: 'e-mail address', text: 'jane@example.com' },
+  { name: 'the word bearer', text: 'token type: Bearer' },
+  { name: 'event name with "token"', text: 'security.token_revoked' },
+  { name: 'public key header', text: '-----BEGIN PUBLIC KEY-----' },
+];
+
+let stack: RunningCollector;
+let logs: ReceivedLogRecord[];
+let documents: BulkDocument[];
+let spans: ReceivedSpan[];
+
+const byCase = (records: ReceivedLogRecord[], name: string): ReceivedLogRecord => {
+  const record = records.find((r) => r.attributes['test.case'] === name);
+  expect(record, `no record for ${name}`).toBeDefined();
+  return record!;
+};
+const esDoc = (name: string): Record<string, any> => {
+  const doc = documents.find(
+    (d) => (d.document as any).attributes?.['test.case'] === name,
+  )?.document;
+  expect(doc, `no Elasticsearch document for ${name}`).toBeDefined();
+  return doc as Record<string, any>;
+};
+const text = (value: unknown): string =>
+  JSON.stringify(value, (_k, v) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? [...v] : v,
+  );
+
+beforeAll(async () => {
+  stack = await startCollector();
+  const records: LogRecordInput[] = [
+    ...SECRETS.map((s) => ({
+      body: `payment failed for ${s.text} (order 42)`,
+      attributes: { 'test.case': `secret: ${s.name}`, 'threadline.note': s.text },
+    })),
+    ...LOOK_ALIKES.map((l) => ({
+      body: `ref ${l.text} done`,
+      attributes: { 'test.case': `look-alike: ${l.name}`, 'threadline.note': l.text },
+    })),
+    {
+      body: 'sensitive keys',
+      attributes: {
+        'test.case': 'sensitive keys',
+        password: 'hunter2-hunter2',
+        'db.password': 'pg-pass-123',
+        client_secret: 'cs-abc-123',
+        api_key: 'k-9f8e7d6c',
+        'x-api-key': 'k-1a2b3c4d',
+        access_token: 'at-5e6f7a8b',
+        'http.request.header.authorization': ['Basic dXNlcjpwYXNzd29yZA=='],
+        'http.request.header.cookie': ['sid=s-77aa88bb'],
+        // not sensitive, though the keys contain "token"/"key"
+        'gen_ai.usage.input_tokens': 42,
+        'threadline.security.key_type': 'user.id',
+      },
+    },
+    {
+      body: 'non-string values',
+      attributes: {
+        'test.case': 'non-string values',
+        'payment.card_number': 4111111111111111n, // an int64 attribute
+        'payment.cards': ['5555555555554444', 'expired'], // an array attribute
+        'http.response.status_code': 402,
+      },
+    },
+    {
+      // a structured (map) body, as winston/pino objects may arrive
+      body: {
+        message: 'checkout',
+        card: '4111 1111 1111 1111',
+        customer: { id: 'c-42', password: 'hunter2-hunter2' },
+        refs: ['123e4567-e89b-12d3-a456-426614174000', JWT],
+      },
+      attributes: { 'test.case': 'map body' },
+    },
+    {
+      // Threadline's trace-correlation keys are ignored by the processor: a 16-digit span id
+      // that happens to be all decimal (about 1 in 2,000) would otherwise be taken for a card.
+      body: 'correlated',
+      attributes: {
+        'test.case': 'correlation keys',
+        span_id: '4111111111111111',
+        trace_id: '41111111111111114111111111111111',
+      },
+    },
+  ];
+  // An ordinary application log and a security event, so both Elasticsearch indices are hit.
+  expect(await stack.send('logs', logsRequest({ 'service.name': 'payments' }, records))).toBe(200);
+  expect(
+    await stack.send(
+      'logs',
+      logsRequest(
+        {
+          'service.name': 'accounts',
+          'process.command_args': ['node', 'main.js', '--db=postgres://svc:pw-123456@db/x'],
+        },
+        [
+          {
+            eventName: 'security.login_failed',
+            body: `login failed with ${JWT}`,
+            attributes: {
+              'test.case': 'security event',
+              'event.name': 'security.login_failed',
+              'threadline.category': 'security',
+              'threadline.security.reason': 'bad_password',
+              'user.id': 'u-1001',
+              'client.address': '203.0.113.7',
+              password: 'typed-wrong-pw',
+            },
+          },
+        ],
+      ),
+    ),
+  ).toBe(200);
+  expect(
+    await stack.send('traces', {
+      resourceSpans: [
+        {
+          resource: { attributes: keyValues({ 'service.name': 'gateway' }) },
+          scopeSpans: [
+            {
+              scope: { name: 'collector-test' },
+              spans: [
+                {
+                  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+                  spanId: '00f067aa0ba902b7',
+                  name: 'GET /cards/4111111111111111',
+                  kind: 2,
+                  startTimeUnixNano: String(BigInt(Date.now() - 5) * 1_000_000n),
+                  endTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                  attributes: keyValues({
+                    'url.full': 'https://svc:pa55w0rd-x@api.example.com/v1/pay',
+                    'http.request.header.authorization': ['Bearer abcdefgh12345678'],
+                    'payment.card': '4111-1111-1111-1111',
+                    'http.route': '/cards/:id',
+                  }),
+                  events: [
+                    {
+                      timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                      name: 'exception',
+                      attributes: keyValues({ 'exception.message': `bad token ${JWT}` }),
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  ).toBe(200);
+
+  const expected = records.length + 1;
+  logs = await stack.loki.waitForLogs(expected, { timeoutMs: 20_000 });
+  documents = await stack.elasticsearch.waitForDocuments(
+    (docs) =>
+      docs.filter((d) => d.index.startsWith('logs-')).length >= expected &&
+      docs.some((d) => d.index.startsWith('traces-')),
+    { timeoutMs: 20_000 },
+  );
+  spans = await stack.tempo.waitForSpans(1, { timeoutMs: 20_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('redaction processor: secrets are masked before any backend sees them', () => {
+  it.each(SECRETS)('$name: masked in the body and in attributes (Loki and Elasticsearch)', (s) => {
+    const record = byCase(logs, `secret: ${s.name}`);
+    expect(text(record)).not.toContain(s.secret);
+    expect(record.body).toMatch(
+      s.masksRest
+        ? /^payment failed for \*\*\*\*$/
+        : /^payment failed for .*\*\*\*\*.* \(order 42\)$/s,
+    );
+    expect(record.attributes['threadline.note']).toContain('****');
+    // summary: info counts what was masked, without naming keys
+    expect(record.attributes['redaction.masked.count']).toBe(1);
+    expect(record.attributes['redaction.body.masked.count']).toBe(1);
+    expect(record.attributes).not.toHaveProperty('redaction.masked.keys');
+    const doc = esDoc(`secret: ${s.name}`);
+    expect(text(doc)).not.toContain(s.secret);
+    expect(doc.body.text).toContain('****');
+  });
+
+  it.each(LOOK_ALIKES)('$name: arrives unchanged', (l) => {
+    const record = byCase(logs, `look-alike: ${l.name}`);
+    expect(record.body).toBe(`ref ${l.text} done`);
+    expect(record.attributes['threadline.note']).toBe(l.text);
+    expect(Object.keys(record.attributes).filter((k) => k.startsWith('redaction.'))).toEqual([]);
+    expect(esDoc(`look-alike: ${l.name}`).body.text).toBe(`ref ${l.text} done`);
+  });
+
+  it('masks the values of password/secret/token/api key/authorization/cookie keys', () => {
+    const { attributes } = byCase(logs, 'sensitive keys');
+    for (const key of [
+      'password',
+      'db.password',
+      'client_secret',
+      'api_key',
+      'x-api-key',
+      'access_token',
+      'http.request.header.authorization',
+      'http.request.header.cookie',
+    ]) {
+      expect(attributes[key], key).toBe('****');
+    }
+    expect(attributes['gen_ai.usage.input_tokens']).toBe(42);
+    expect(attributes['threadline.security.key_type']).toBe('user.id');
+    expect(attributes['redaction.masked.count']).toBe(8);
+  });
+
+  it('checks non-string attributes too (redact_all_types): an int card number, an array', () => {
+    const { attributes } = byCase(logs, 'non-string values');
+    expect(attributes['payment.card_number']).toBe('****');
+    // A matching array or map is replaced by its masked JSON text.
+    expect(attributes['payment.cards']).toBe('["****","expired"]');
+    expect(attributes['http.response.status_code']).toBe(402);
+  });
+
+  it('walks map bodies: values are masked, sensitive keys masked, the rest kept', () => {
+    const { body } = byCase(logs, 'map body');
+    expect(body).toEqual({
+      message: 'checkout',
+      card: '****',
+      customer: { id: 'c-42', password: '****' },
+      refs: ['123e4567-e89b-12d3-a456-426614174000', '****'],
+    });
+  });
+
+  it('leaves trace_id/span_id attributes alone, even when they look like card numbers', () => {
+    const { attributes } = byCase(logs, 'correlation keys');
+    expect(attributes.span_id).toBe('4111111111111111');
+    expect(attributes.trace_id).toBe('41111111111111114111111111111111');
+  });
+
+  it('security events: body, attributes and resource masked in Loki and the security index; user.id and client.address kept', () => {
+    const record = byCase(logs, 'security event');
+    expect(text(record)).not.toContain('SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c');
+    expect(record.attributes.password).toBe('****');
+    expect(record.attributes['user.id']).toBe('u-1001');
+    expect(record.attributes['client.address']).toBe('203.0.113.7');
+    expect(record.resource['process.command_args']).not.toContain('pw-123456');
+    expect(text(record.resource)).not.toContain('pw-123456');
+    expect(record.resource['threadline.category']).toBe('security');
+    const doc = documents.find((d) => d.index === 'logs-security.otel-default')?.document;
+    expect(doc).toBeDefined();
+    expect(text(doc)).not.toContain('SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c');
+    expect(text(doc)).not.toContain('typed-wrong-pw');
+    expect(text(doc)).not.toContain('pw-123456');
+  });
+
+  it('spans: attributes and span event attributes masked in Tempo and Elasticsearch', () => {
+    const [span] = spans;
+    expect(span.attributes['url.full']).toBe('****api.example.com/v1/pay');
+    expect(span.attributes['http.request.header.authorization']).toBe('****');
+    expect(span.attributes['payment.card']).toBe('****');
+    expect(span.attributes['http.route']).toBe('/cards/:id');
+    expect(span.events[0].attributes['exception.message']).toBe('bad token ****');
+    expect(span.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const doc = documents.find((d) => d.index.startsWith('traces-'))!.document;
+    expect(text(doc)).not.toContain('pa55w0rd-x');
+    expect(text(doc)).not.toContain('abcdefgh12345678');
+  });
+
+  it('does NOT cover span names (documented gap: the services must not put secrets there)', () => {
+    expect(spans[0].name).toBe('GET /cards/4111111111111111');
+  });
+});
