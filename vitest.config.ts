@@ -26,8 +26,8 @@ const extraProjects = [
 ];
 
 export default defineConfig({
-  resolve: { conditions: [SOURCE_CONDITION, 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: [SOURCE_CONDITION, 'node', 'import', 'default'] } },
+  resolve: { conditions: [SOURCE_CONDITION] },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION] } },
   test: {
     projects: [
       ...projectDirs.map((dir) => ({

@@ -1,18 +1,31 @@
 // Starts the gateway. Run with `npm start`, which preloads `@threadline/node/register` so
 // traces and logs are exported without any telemetry code here.
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { createGatewayApp } from './app.ts';
 import { createServiceLogger } from './logger.ts';
 
 const logger = createServiceLogger();
 const ordersUrl = process.env.ORDERS_URL ?? 'http://127.0.0.1:3002';
-const server = createServer(createGatewayApp({ logger, ordersUrl }));
+// The browser example's build output, served when it has been built.
+const defaultWebRoot = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+const webRoot = process.env.WEB_ROOT ?? (existsSync(defaultWebRoot) ? defaultWebRoot : undefined);
+const server = createServer(
+  createGatewayApp({
+    logger,
+    ordersUrl,
+    paymentsUrl: process.env.PAYMENTS_URL,
+    webRoot,
+    browserOtlpEndpoint: process.env.OTLP_BROWSER_ENDPOINT,
+  }),
+);
 
 server.listen(Number(process.env.PORT ?? 3001), process.env.HOST ?? '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   // Parents started with PORT=0 read the port from this line.
-  logger.info(`listening on ${port}`, { port });
+  logger.info(`listening on ${port}`, { port, webRoot });
 });
 
 // Stop accepting work and let the event loop drain; the register hook flushes telemetry.

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
+import {
+  createHealth,
+  errorHandler,
+  httpCheck,
+  requestLogger,
+  traceResponse,
+} from '@threadline/express';
 import type { Logger } from 'winston';
 import type { PaymentsClient } from './payments-client.ts';
 
@@ -15,9 +22,27 @@ interface OrderRequest {
   card: string;
 }
 
-/** The orders HTTP API: `POST /orders` creates an order and charges it through payments. */
+/**
+ * The orders HTTP API: `POST /orders` creates an order and charges it through payments;
+ * `GET /health` checks payments, `GET /health/simple` answers at once.
+ */
 export function createOrdersApp({ logger, payments }: OrdersAppDependencies): express.Express {
   const app = express();
+  // Orders keeps no state of its own; payments is its one dependency. Without it orders still
+  // answers (502), so it is degraded rather than down, and a payments outage does not take
+  // orders out of its load balancer too.
+  const health = createHealth({
+    checks: [httpCheck('payments', new URL('/health/simple', payments.url), { critical: false })],
+  });
+  app.get(health.paths, health.handler);
+  app.use(traceResponse());
+  app.use(
+    requestLogger({
+      logger,
+      // As in the gateway: failed requests only, unless THREADLINE_REQUEST_LOG_LEVEL says so.
+      level: process.env.THREADLINE_REQUEST_LOG_LEVEL === undefined ? 'warn' : undefined,
+    }),
+  );
   app.use(express.json());
 
   app.post('/orders', async (req: Request, res: Response) => {
@@ -74,7 +99,7 @@ export function createOrdersApp({ logger, payments }: OrdersAppDependencies): ex
     }
   });
 
-  app.use(errorHandler(logger));
+  app.use(errorHandler({ logger }));
   return app;
 }
 
@@ -85,21 +110,4 @@ function parseOrderRequest(body: unknown): OrderRequest | undefined {
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) return undefined;
   if (typeof card !== 'string' || !/^\d{12,19}$/.test(card)) return undefined;
   return { item, amount, card };
-}
-
-// express.json() raises http-errors (malformed JSON: 400, too large: 413) with `status` and
-// `expose`; anything else is a bug and answered 500 without leaking its message.
-function errorHandler(logger: Logger) {
-  return (
-    err: Error & { status?: number; expose?: boolean },
-    _req: Request,
-    res: Response,
-    _next: NextFunction,
-  ): void => {
-    const status = err.status ?? 500;
-    if (status >= 500) logger.error('unhandled error:', err);
-    res.status(status).json({
-      error: { code: 'request_failed', message: err.expose ? err.message : 'internal error' },
-    });
-  };
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  createHealth,
+  databaseCheck,
+  errorHandler,
+  requestLogger,
+  traceResponse,
+} from '@threadline/express';
 import type { Logger } from 'winston';
 import type { CardIssuer } from './card-issuer.ts';
 import { CardDeclinedError, DatabaseTimeoutError } from './errors.ts';
@@ -19,13 +26,28 @@ interface PaymentRequest {
   card: string;
 }
 
-/** The payments HTTP API: `POST /payments` authorises a card and records the payment. */
+/**
+ * The payments HTTP API: `POST /payments` authorises a card and records the payment;
+ * `GET /health` checks the payments database, `GET /health/simple` answers at once.
+ */
 export function createPaymentsApp({
   logger,
   issuer,
   store,
 }: PaymentsAppDependencies): express.Express {
   const app = express();
+  const health = createHealth({
+    checks: [databaseCheck('payments-db', (signal) => store.ping(signal))],
+  });
+  app.get(health.paths, health.handler);
+  app.use(traceResponse());
+  app.use(
+    requestLogger({
+      logger,
+      // As in the gateway: failed requests only, unless THREADLINE_REQUEST_LOG_LEVEL says so.
+      level: process.env.THREADLINE_REQUEST_LOG_LEVEL === undefined ? 'warn' : undefined,
+    }),
+  );
   app.use(express.json());
 
   app.post('/payments', async (req: Request, res: Response) => {
@@ -62,11 +84,12 @@ export function createPaymentsApp({
         res.status(504).json({ error: { code: 'database_timeout', message: err.message } });
         return;
       }
+      // Anything else is a bug: the error handler answers 500 and logs it with its stack.
       throw err;
     }
   });
 
-  app.use(errorHandler(logger));
+  app.use(errorHandler({ logger }));
   return app;
 }
 
@@ -85,21 +108,4 @@ function parsePaymentRequest(body: unknown): PaymentRequest | undefined {
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) return undefined;
   if (typeof card !== 'string' || !/^\d{12,19}$/.test(card)) return undefined;
   return { orderId, amount, card };
-}
-
-// express.json() raises http-errors (malformed JSON: 400, too large: 413) with `status` and
-// `expose`; anything else is a bug and answered 500 without leaking its message.
-function errorHandler(logger: Logger) {
-  return (
-    err: Error & { status?: number; expose?: boolean },
-    _req: Request,
-    res: Response,
-    _next: NextFunction,
-  ): void => {
-    const status = err.status ?? 500;
-    if (status >= 500) logger.error('unhandled error:', err);
-    res.status(status).json({
-      error: { code: 'request_failed', message: err.expose ? err.message : 'internal error' },
-    });
-  };
 }

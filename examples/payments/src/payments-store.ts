@@ -94,11 +94,21 @@ export class PaymentsStore {
     );
   }
 
-  async #execute(durationMs: number): Promise<void> {
+  /**
+   * Runs a trivial statement (`SELECT 1`) under the statement timeout: the health check. It
+   * touches no row, so a locked row does not make the database look down.
+   */
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.#execute(this.#queryLatencyMs, signal);
+  }
+
+  async #execute(durationMs: number, cancel?: AbortSignal): Promise<void> {
     // The abort clears the pending timer, so a timed-out statement leaves nothing running.
     const signal = AbortSignal.timeout(this.#statementTimeoutMs);
     try {
-      await sleep(durationMs, undefined, { signal });
+      await sleep(durationMs, undefined, {
+        signal: cancel === undefined ? signal : AbortSignal.any([signal, cancel]),
+      });
     } catch (err) {
       if (signal.aborted) {
         throw new DatabaseTimeoutError(
