@@ -1,3 +1,4 @@
+import { resolveCors, type ResolvedCors } from './cors.ts';
 import type { OtlpReceiverOptions } from './types.ts';
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -13,6 +14,7 @@ export interface ResolvedReceiverOptions {
   readonly port: number;
   readonly maxBodyBytes: number;
   readonly pathPrefix: string;
+  readonly cors: ResolvedCors | undefined;
 }
 
 /** Applies defaults; throws for values that cannot work, so a typo fails at start-up. */
@@ -35,5 +37,5 @@ export function resolveReceiverOptions(options: OtlpReceiverOptions): ResolvedRe
       `pathPrefix must be '' or start with / and not end with /, got ${String(pathPrefix)}`,
     );
   }
-  return { host, port, maxBodyBytes, pathPrefix };
+  return { host, port, maxBodyBytes, pathPrefix, cors: resolveCors(options.cors) };
 }

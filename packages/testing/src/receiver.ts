@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ArrivalWaiters } from './arrival-waiters.ts';
+import { corsResponseHeaders, isPreflight, preflightAnswer } from './cors.ts';
 import { BehaviourQueue } from './behaviour-queue.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 import { decodeLogsRequest } from './decode-logs.ts';
@@ -26,6 +27,7 @@ import type {
   OtlpSignal,
   ReceivedLogRecord,
   ReceivedMetric,
+  ReceivedPreflight,
   ReceivedRequest,
   ReceivedSpan,
   ResponseBehaviour,
@@ -65,6 +67,7 @@ class OtlpReceiverServer implements OtlpReceiver {
   readonly #spans = listSink<ReceivedSpan>('spans', decodeTracesRequest);
   readonly #metrics = metricsSink();
   #requests: ReceivedRequest[] = [];
+  #preflights: ReceivedPreflight[] = [];
   #port = 0;
   #closing: Promise<void> | undefined;
 
@@ -122,6 +125,10 @@ class OtlpReceiverServer implements OtlpReceiver {
     return this.#requests.map((request) => ({ ...request }));
   }
 
+  preflights(): ReceivedPreflight[] {
+    return this.#preflights.map((preflight) => ({ ...preflight }));
+  }
+
   waitForLogs(
     countOrPredicate: number | ((records: ReceivedLogRecord[]) => boolean),
     options?: WaitOptions,
@@ -154,6 +161,7 @@ class OtlpReceiverServer implements OtlpReceiver {
     this.#spans.store.length = 0;
     this.#metrics.store.length = 0;
     this.#requests = [];
+    this.#preflights = [];
     this.#behaviours.clear();
   }
 
@@ -258,6 +266,17 @@ class OtlpReceiverServer implements OtlpReceiver {
     const prefix = this.#options.pathPrefix;
     const path = fullPath.startsWith(prefix) ? fullPath.slice(prefix.length) : '';
     const signal = SIGNAL_BY_PATH[path];
+    const cors = this.#options.cors;
+    if (cors !== undefined && isPreflight(request)) {
+      // Like the collector: preflights are answered by the CORS layer, on any path.
+      const { headers, preflight } = preflightAnswer(cors, request, fullPath);
+      this.#preflights.push(preflight);
+      request.resume();
+      response.writeHead(204, headers);
+      response.end();
+      return;
+    }
+    const corsHeaders = cors === undefined ? {} : corsResponseHeaders(cors, request);
     const contentType = headerValue(request.headers['content-type']);
     const contentEncoding = headerValue(request.headers['content-encoding']);
     const format = parseContentType(contentType);
@@ -283,7 +302,7 @@ class OtlpReceiverServer implements OtlpReceiver {
       headers?: OutgoingHttpHeaders,
     ): void => {
       entry.status = status;
-      this.#send(response, status, encoded, headers);
+      this.#send(response, status, encoded, { ...corsHeaders, ...headers });
     };
     const fail = (status: number, message: string, headers?: OutgoingHttpHeaders): void =>
       reply(status, statusResponse(format, status, message), headers);

@@ -44,6 +44,49 @@ export interface OtlpReceiverOptions {
    * @default ''
    */
   pathPrefix?: string;
+  /**
+   * Answer browsers the way the collector does with
+   * `receivers.otlp.protocols.http.cors` configured: CORS preflights (`OPTIONS`) get 204, with
+   * `Access-Control-Allow-*` headers when origin, method and requested headers are allowed,
+   * and every response to an allowed origin carries `Access-Control-Allow-Origin`.
+   * @default undefined (no CORS: `OPTIONS` is answered 405, as by a collector without `cors`)
+   */
+  cors?: ReceiverCorsOptions;
+}
+
+/** The receiver's CORS settings, named after the collector's `cors` block. */
+export interface ReceiverCorsOptions {
+  /**
+   * Origins allowed to send, such as `http://127.0.0.1:3001`; one `*` wildcard is allowed
+   * (`http://*.example.com`), and `*` alone allows every origin. Compared case-insensitively.
+   */
+  allowedOrigins: readonly string[];
+  /**
+   * Request headers a preflight may ask for (`allowed_headers`).
+   * @default ['traceparent', 'tracestate', 'baggage', 'authorization', 'content-type']
+   */
+  allowedHeaders?: readonly string[];
+  /**
+   * `Access-Control-Max-Age` in seconds; 0 leaves the header out.
+   * @default 0
+   */
+  maxAge?: number;
+}
+
+/** A CORS preflight the receiver answered (only with the `cors` option). */
+export interface ReceivedPreflight {
+  /** Request path without the query string. */
+  path: string;
+  /** The `Origin` header. */
+  origin: string;
+  /** `Access-Control-Request-Method` as sent. */
+  requestMethod: string;
+  /** `Access-Control-Request-Headers` as sent, '' when absent. */
+  requestHeaders: string;
+  /** Whether the answer carried the `Access-Control-Allow-*` headers. */
+  allowed: boolean;
+  /** When it arrived, in milliseconds since the epoch. */
+  receivedAt: number;
 }
 
 /** The instrumentation scope an item was reported under. */
@@ -251,6 +294,8 @@ export interface OtlpReceiver {
   metrics(): ReceivedMetric[];
   /** One entry per HTTP request, in arrival order. */
   requests(): ReceivedRequest[];
+  /** CORS preflights answered so far (always empty without the `cors` option). */
+  preflights(): ReceivedPreflight[];
   /** Resolve once at least `count` records arrived, or once the predicate holds. */
   waitForLogs(
     countOrPredicate: number | ((records: ReceivedLogRecord[]) => boolean),

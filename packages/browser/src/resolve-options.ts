@@ -1,0 +1,136 @@
+import type { ResolvedBatch } from './export-queue.ts';
+import { SEVERITY_NUMBER, isLogLevel } from './severity.ts';
+import type {
+  Attributes,
+  BatchOptions,
+  BrowserTelemetryOptions,
+  PropagationTarget,
+} from './types.ts';
+
+/** {@link BrowserTelemetryOptions} with every default applied and every value checked. */
+export interface ResolvedOptions {
+  readonly serviceName: string;
+  readonly serviceVersion: string | undefined;
+  readonly logsUrl: string;
+  readonly tracesUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly resourceAttributes: Attributes;
+  readonly minSeverity: number;
+  readonly logs: ResolvedBatch;
+  readonly spans: ResolvedBatch;
+  readonly maxRequestBytes: number;
+  readonly propagateTraceHeaderCorsUrls: readonly PropagationTarget[];
+  readonly instrumentFetch: boolean;
+  readonly instrumentXhr: boolean;
+  readonly capturePageLoad: boolean;
+  readonly captureErrors: boolean;
+  readonly flushOnPageHide: boolean;
+  readonly maxStringLength: number;
+  readonly onError: ((error: unknown) => void) | undefined;
+}
+
+const DEFAULT_BATCH: ResolvedBatch = {
+  scheduledDelayMillis: 1000,
+  maxExportBatchSize: 100,
+  maxQueueSize: 1000,
+};
+
+function positiveInteger(name: string, value: unknown, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer of at least ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function resolveBatch(name: string, options: BatchOptions | undefined): ResolvedBatch {
+  const batch = {
+    scheduledDelayMillis: positiveInteger(
+      `${name}.scheduledDelayMillis`,
+      options?.scheduledDelayMillis,
+      DEFAULT_BATCH.scheduledDelayMillis,
+      0,
+    ),
+    maxExportBatchSize: positiveInteger(
+      `${name}.maxExportBatchSize`,
+      options?.maxExportBatchSize,
+      DEFAULT_BATCH.maxExportBatchSize,
+    ),
+    maxQueueSize: positiveInteger(
+      `${name}.maxQueueSize`,
+      options?.maxQueueSize,
+      DEFAULT_BATCH.maxQueueSize,
+    ),
+  };
+  if (batch.maxExportBatchSize > batch.maxQueueSize) {
+    throw new RangeError(`${name}.maxExportBatchSize must not exceed ${name}.maxQueueSize`);
+  }
+  return batch;
+}
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Applies defaults and checks every option; throws for values that cannot work, so a typo
+ * fails when telemetry starts rather than silently later.
+ * @param pageUrl base for a relative `otlpEndpoint` (e.g. `/otlp` behind the page's own proxy).
+ */
+export function resolveOptions(
+  options: BrowserTelemetryOptions,
+  pageUrl: string | undefined,
+): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('startBrowserTelemetry needs an options object');
+  }
+  const endpointText = options.otlpEndpoint ?? 'http://localhost:4318';
+  let endpoint: URL;
+  try {
+    endpoint = new URL(endpointText, pageUrl);
+  } catch {
+    throw new TypeError(`otlpEndpoint is not a URL: ${String(endpointText)}`);
+  }
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
+    throw new TypeError(`otlpEndpoint must be an http(s) URL, got ${endpoint.href}`);
+  }
+  const base = endpoint.href.replace(/\/+$/, '');
+  const logLevel = options.logLevel ?? 'info';
+  if (!isLogLevel(logLevel)) {
+    throw new TypeError(
+      `logLevel must be one of ${Object.keys(SEVERITY_NUMBER).join(', ')}, got ${String(logLevel)}`,
+    );
+  }
+  const serviceName = options.serviceName ?? 'unknown_service:browser';
+  if (typeof serviceName !== 'string' || serviceName === '') {
+    throw new TypeError('serviceName must be a non-empty string');
+  }
+  const targets = options.propagateTraceHeaderCorsUrls ?? [];
+  if (!Array.isArray(targets)) throw new TypeError('propagateTraceHeaderCorsUrls must be an array');
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new TypeError('onError must be a function');
+  }
+  return {
+    serviceName,
+    serviceVersion: options.serviceVersion,
+    logsUrl: `${base}/v1/logs`,
+    tracesUrl: `${base}/v1/traces`,
+    headers: { ...options.headers },
+    resourceAttributes: { ...options.resourceAttributes },
+    minSeverity: SEVERITY_NUMBER[logLevel],
+    logs: resolveBatch('logs', options.logs),
+    spans: resolveBatch('spans', options.spans),
+    maxRequestBytes: positiveInteger('maxRequestBytes', options.maxRequestBytes, 60_000, 1024),
+    propagateTraceHeaderCorsUrls: targets,
+    instrumentFetch: flag('instrumentFetch', options.instrumentFetch, true),
+    instrumentXhr: flag('instrumentXhr', options.instrumentXhr, true),
+    capturePageLoad: flag('capturePageLoad', options.capturePageLoad, true),
+    captureErrors: flag('captureErrors', options.captureErrors, true),
+    flushOnPageHide: flag('flushOnPageHide', options.flushOnPageHide, true),
+    maxStringLength: positiveInteger('maxStringLength', options.maxStringLength, 8192, 16),
+    onError: options.onError,
+  };
+}

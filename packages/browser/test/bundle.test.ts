@@ -1,0 +1,33 @@
+// What a web page pays for the package: bundled for the browser by esbuild, no Node built-ins,
+// and a gzipped size under the budget in scripts/bundle.ts (reported in the README).
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { GZIP_BUDGET_BYTES, bundleForBrowser } from '../scripts/bundle.ts';
+
+describe('browser bundle', () => {
+  it('bundles for platform browser without any Node built-in, within the gzip budget', async () => {
+    const bundle = await bundleForBrowser();
+    expect(bundle.builtinImports).toEqual([]);
+    expect(bundle.gzipBytes).toBeGreaterThan(1000);
+    expect(bundle.gzipBytes, `gzipped bundle is ${bundle.gzipBytes} bytes`).toBeLessThanOrEqual(
+      GZIP_BUDGET_BYTES,
+    );
+    // Only the package's sources and the (tree-shaken) semantic-convention constants.
+    const foreign = bundle.inputs.filter(
+      (input) =>
+        !input.includes('packages/browser/src/') &&
+        !input.includes('@opentelemetry/semantic-conventions/'),
+    );
+    expect(foreign).toEqual([]);
+    expect(bundle.code).toContain('startBrowserTelemetry');
+  });
+
+  it('notices a Node built-in import (the check above can fail)', async () => {
+    const bundle = await bundleForBrowser(
+      fileURLToPath(new URL('./fixtures/imports-node-builtin.ts', import.meta.url)),
+    );
+    expect(bundle.builtinImports).toEqual([
+      expect.stringMatching(/^node:fs \(from .*imports-node-builtin\.ts\)$/),
+    ]);
+  });
+});
