@@ -1,0 +1,278 @@
+import type { Attributes, LoggerProvider, MeterProvider } from '@opentelemetry/api';
+import type { Redactor } from '@threadline/redact';
+import type { AUDIT_ACTIONS } from './names.ts';
+
+export type EventCategory = 'security' | 'audit' | 'business';
+export type EventOutcome = 'success' | 'failure' | 'unknown';
+
+/** Fields every helper accepts. All optional; strings go through the redactor. */
+export interface EventFields {
+  /** `user.id`: the user the event is about (for audit events, `actor` sets it). */
+  userId?: string;
+  /** `user.name`: the login name. */
+  userName?: string;
+  /** `client.address`: the client's IP address or host name. */
+  clientAddress?: string;
+  /** `user_agent.original`. */
+  userAgent?: string;
+  /** `http.route`: the matched route template, e.g. `/orders/:id`. */
+  httpRoute?: string;
+  /** `http.request.method`; a method outside the HTTP spec's list is recorded as `_OTHER`. */
+  httpMethod?: string;
+  /** Overrides the event's default outcome. */
+  outcome?: EventOutcome;
+  /** The record's body; each event has a short default (`'login failed'`). */
+  message?: string;
+  /** More attributes, redacted (sensitive keys and values) before they are recorded. */
+  attributes?: Attributes;
+}
+
+/** Why a login failed; any other string is recorded as given. */
+export type LoginFailureReason =
+  'bad_password' | 'unknown_user' | 'locked' | 'mfa_failed' | 'expired' | (string & {});
+
+export interface LoginSucceededEvent extends EventFields {
+  /** `threadline.security.auth_method`, e.g. `password`, `sso`, `webauthn`. */
+  authMethod?: string;
+}
+
+export interface LoginFailedEvent extends EventFields {
+  /** `threadline.security.reason`. */
+  reason: LoginFailureReason;
+  /** `threadline.security.auth_method`. */
+  authMethod?: string;
+}
+
+export interface AccessDeniedEvent extends EventFields {
+  /** `threadline.security.resource`: what was asked for, e.g. `order:123`. */
+  resource?: string;
+  /** `threadline.security.permission`: the permission that was missing, e.g. `orders:refund`. */
+  permission?: string;
+  /** `threadline.security.reason`. */
+  reason?: string;
+}
+
+export interface PrivilegeChangedEvent extends EventFields {
+  /** `threadline.security.target_user.id`: whose privileges changed (`userId` is who changed them). */
+  targetUserId?: string;
+  /** `user.roles`: the roles after the change. */
+  roles?: readonly string[];
+  /** `threadline.security.previous_roles`. */
+  previousRoles?: readonly string[];
+}
+
+export interface TokenRevokedEvent extends EventFields {
+  /** `threadline.security.token_type`, e.g. `refresh`, `api_key`, `session`. Never the token. */
+  tokenType?: string;
+  /** `threadline.security.reason`, e.g. `logout`, `compromised`, `rotated`. */
+  reason?: string;
+}
+
+export interface SuspiciousRequestEvent extends EventFields {
+  /** `threadline.security.reason`, e.g. `sql_injection`, `path_traversal`, `scanner`. */
+  reason: string;
+}
+
+export type BruteForceKeyType = 'client.address' | 'user.id';
+
+/** What a brute-force detector reports when failures for one key cross its threshold. */
+export interface BruteForceDetection {
+  /** Which kind of key crossed: a client address or an account. */
+  readonly keyType: BruteForceKeyType;
+  readonly key: string;
+  /** Failures for the key within the window (the threshold, at the crossing). */
+  readonly count: number;
+  readonly threshold: number;
+  readonly windowMs: number;
+  /** Time (clock milliseconds) of the oldest failure counted. */
+  readonly firstFailureAt: number;
+  readonly detectedAt: number;
+}
+
+export interface BruteForceDetectorOptions {
+  /**
+   * Failures for one key within `windowMs` that make a detection. 1–1000.
+   * @default 5
+   */
+  threshold?: number;
+  /**
+   * Length of the sliding window in milliseconds.
+   * @default 300000 (5 minutes)
+   */
+  windowMs?: number;
+  /**
+   * Keys tracked per key type; beyond it the least recently failing key is forgotten.
+   * @default 10000
+   */
+  maxKeys?: number;
+  /**
+   * Called once per threshold crossing, after the `security.brute_force_detected` record (when
+   * the detector belongs to an events instance). Runs guarded: what it throws is reported
+   * through `diag` and ignored. Returned promises are not awaited (rejections are reported).
+   * @default none
+   */
+  onDetected?: (detection: BruteForceDetection) => void;
+  /**
+   * Clock in milliseconds. For tests.
+   * @default Date.now
+   */
+  now?: () => number;
+}
+
+/** A bounded sliding-window counter of failures per client address and per account. */
+export interface BruteForceDetector {
+  /**
+   * Counts one failure for `key`; returns the detection when this failure crossed the
+   * threshold (and reports it), else `undefined`.
+   */
+  recordFailure(keyType: BruteForceKeyType, key: string): BruteForceDetection | undefined;
+  /** Failures for `key` within the window now. */
+  failureCount(keyType: BruteForceKeyType, key: string): number;
+  /** Keys currently tracked for `keyType`, or for both types. */
+  trackedKeyCount(keyType?: BruteForceKeyType): number;
+  /** Forgets `key` (e.g. after an administrator unlocked the account). */
+  reset(keyType: BruteForceKeyType, key: string): void;
+  /** Forgets every key. */
+  clear(): void;
+  readonly threshold: number;
+  readonly windowMs: number;
+  readonly maxKeys: number;
+}
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditRecordInput extends Omit<EventFields, 'userId'> {
+  /** `user.id`: who did it. */
+  actor: string;
+  /** `create`, `read`, `update`, `delete`, `enable` or `disable` give `audit.<action>`; anything else `audit.other`. */
+  action: AuditAction | (string & {});
+  /** `threadline.audit.target.type` and `threadline.audit.target.id`. */
+  target: { readonly type: string; readonly id?: string | number };
+  /** @default 'success' */
+  outcome?: EventOutcome;
+  /**
+   * Values before and after, redacted and recorded as the JSON string
+   * `threadline.audit.changes`: `{"before":…,"after":…}`.
+   */
+  changes?: { readonly before?: unknown; readonly after?: unknown };
+}
+
+export interface OrderFields extends EventFields {
+  /** `threadline.order.id`. */
+  orderId?: string | number;
+  /** `threadline.order.amount`, in major units (`18.5`). */
+  amount?: number;
+  /** `threadline.order.currency`, ISO 4217 (`EUR`). */
+  currency?: string;
+  /** `threadline.order.item_count`. */
+  itemCount?: number;
+  /** `threadline.payment.method`, e.g. `card`, `paypal` (never a card number; it would be redacted). */
+  paymentMethod?: string;
+}
+
+export interface CheckoutFailedEvent extends OrderFields {
+  /** `error.type`: why, e.g. `card_declined`, `out_of_stock`. */
+  reason?: string;
+}
+
+export interface PaymentStatusChangedEvent extends EventFields {
+  /** `threadline.payment.id`. */
+  paymentId?: string | number;
+  /** `threadline.order.id`. */
+  orderId?: string | number;
+  /** `threadline.payment.status`. The outcome follows it unless given: see the README. */
+  status: string;
+  /** `threadline.payment.previous_status`. */
+  previousStatus?: string;
+  /** `threadline.payment.amount`. */
+  amount?: number;
+  /** `threadline.payment.currency`. */
+  currency?: string;
+  /** `threadline.payment.provider`, e.g. `stripe`. */
+  provider?: string;
+}
+
+/** Options of {@link createEvents}. All optional. */
+export interface EventsOptions {
+  /**
+   * Where records go.
+   * @default the global provider (`logs.getLoggerProvider()`), looked up at each event
+   */
+  loggerProvider?: LoggerProvider;
+  /**
+   * Where the `threadline.events` counter lives.
+   * @default the global provider (`metrics.getMeterProvider()`), looked up at each event
+   */
+  meterProvider?: MeterProvider;
+  /**
+   * Redacts every string attribute, the body, extra attributes and audit changes.
+   * @default createRedactor()
+   */
+  redactor?: Redactor;
+  /**
+   * Brute-force detection fed by `security.loginFailed` (per `clientAddress` and per
+   * `userId`); `{}` for the defaults.
+   * @default undefined (off)
+   */
+  bruteForce?: BruteForceDetectorOptions;
+  /**
+   * Longest string attribute value and body, in UTF-16 code units, after redaction.
+   * @default 2048
+   */
+  maxStringLength?: number;
+  /**
+   * Longest `threadline.audit.changes` JSON; longer is cut and marked with
+   * `threadline.audit.changes_truncated: true`.
+   * @default 16384
+   */
+  maxChangesLength?: number;
+}
+
+export interface SecurityEvents {
+  /** `security.login_succeeded` (INFO, success). */
+  loginSucceeded(event?: LoginSucceededEvent): void;
+  /** `security.login_failed` (WARN, failure); feeds the brute-force detector when configured. */
+  loginFailed(event: LoginFailedEvent): void;
+  /** `security.logout` (INFO, success). */
+  logout(event?: EventFields): void;
+  /** `security.access_denied` (WARN, failure). */
+  accessDenied(event?: AccessDeniedEvent): void;
+  /** `security.privilege_changed` (WARN, success). */
+  privilegeChanged(event?: PrivilegeChangedEvent): void;
+  /** `security.token_revoked` (WARN, success). */
+  tokenRevoked(event?: TokenRevokedEvent): void;
+  /** `security.suspicious_request` (WARN, unknown). */
+  suspiciousRequest(event: SuspiciousRequestEvent): void;
+  /** `security.brute_force_detected` (ERROR, unknown), for detections made elsewhere. */
+  bruteForceDetected(detection: BruteForceDetection, event?: EventFields): void;
+}
+
+export interface AuditEvents {
+  /** `audit.<action>` (INFO; WARN when the outcome is failure). */
+  record(input: AuditRecordInput): void;
+}
+
+export interface BusinessEvents {
+  /** Any business event (INFO): `name` is the event name, e.g. `cart.abandoned`. */
+  event(name: string, attributes?: Attributes, fields?: EventFields): void;
+  /** `checkout.succeeded` (INFO, success). */
+  checkoutSucceeded(event?: OrderFields): void;
+  /** `checkout.failed` (WARN, failure). */
+  checkoutFailed(event?: CheckoutFailedEvent): void;
+  /** `payment.status_changed` (INFO; outcome from the status). */
+  paymentStatusChanged(event: PaymentStatusChangedEvent): void;
+  /** `order.created` (INFO, success). */
+  orderCreated(event?: OrderFields): void;
+}
+
+/** What {@link createEvents} returns. */
+export interface ThreadlineEvents {
+  readonly security: SecurityEvents;
+  readonly audit: AuditEvents;
+  readonly business: BusinessEvents;
+  /** The detector `security.loginFailed` feeds, when `bruteForce` was configured. */
+  readonly bruteForce: BruteForceDetector | undefined;
+  readonly redactor: Redactor;
+  /** Events that failed to be recorded (reported through `diag`). */
+  readonly failureCount: number;
+}

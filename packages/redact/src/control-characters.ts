@@ -1,0 +1,30 @@
+// C0 controls (CR, LF, TAB, NUL, ESC, …), DEL, C1 controls (U+0085 NEXT LINE among them), the
+// Unicode line and paragraph separators, and the bidirectional overrides and isolates that
+// make text display in an order other than the one it is stored in.
+const CONTROL_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeOne(character: string): string {
+  switch (character) {
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+    default:
+      return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  }
+}
+
+/**
+ * Replaces control characters with visible escapes (`\n`, `\r`, `\t`, `\u001b`, `\u2028`, …)
+ * so that text written to a console or a file cannot start a forged line, move the cursor,
+ * recolour the terminal or reorder what is displayed. Returns `value` itself when it has none.
+ * Backslashes are left as they are: the output is for reading, not for unescaping.
+ */
+export function escapeControlCharacters(value: string): string {
+  CONTROL_CHARACTERS.lastIndex = 0;
+  return CONTROL_CHARACTERS.test(value) ? value.replace(CONTROL_CHARACTERS, escapeOne) : value;
+}

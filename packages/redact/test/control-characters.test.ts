@@ -1,0 +1,39 @@
+import { escapeControlCharacters } from '@threadline/redact';
+import { describe, expect, it } from 'vitest';
+
+describe('escapeControlCharacters', () => {
+  it('makes a forged log line visible instead of starting a new one', () => {
+    const forged = 'login failed for bob\n2024-06-01T00:00:00Z INFO login succeeded for admin';
+    const escaped = escapeControlCharacters(forged);
+    expect(escaped).toBe(
+      'login failed for bob\\n2024-06-01T00:00:00Z INFO login succeeded for admin',
+    );
+    expect(escaped.split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    ['\r', '\\r'],
+    ['\n', '\\n'],
+    ['\t', '\\t'],
+    ['\0', '\\u0000'],
+    ['\u001b[2J', '\\u001b[2J'],
+    ['\u0007', '\\u0007'],
+    ['\u007f', '\\u007f'],
+    ['\u0085', '\\u0085'],
+    ['\u2028', '\\u2028'],
+    ['\u2029', '\\u2029'],
+    ['\u202e', '\\u202e'],
+    ['\u2066', '\\u2066'],
+  ])('escapes %j as %s', (raw, escaped) => {
+    expect(escapeControlCharacters(`a${raw}b`)).toBe(`a${escaped}b`);
+  });
+
+  it('returns the same string when there is nothing to escape', () => {
+    const text = 'GET /orders/ord_123 200 12ms – café ✓ 日本';
+    expect(escapeControlCharacters(text)).toBe(text);
+  });
+
+  it('leaves backslashes as they are', () => {
+    expect(escapeControlCharacters('C:\\temp\\n')).toBe('C:\\temp\\n');
+  });
+});

@@ -1,0 +1,55 @@
+import { diag } from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
+import { createRedactor } from '@threadline/redact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+function captureWarnings(): string[] {
+  const warnings: string[] = [];
+  const logger: DiagLogger = {
+    warn: (message: string) => void warnings.push(message),
+    error() {},
+    info() {},
+    debug() {},
+    verbose() {},
+  };
+  diag.setLogger(logger);
+  return warnings;
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  diag.disable();
+});
+
+describe('THREADLINE_REDACT_* environment variables', () => {
+  it('THREADLINE_REDACT_REPLACEMENT sets the marker unless the option does', () => {
+    vi.stubEnv('THREADLINE_REDACT_REPLACEMENT', '<hidden>');
+    expect(createRedactor().redactString('password=x1')).toBe('password=<hidden>');
+    expect(createRedactor({ replacement: '#' }).redactString('password=x1')).toBe('password=#');
+  });
+
+  it('THREADLINE_REDACT_DISABLE_PATTERNS turns built-in patterns off unless the option is set', () => {
+    vi.stubEnv('THREADLINE_REDACT_DISABLE_PATTERNS', 'cardNumber, jwt');
+    const card = 'card 4111111111111111';
+    expect(createRedactor().redactString(card)).toBe(card);
+    expect(createRedactor({ disablePatterns: [] }).redactString(card)).toBe('card [REDACTED]');
+  });
+
+  it('THREADLINE_REDACT_MAX_DEPTH sets the depth unless the option does', () => {
+    vi.stubEnv('THREADLINE_REDACT_MAX_DEPTH', '1');
+    expect(createRedactor().redactValue({ a: { b: 1 } })).toEqual({ a: '[MaxDepth]' });
+    expect(createRedactor({ maxDepth: 5 }).redactValue({ a: { b: 1 } })).toEqual({ a: { b: 1 } });
+  });
+
+  it('ignores invalid values with a diag warning instead of throwing', () => {
+    const warnings = captureWarnings();
+    vi.stubEnv('THREADLINE_REDACT_DISABLE_PATTERNS', 'nope');
+    vi.stubEnv('THREADLINE_REDACT_MAX_DEPTH', 'deep');
+    vi.stubEnv('THREADLINE_REDACT_EXTRA_KEYS', '*');
+    const redactor = createRedactor();
+    expect(redactor.redactString('card 4111111111111111')).toBe('card [REDACTED]');
+    expect(redactor.isSensitiveKey('anything')).toBe(false);
+    expect(warnings).toHaveLength(3);
+    expect(warnings.join('\n')).toMatch(/THREADLINE_REDACT_DISABLE_PATTERNS.*nope/);
+  });
+});
