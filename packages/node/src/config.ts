@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Sampler } from '@opentelemetry/sdk-trace';
+import type { RedactorOptions } from '@threadline/redact';
 import type {
   InstrumentationName,
   InstrumentationSetting,
@@ -77,6 +78,8 @@ export interface ResolvedConfig {
   readonly shutdownTimeoutMillis: number;
   readonly handleSignals: boolean;
   readonly handleUncaught: boolean;
+  /** `false`, or the options of the redactor to build. */
+  readonly redaction: false | RedactorOptions;
 }
 
 /** Thrown by `start()` for options that cannot work; never thrown after start-up. */
@@ -166,6 +169,14 @@ function validateOptions(options: ThreadlineNodeOptions): void {
   for (const key of ['shutdownTimeoutMillis', 'logQueueSize'] as const) checkPositive(options, key);
   for (const key of ['handleSignals', 'handleUncaught', 'disabled'] as const) {
     checkBoolean(options, key);
+  }
+  const redaction = options.redaction;
+  if (
+    redaction !== undefined &&
+    typeof redaction !== 'boolean' &&
+    (redaction === null || typeof redaction !== 'object' || Array.isArray(redaction))
+  ) {
+    invalid('redaction', 'a boolean or redactor options', redaction);
   }
   if (options.endpoint !== undefined) {
     if (typeof options.endpoint !== 'string' || !URL.canParse(options.endpoint)) {
@@ -307,6 +318,14 @@ function envLogLevel(env: Env): ResolvedConfig['logLevel'] {
  * Validates code options (throwing {@link ThreadlineConfigError}) and resolves every
  * setting once: code option, then environment variable, then default.
  */
+function resolveRedaction(options: ThreadlineNodeOptions, env: Env): false | RedactorOptions {
+  const option = options.redaction;
+  if (option === false) return false;
+  if (typeof option === 'object') return option;
+  if (option === true) return {};
+  return envBoolean(env, 'THREADLINE_REDACT_ENABLED') === false ? false : {};
+}
+
 export function resolveConfig(
   options: ThreadlineNodeOptions = {},
   env: Env = process.env,
@@ -343,6 +362,7 @@ export function resolveConfig(
       DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
     handleSignals: options.handleSignals ?? envBoolean(env, 'THREADLINE_HANDLE_SIGNALS') ?? true,
     handleUncaught: options.handleUncaught ?? envBoolean(env, 'THREADLINE_HANDLE_UNCAUGHT') ?? true,
+    redaction: resolveRedaction(options, env),
   };
   return { ...resolved, warnings: [...new Set(pendingWarnings)] };
 }

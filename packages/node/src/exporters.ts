@@ -11,6 +11,11 @@ import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metri
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { OtlpLogRecordProcessor } from '@threadline/log-export';
+import {
+  createRedactingLogRecordProcessor,
+  createRedactingSpanProcessor,
+  createRedactor,
+} from '@threadline/redact';
 import { ExceptionSpanIndex } from './exception-span-index.ts';
 import type { OtlpProtocol } from './types.ts';
 import type { ResolvedConfig, SignalExport } from './config.ts';
@@ -104,11 +109,18 @@ export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
   const traces = config.exports.traces;
   const metrics = config.exports.metrics;
   const exceptionSpans = traces.kind === 'otlp' ? new ExceptionSpanIndex() : undefined;
+  const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
+  const logRecordProcessors = logProcessors(config);
+  // First, so every processor after it (the exporting one) sees the redacted record.
+  if (redactor !== undefined && logRecordProcessors.length > 0)
+    logRecordProcessors.unshift(createRedactingLogRecordProcessor(redactor));
   return {
     exceptionSpans,
     spanProcessors:
       traces.kind === 'otlp'
         ? [
+            // Redacts in onEnding, before any processor's onEnd exports the span.
+            ...(redactor !== undefined ? [createRedactingSpanProcessor(redactor)] : []),
             exceptionSpans!,
             new BatchSpanProcessor({
               exporter: createOtlpExporter<SpanExporter>('traces', traces),
@@ -118,7 +130,7 @@ export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
         : traces.kind === 'none'
           ? []
           : undefined,
-    logRecordProcessors: logProcessors(config),
+    logRecordProcessors,
     metricReaders:
       metrics.kind === 'otlp'
         ? [

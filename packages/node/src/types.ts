@@ -1,3 +1,4 @@
+import type { RedactorOptions } from '@threadline/redact';
 import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Sampler } from '@opentelemetry/sdk-trace';
@@ -113,6 +114,17 @@ export interface ThreadlineNodeOptions {
    * @default 16384
    */
   logQueueSize?: number;
+  /**
+   * Redact secrets (passwords, tokens, card numbers, keys, credentials in URLs…) from log
+   * records and span attributes before they leave the process, with `@threadline/redact`.
+   * `false` turns it off; an object configures the redactor (extra keys, allowed keys,
+   * replacement…; its `THREADLINE_REDACT_*` env vars apply too). Env:
+   * `THREADLINE_REDACT_ENABLED=false` turns it off when this option is unset. Spans are redacted
+   * when Threadline builds the trace pipeline (OTLP, the default); with another
+   * `OTEL_TRACES_EXPORTER` only logs are.
+   * @default true (the built-in rules)
+   */
+  redaction?: boolean | RedactorOptions;
   /**
    * Turn the SDK off: `start()` returns a handle that does nothing. Env: `OTEL_SDK_DISABLED`.
    * @default false

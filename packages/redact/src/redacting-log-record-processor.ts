@@ -3,19 +3,24 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-
 import { RateLimitedWarning } from './rate-limited-warning.ts';
 import type { Redactor } from './types.ts';
 
+/**
+ * Same symbol as `PLAIN_RECORD_PROCESSOR` in `@threadline/winston` (shared by `Symbol.for`):
+ * this processor only reads the record and replaces `body` and `attributes` by assignment, so
+ * it works on the SDK's `LogRecordImpl` and on the plain records winston's direct path emits.
+ */
+const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
+
+// Assignment, not setBody/setAttribute: the SDK's record has a `body` setter and a public
+// `attributes` field, and a plain record has both as fields.
 function redactRecord(redactor: Redactor, record: ReadWriteLogRecord): void {
   const body = record.body;
   if (body !== undefined) {
     const redactedBody = redactor.redactValue(body);
-    if (redactedBody !== body) record.setBody(redactedBody as AnyValue);
+    if (redactedBody !== body) (record as { body: AnyValue }).body = redactedBody as AnyValue;
   }
   const attributes = record.attributes;
   const redacted = redactor.redactAttributes(attributes);
-  if (redacted !== attributes) {
-    for (const key of Object.keys(redacted)) {
-      if (redacted[key] !== attributes[key]) record.setAttribute(key, redacted[key]);
-    }
-  }
+  if (redacted !== attributes) (record as { attributes: typeof attributes }).attributes = redacted;
 }
 
 /**
@@ -34,7 +39,8 @@ export function createRedactingLogRecordProcessor(redactor: Redactor): LogRecord
     );
   }
   const warning = new RateLimitedWarning('@threadline/redact: could not redact a log record');
-  return {
+  const processor: LogRecordProcessor & { [PLAIN_RECORD_PROCESSOR]: true } = {
+    [PLAIN_RECORD_PROCESSOR]: true,
     onEmit(record: ReadWriteLogRecord): void {
       try {
         redactRecord(redactor, record);
@@ -45,4 +51,5 @@ export function createRedactingLogRecordProcessor(redactor: Redactor): LogRecord
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
+  return processor;
 }

@@ -6,8 +6,10 @@ import { validSpanContext } from './trace-context.ts';
  * Set (to `true`) on a `LogRecordProcessor` whose `onEmit` only reads the record's data fields
  * (`hrTime`, `hrTimeObserved`, `spanContext`, `severityNumber`, `severityText`, `body`,
  * `attributes`, `droppedAttributesCount`, `eventName`, `resource`, `instrumentationScope`)
- * during the call and keeps no reference to it. `@threadline/log-export`'s
- * `OtlpLogRecordProcessor` sets it; so can any processor that honours the contract.
+ * during the call, changes nothing but `body` and `attributes` (by assigning new values, never
+ * through SDK methods), and keeps no reference to the record. `@threadline/log-export`'s
+ * `OtlpLogRecordProcessor` and `@threadline/redact`'s redacting processor set it; so can any
+ * processor that honours the contract.
  */
 export const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
 
@@ -55,8 +57,8 @@ interface PlainLogRecord {
   readonly spanContext: SpanContext | undefined;
   readonly severityNumber: SeverityNumber;
   readonly severityText: string;
-  readonly body: AnyValue | undefined;
-  readonly attributes: Record<string, AnyValue>;
+  body: AnyValue | undefined;
+  attributes: Record<string, AnyValue>;
   readonly droppedAttributesCount: number;
   readonly eventName: undefined;
 }
