@@ -78,6 +78,13 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     exports: true,
   },
   {
+    id: 'T1r',
+    module: 'threadline-otlp-redacted',
+    title: 'T1 + redaction (as @threadline/node sets it up by default)',
+    correlates: true,
+    exports: true,
+  },
+  {
     id: 'T2',
     module: 'threadline-otlp-json',
     json: true,

@@ -1,5 +1,6 @@
 import { logs } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { createRedactingLogRecordProcessor, createRedactor } from '@threadline/redact';
 import { WinstonInstrumentation } from '@threadline/winston';
 import { MESSAGE, orderMeta } from './scenario-kit.ts';
 import type { ScenarioContext, ScenarioInstance } from './scenario-kit.ts';
@@ -11,9 +12,14 @@ import { createJsonLogger } from './winston-logger.ts';
 export async function setupThreadlineOtlp(
   protocol: OtlpProtocol,
   ctx: ScenarioContext,
+  options: { redact?: boolean } = {},
 ): Promise<ScenarioInstance> {
   const { processor, implementation } = await createThreadlineLogProcessor(protocol, ctx.endpoint);
-  const provider = new LoggerProvider({ processors: [processor] });
+  // As @threadline/node sets it up by default: the redacting processor first.
+  const processors = options.redact
+    ? [createRedactingLogRecordProcessor(createRedactor()), processor]
+    : [processor];
+  const provider = new LoggerProvider({ processors });
   logs.setGlobalLoggerProvider(provider);
   new WinstonInstrumentation();
   const logger = createJsonLogger();
