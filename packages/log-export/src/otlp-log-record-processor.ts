@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { gzip as gzipCallback, gzipSync } from 'node:zlib';
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
@@ -14,6 +14,7 @@ import { ProtobufWriter } from './protobuf-writer.ts';
 import { resolveProcessorOptions } from './resolve-options.ts';
 import type { ResolvedProcessorOptions } from './resolve-options.ts';
 import { RETRYABLE_STATUSES, backoffDelayMillis, parseRetryAfter } from './retry-policy.ts';
+import { sendSync } from './sync-send.ts';
 import { DROP_REASONS } from './types.ts';
 import type {
   DropReason,
@@ -34,6 +35,8 @@ const REQUEST_FRAMING_BYTES = 32;
 /** A sealed batch: encoded records waiting for, or going through, export. */
 interface ExportBatch {
   encoded: EncodedBatch | undefined;
+  /** The request body once assembled (kept so `flushSync` can resend an export in flight). */
+  body: Buffer | undefined;
   readonly records: number;
   readonly bytes: number;
   done: boolean;
@@ -215,22 +218,57 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     return this.#shutdown;
   }
 
+  /**
+   * Delivers everything not yet acknowledged, synchronously, within `timeoutMillis` (default
+   * `shutdownTimeoutMillis`): for Node's `exit` event, where nothing asynchronous runs any more
+   * (`process.exit()` called with records still queued). A helper process sends the requests
+   * while this one blocks. Exports that were in flight are sent again, so the receiver may see
+   * duplicates of them (at-least-once). Then the processor is stopped like `shutdown()`; what
+   * was not acknowledged is counted as `shutdown_deadline`. Never throws.
+   */
+  flushSync(timeoutMillis: number = this.#options.shutdownTimeoutMillis): void {
+    if (this.#stopped) return;
+    try {
+      this.#clearTimer();
+      this.#seal();
+      const pending = [...this.#active, ...this.#waiting].filter((batch) => !batch.done);
+      const bodies = pending.map((batch) => {
+        const body = batch.body ?? this.#encoder.assemble(batch.encoded as EncodedBatch);
+        return this.#options.compression === 'gzip' ? gzipSync(body) : body;
+      });
+      const headers = {
+        ...this.#options.headers,
+        'content-type': this.#encoder.contentType,
+        ...(this.#options.compression === 'gzip' && { 'content-encoding': 'gzip' }),
+      };
+      const delivered = sendSync(this.#options.url, headers, bodies, timeoutMillis);
+      pending.forEach((batch, i) => {
+        if (delivered[i]) this.#finish(batch, batch.records, 'shutdown_deadline', '');
+      });
+    } catch (error) {
+      diag.error('OtlpLogRecordProcessor: synchronous flush failed', error);
+    }
+    this.#shutdown ??= Promise.resolve();
+    this.#stop('not delivered by the synchronous flush at exit');
+  }
+
   async #shutdownOnce(): Promise<void> {
     try {
       await this.#flush(this.#options.shutdownTimeoutMillis);
     } catch (error) {
       diag.error('OtlpLogRecordProcessor: flush at shutdown failed', error);
     }
+    this.#stop(`not delivered within shutdownTimeoutMillis ${this.#options.shutdownTimeoutMillis}`);
+  }
+
+  /** Counts what is left as `shutdown_deadline`, aborts exports and releases everything. */
+  #stop(detail: string): void {
+    if (this.#stopped) return;
     this.#stopped = true;
     this.#clearTimer();
     this.#seal();
     for (const batch of [...this.#waiting, ...this.#active]) {
-      this.#finish(
-        batch,
-        0,
-        'shutdown_deadline',
-        `not delivered within shutdownTimeoutMillis ${this.#options.shutdownTimeoutMillis}`,
-      );
+      this.#finish(batch, 0, 'shutdown_deadline', detail);
       batch.send?.abort();
       if (batch.retryTimer !== undefined) clearTimeout(batch.retryTimer);
       batch.wake?.();
@@ -269,6 +307,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     });
     this.#waiting.push({
       encoded: { arena, groups: this.#openGroups, ends: this.#openEnds },
+      body: undefined,
       records,
       bytes: writer.pos,
       done: false,
@@ -323,6 +362,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     try {
       let body = this.#encoder.assemble(batch.encoded as EncodedBatch);
       batch.encoded = undefined;
+      batch.body = body;
       if (this.#options.compression === 'gzip') body = await gzip(body);
       const giveUpAt = Date.now() + this.#options.maxRetryMillis;
       for (let retry = 1; ; retry++) {

@@ -10,6 +10,8 @@ export interface ExitHandlerOptions {
   readonly handleUncaught: boolean;
   /** Finds the span an escaping error was recorded on, when its context is gone. */
   readonly exceptionSpans?: ExceptionSpanIndex;
+  /** Delivers queued log records synchronously; run on `exit` (e.g. `process.exit()`). */
+  readonly flushLogsSync?: () => void;
 }
 
 /**
@@ -92,6 +94,21 @@ export function installExitHandlers(
   };
   process.on('beforeExit', onBeforeExit);
   removers.push(() => process.removeListener('beforeExit', onBeforeExit));
+
+  // `process.exit()` skips beforeExit and every asynchronous flush: the log records still
+  // queued are sent synchronously (spans and metrics still in their batches are not).
+  const flushLogsSync = options.flushLogsSync;
+  if (flushLogsSync !== undefined) {
+    const onExit = () => {
+      try {
+        flushLogsSync();
+      } catch (error) {
+        diag.error('@threadline/node: could not deliver log records at exit', error);
+      }
+    };
+    process.on('exit', onExit);
+    removers.push(() => process.removeListener('exit', onExit));
+  }
 
   return () => {
     for (const remove of removers) remove();

@@ -66,6 +66,8 @@ export interface ExportPipeline {
   /** Undefined: NodeSDK configures traces from `OTEL_TRACES_EXPORTER` itself. */
   readonly spanProcessors?: SpanProcessor[];
   readonly logRecordProcessors: LogRecordProcessor[];
+  /** Sends the log records still queued synchronously (for `process.exit()`), when Threadline exports logs. */
+  readonly flushLogsSync?: () => void;
   /** Undefined: NodeSDK configures metrics from `OTEL_METRICS_EXPORTER` itself. */
   readonly metricReaders?: IMetricReader[];
 }
@@ -114,8 +116,17 @@ export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
   // First, so every processor after it (the exporting one) sees the redacted record.
   if (redactor !== undefined && logRecordProcessors.length > 0)
     logRecordProcessors.unshift(createRedactingLogRecordProcessor(redactor));
+  const otlpLogs = logRecordProcessors.filter(
+    (processor): processor is OtlpLogRecordProcessor => processor instanceof OtlpLogRecordProcessor,
+  );
   return {
     exceptionSpans,
+    flushLogsSync:
+      otlpLogs.length > 0
+        ? () => {
+            for (const processor of otlpLogs) processor.flushSync();
+          }
+        : undefined,
     spanProcessors:
       traces.kind === 'otlp'
         ? [

@@ -72,6 +72,7 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
     const uninstall = installExitHandlers(handle, {
       ...config,
       exceptionSpans: pipeline.exceptionSpans,
+      flushLogsSync: pipeline.flushLogsSync,
     });
     const publicHandle: ThreadlineHandle = {
       enabled: true,

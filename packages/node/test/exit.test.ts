@@ -44,6 +44,30 @@ describe('exit without loss', () => {
     expect(receiver.logs()).toHaveLength(10);
   });
 
+  it('process.exit() right after a burst of 3,000 logs: all 3,000 arrive, exit code kept', async () => {
+    // Nothing asynchronous runs after process.exit(): the queued records are sent
+    // synchronously from the exit event.
+    const run = runFixture('exit-now.mjs', {
+      endpoint: receiver.url,
+      env: { COUNT: '3000', EXIT_CODE: '3', OTEL_BLRP_SCHEDULE_DELAY: '5000' },
+    });
+    const { code } = await run.exited();
+    expect(code).toBe(3);
+    const records = receiver.logs().filter((r) => r.body === 'record before exit');
+    expect(new Set(records.map((r) => r.attributes.seq)).size).toBe(3000);
+  });
+
+  it('process.exit() with the collector down cannot hold the process past the deadline', async () => {
+    const run = runFixture('exit-now.mjs', {
+      endpoint: 'http://127.0.0.1:9',
+      env: { COUNT: '10', THREADLINE_SHUTDOWN_TIMEOUT: '1000', OTEL_LOG_LEVEL: 'none' },
+    });
+    const startedAt = Date.now();
+    const { code } = await run.exited();
+    expect(code).toBe(0);
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+  });
+
   it('an unreachable collector cannot hold the process past the shutdown deadline', async () => {
     const run = runFixture('burst-then-wait.mjs', {
       // A port nothing listens on: every export fails and the exporter retries.
