@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { createRedactor } from '@threadline/redact';
 import type { ResolvedConfig } from './config.ts';
 import type { InstrumentationName } from './types.ts';
 
@@ -66,6 +67,9 @@ const CATALOG: Readonly<Record<InstrumentationName, CatalogEntry>> = {
     libraries: ['winston'],
     packageName: '@threadline/winston',
     exportName: 'WinstonInstrumentation',
+    // Redacted before any format runs, so the console and files are clean too.
+    defaults: (config) =>
+      config.redaction === false ? {} : { redactor: createRedactor(config.redaction) },
   },
   pino: {
     libraries: ['pino'],

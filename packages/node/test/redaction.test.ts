@@ -13,9 +13,11 @@ const SECRETS = [
   'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJlLXZhbHVl',
 ];
 
+let console = '';
+
 async function received(env: Record<string, string> = {}): Promise<string> {
   const run = runFixture('leaky-app.mjs', { endpoint: receiver.url, env });
-  await run.exited();
+  console = (await run.exited()).stdout;
   await receiver.waitForLogs(2);
   await receiver.waitForSpans((spans) => spans.some((s) => s.name.startsWith('GET')));
   return JSON.stringify(
@@ -31,11 +33,16 @@ describe('redaction in @threadline/node', () => {
     expect(wire).toContain('[REDACTED]');
     expect(wire).toContain('ord_1001');
     expect(wire).toContain('ada');
+    // The winston instrumentation redacts entries before formats run: the console too.
+    expect(console).toContain('"name":"ada"');
+    for (const secret of SECRETS.slice(0, 2)) expect(console, secret).not.toContain(secret);
+    expect(console).toContain('[REDACTED]');
   });
 
   it('is off with THREADLINE_REDACT_ENABLED=false', async () => {
     const wire = await received({ THREADLINE_REDACT_ENABLED: 'false' });
     expect(wire).toContain('hunter2-correct-horse');
     expect(wire).not.toContain('[REDACTED]');
+    expect(console).toContain('hunter2-correct-horse');
   });
 });

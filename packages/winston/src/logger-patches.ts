@@ -1,4 +1,5 @@
 import { context } from '@opentelemetry/api';
+import { redactEntry } from './entry-redaction.ts';
 import { rememberEntryError } from './error-memo.ts';
 import type { ResolvedInstrumentationConfig } from './resolve-options.ts';
 import type { LevelPriorities } from './severity.ts';
@@ -62,6 +63,8 @@ export function patchWrite(original: AnyFunction, host: LoggerPatchHost): AnyFun
         remember = mayDeliverLater(this);
         rememberEntryError(chunk);
         const config = host.config;
+        if (config.redactor !== undefined)
+          redactEntry(chunk as Record<PropertyKey, unknown>, config.redactor);
         if (!config.disableCorrelation)
           injectTraceFields(chunk as Record<PropertyKey, unknown>, config.logKeys, active);
       } catch {

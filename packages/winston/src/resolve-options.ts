@@ -3,6 +3,7 @@ import type { LoggerProvider } from '@opentelemetry/api';
 import { resolveLogKeys } from './log-keys.ts';
 import type { ResolvedLogKeys } from './log-keys.ts';
 import type {
+  EntryRedactor,
   OpenTelemetryTransportOptions,
   SerializationLimits,
   WinstonInstrumentationOptions,
@@ -43,6 +44,7 @@ export interface ResolvedInstrumentationConfig {
   readonly logSeverity: SeverityNumber | undefined;
   readonly severityMap: Record<string, SeverityNumber> | undefined;
   readonly limits: SerializationLimits | undefined;
+  readonly redactor: EntryRedactor | undefined;
 }
 
 export const LOG_SENDING_ENV = 'THREADLINE_WINSTON_LOG_SENDING';
@@ -189,5 +191,17 @@ export function resolveInstrumentationConfig(
     logSeverity: resolveSeverity(config.logSeverity, 'logSeverity', owner),
     severityMap,
     limits: config.limits,
+    redactor: resolveRedactor(config.redactor, owner),
   });
+}
+
+function resolveRedactor(redactor: unknown, owner: string): EntryRedactor | undefined {
+  if (redactor === undefined) return undefined;
+  if (
+    redactor === null ||
+    typeof redactor !== 'object' ||
+    typeof (redactor as EntryRedactor).redactValue !== 'function'
+  )
+    throw new TypeError(`${owner}: redactor must have a redactValue(value) method`);
+  return redactor as EntryRedactor;
 }

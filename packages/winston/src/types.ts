@@ -169,4 +169,19 @@ export interface WinstonInstrumentationOptions extends InstrumentationConfig {
    * @default see {@link SerializationLimits}
    */
   limits?: SerializationLimits;
+  /**
+   * Redacts each entry before any format or transport sees it, so secrets reach neither the
+   * console nor a file nor OpenTelemetry: every field and the splat arguments are replaced by
+   * `redactValue`'s result when it differs (nested objects are copied, never changed). Entries
+   * that are themselves Error objects are left alone (they belong to the caller). Typically
+   * `createRedactor()` from `@threadline/redact`; `@threadline/node` passes one when its
+   * redaction is on.
+   * @default undefined (no redaction here)
+   */
+  redactor?: EntryRedactor;
+}
+
+/** What the instrumentation needs of a redactor (`@threadline/redact`'s `Redactor` fits). */
+export interface EntryRedactor {
+  redactValue(value: unknown): unknown;
 }
