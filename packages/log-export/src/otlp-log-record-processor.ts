@@ -125,8 +125,13 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: ReadWriteLogRecord): void {
-    if (this.#shutdown !== undefined) return;
     this.#emitted++;
+    // While shutdown() flushes, records are still queued (and counted as shutdown_deadline if
+    // the deadline passes first); after it, each is dropped and counted, never ignored.
+    if (this.#stopped) {
+      this.#drop('shutdown_deadline', 1, 'the processor has shut down');
+      return;
+    }
     const options = this.#options;
     if (this.#queuedRecords >= options.maxQueueSize || this.#queuedBytes >= options.maxQueueBytes) {
       this.#drop(

@@ -283,6 +283,32 @@ describe('shutdown', () => {
     expect(await receiver.waitForLogs(12)).toHaveLength(12);
     expect(processor.stats()).toMatchObject({ exported: 12, queuedRecords: 0 });
   });
+
+  it('queues records emitted while shutdown flushes, and counts those emitted after it', async () => {
+    receiver.respondWith({ status: 200, delayMs: 200 });
+    const { processor } = setup({ scheduledDelayMillis: 10_000 });
+    const record = (body: string) =>
+      ({
+        body,
+        hrTime: [1, 0],
+        hrTimeObserved: [1, 0],
+        severityNumber: SeverityNumber.INFO,
+        attributes: {},
+        droppedAttributesCount: 0,
+        resource: resourceFromAttributes({}),
+        instrumentationScope: { name: 'direct' },
+      }) as unknown as Parameters<OtlpLogRecordProcessor['onEmit']>[0];
+    processor.onEmit(record('before'));
+    const shutdown = processor.shutdown();
+    processor.onEmit(record('during'));
+    await shutdown;
+    processor.onEmit(record('after'));
+    expect(processor.stats()).toMatchObject({ emitted: 3, queuedRecords: 0 });
+    const { exported, dropped } = processor.stats();
+    expect(exported + dropped.shutdown_deadline).toBe(3);
+    expect(dropped.shutdown_deadline).toBeGreaterThanOrEqual(1);
+    expectInvariant(processor);
+  });
 });
 
 describe('options', () => {

@@ -126,9 +126,15 @@ function envPositiveNumber(env: Env, name: string): number | undefined {
   const raw = envString(env, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (Number.isFinite(value) && value > 0) return value;
+  // Every setting read here is a count or milliseconds: whole numbers (the exporters reject
+  // fractions, which would turn telemetry off).
+  if (Number.isFinite(value) && value > 0) return Math.max(1, Math.round(value));
   warn(`@threadline/node: ignoring ${name}=${JSON.stringify(raw)}; expected a positive number`);
   return undefined;
+}
+
+function wholeNumber(value: number): number {
+  return Math.max(1, Math.round(value));
 }
 
 function envList(env: Env, name: string): string[] | undefined {
@@ -348,7 +354,9 @@ export function resolveConfig(
     spanBatch: batchFromEnv(env, 'OTEL_BSP'),
     logBatch: {
       ...logBatch,
-      maxQueueSize: options.logQueueSize ?? logBatch.maxQueueSize ?? DEFAULT_LOG_QUEUE_SIZE,
+      maxQueueSize: wholeNumber(
+        options.logQueueSize ?? logBatch.maxQueueSize ?? DEFAULT_LOG_QUEUE_SIZE,
+      ),
     },
     metricExportIntervalMillis: envPositiveNumber(env, 'OTEL_METRIC_EXPORT_INTERVAL'),
     sampler: options.sampler,
@@ -356,10 +364,11 @@ export function resolveConfig(
     additionalInstrumentations: options.additionalInstrumentations ?? [],
     ignoredPaths:
       options.ignoredPaths ?? envList(env, 'THREADLINE_IGNORED_PATHS') ?? DEFAULT_IGNORED_PATHS,
-    shutdownTimeoutMillis:
+    shutdownTimeoutMillis: wholeNumber(
       options.shutdownTimeoutMillis ??
-      envPositiveNumber(env, 'THREADLINE_SHUTDOWN_TIMEOUT') ??
-      DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
+        envPositiveNumber(env, 'THREADLINE_SHUTDOWN_TIMEOUT') ??
+        DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
+    ),
     handleSignals: options.handleSignals ?? envBoolean(env, 'THREADLINE_HANDLE_SIGNALS') ?? true,
     handleUncaught: options.handleUncaught ?? envBoolean(env, 'THREADLINE_HANDLE_UNCAUGHT') ?? true,
     redaction: resolveRedaction(options, env),

@@ -64,7 +64,19 @@ export function createHandle(sdk: Stoppable, deadlineMillis: number): InternalHa
     flushLogsAndSpans: () =>
       withDeadline(flush([loggerProvider, tracerProvider]), deadlineMillis, 'flush'),
     shutdown() {
-      shutdownPromise ??= withDeadline(sdk.shutdown(), deadlineMillis, 'shutdown');
+      shutdownPromise ??= (async () => {
+        // Flush first while the providers still accept records, so what the application logs
+        // during its own shutdown is queued and sent too; then stop everything within the
+        // rest of the deadline (at least a tenth of it).
+        const started = Date.now();
+        await withDeadline(
+          flush([loggerProvider, tracerProvider]),
+          Math.round(deadlineMillis * 0.8),
+          'flush before shutdown',
+        );
+        const left = Math.max(deadlineMillis - (Date.now() - started), deadlineMillis / 10);
+        await withDeadline(sdk.shutdown(), Math.round(left), 'shutdown');
+      })();
       return shutdownPromise;
     },
   };

@@ -122,6 +122,17 @@ describe('invalid input', () => {
     expect(config.warnings).toHaveLength(3);
     expect(config.warnings.join('\n')).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL=.*carrier-pigeon/);
   });
+
+  it('rounds fractional counts and milliseconds instead of turning telemetry off', () => {
+    const config = resolveConfig(
+      { logQueueSize: 99.6 },
+      { OTEL_BLRP_SCHEDULE_DELAY: '0.5', THREADLINE_SHUTDOWN_TIMEOUT: '2500.5' },
+    );
+    expect(config.logBatch.scheduledDelayMillis).toBe(1);
+    expect(config.shutdownTimeoutMillis).toBe(2501);
+    expect(config.logBatch.maxQueueSize).toBe(100);
+    expect(config.warnings).toHaveLength(0);
+  });
 });
 
 describe('ignored request paths', () => {

@@ -109,7 +109,8 @@ export class DirectLogEmitter {
 
   /** `Logger.enabled()` of the SDK, without allocating its options object unless needed. */
   enabled(context: Context, severityNumber: SeverityNumber): boolean {
-    if (this.#shared.hasShutdown) return false;
+    // After the provider shut down the SDK would discard records silently; plain-record
+    // processors still get them, to count them as dropped.
     const config = this.#logger._loggerConfig;
     if (!config.enabled) return false;
     if (severityNumber !== SeverityNumber.UNSPECIFIED && severityNumber < config.minimumSeverity)
