@@ -276,10 +276,38 @@ export class EventRecorder {
   #putExtra(attributes: Attributes, extra: unknown): void {
     if (extra === undefined || extra === null || typeof extra !== 'object') return;
     const redacted = this.redactor.redactAttributes(extra as Attributes);
-    for (const key of Object.keys(redacted)) {
-      const value = toAttributeValue(redacted[key]);
-      if (value !== undefined) putAttribute(attributes, key, value);
+    const keys = Object.keys(redacted);
+    // Extra attributes get the same caps as the standard ones: an event is a small record.
+    for (let i = 0; i < keys.length && i < MAX_EXTRA_ENTRIES; i++) {
+      const value = this.#capped(toAttributeValue(redacted[keys[i]]), 0);
+      if (value !== undefined) putAttribute(attributes, keys[i], value);
     }
+  }
+
+  /** Strings cut to maxStringLength, at most MAX_EXTRA_ENTRIES items or keys per level, 3 levels. */
+  #capped(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') {
+      const max = this.#options.maxStringLength;
+      if (value.length <= max) return value;
+      const code = value.charCodeAt(max - 1);
+      return value.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+    }
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= 3) return '[MaxDepth]';
+    if (Array.isArray(value)) {
+      return value.slice(0, MAX_EXTRA_ENTRIES).map((item) => this.#capped(item, depth + 1));
+    }
+    if (ArrayBuffer.isView(value)) return '[Binary]';
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length && i < MAX_EXTRA_ENTRIES; i++) {
+      const item = this.#capped(
+        toAttributeValue((value as Record<string, unknown>)[keys[i]]),
+        depth + 1,
+      );
+      if (item !== undefined) putAttribute(out as Attributes, keys[i], item);
+    }
+    return out;
   }
 
   outcome(fields: { outcome?: unknown } | undefined, fallback: EventOutcome): EventOutcome {
@@ -303,6 +331,9 @@ function putAttribute(attributes: Attributes, key: string, value: unknown): void
 }
 
 // Log attributes may be AnyValue maps and arrays; what can never be one is dropped or converted.
+/** At most this many extra attributes per event, and items or keys per nested level. */
+const MAX_EXTRA_ENTRIES = 64;
+
 function toAttributeValue(value: unknown): unknown {
   switch (typeof value) {
     case 'undefined':

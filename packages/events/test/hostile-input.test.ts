@@ -181,3 +181,29 @@ describe('hostile input', () => {
     }
   });
 });
+
+describe('caps on extra attributes', () => {
+  it('cuts long strings to maxStringLength and keeps at most 64 extra keys per level', () => {
+    const telemetry = createTelemetry();
+    const events = createEvents({
+      loggerProvider: telemetry.loggerProvider,
+      meterProvider: telemetry.meterProvider,
+      maxStringLength: 100,
+    });
+    const wide = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, i]));
+    events.business.event('cart.viewed', {
+      note: 'x'.repeat(70_000),
+      nested: {
+        deep: { deeper: { deepest: { gone: true } } },
+        list: Array.from({ length: 500 }, () => 'y'),
+      },
+      ...wide,
+    });
+    const [record] = telemetry.records();
+    const attributes = record.attributes as Record<string, unknown>;
+    expect(attributes.note).toBe('x'.repeat(100));
+    expect((attributes.nested as { list: unknown[] }).list).toHaveLength(64);
+    expect(attributes.nested).toMatchObject({ deep: { deeper: { deepest: '[MaxDepth]' } } });
+    expect(Object.keys(attributes).filter((k) => /^k\d+$/.test(k)).length).toBeLessThanOrEqual(64);
+  });
+});
