@@ -62,7 +62,7 @@ export function groupBatch(batch: EncodedBatch): Map<EncodedHeader, Map<RecordGr
 export class GroupCache {
   readonly #byResource = new WeakMap<
     LogResource,
-    { header: EncodedHeader; scopes: WeakMap<LogScope, RecordGroup> }
+    { header: EncodedHeader; scopes: WeakMap<LogScope, RecordGroup>; pending: boolean }
   >();
   readonly #encodeResource: (resource: LogResource) => EncodedHeader;
   readonly #encodeScope: (scope: LogScope) => EncodedHeader;
@@ -77,11 +77,23 @@ export class GroupCache {
 
   get(resource: LogResource, scope: LogScope): RecordGroup {
     let entry = this.#byResource.get(resource);
-    if (entry === undefined) {
-      entry = { header: this.#encodeResource(resource), scopes: new WeakMap() };
-      // Attributes still being detected would be missing from a cached header: cache it
-      // only once they have settled.
-      if (!resource.asyncAttributesPending) this.#byResource.set(resource, entry);
+    if (entry === undefined || (entry.pending && !resource.asyncAttributesPending)) {
+      // While asynchronous resource detection runs, records carry the attributes known so far
+      // (read without the SDK's per-access error); once it settles the header is re-encoded.
+      const pending = resource.asyncAttributesPending === true;
+      // Nothing else settles a resource's attributes (the SDK's batch processor waits for
+      // them before each export): ask once, and re-encode when they are there.
+      if (pending && entry === undefined) {
+        resource.waitForAsyncAttributes?.().catch(() => {
+          // A failed detector leaves the attributes it could not get out; nothing to do.
+        });
+      }
+      entry = {
+        header: this.#encodeResource(pending ? settledPart(resource) : resource),
+        scopes: new WeakMap(),
+        pending,
+      };
+      this.#byResource.set(resource, entry);
     }
     let group = entry.scopes.get(scope);
     if (group === undefined) {
@@ -100,4 +112,20 @@ export class GroupCache {
     }
     return group;
   }
+}
+
+/** The resource's attributes that are already known, without reading the pending ones. */
+function settledPart(resource: LogResource): LogResource {
+  const raw = (resource as { getRawAttributes?: () => [string, unknown][] }).getRawAttributes?.();
+  const attributes: Record<string, unknown> = {};
+  if (Array.isArray(raw)) {
+    for (const [key, value] of raw) {
+      const isPromise =
+        value !== null &&
+        typeof value === 'object' &&
+        typeof (value as PromiseLike<unknown>).then === 'function';
+      if (!isPromise && value !== undefined) attributes[key] = value;
+    }
+  }
+  return { attributes, schemaUrl: resource.schemaUrl } as unknown as LogResource;
 }

@@ -68,6 +68,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
   #openGroupSet = new Set<RecordGroup>();
   #openBytes = 0;
   #timer: NodeJS.Timeout | undefined;
+  #sealWhenFree = false;
 
   readonly #waiting: ExportBatch[] = [];
   readonly #active = new Set<ExportBatch>();
@@ -201,6 +202,12 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
+        // Every export slot busy (a slow collector): keep filling the open batch and seal it
+        // when a slot frees, rather than queueing many small batches that cap throughput.
+        if (this.#active.size >= options.maxConcurrentExports) {
+          this.#sealWhenFree = true;
+          return;
+        }
         this.#seal();
         this.#pump();
       }, options.scheduledDelayMillis);
@@ -301,6 +308,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
 
   #seal(): void {
     this.#clearTimer();
+    this.#sealWhenFree = false;
     if (this.#openEnds.length === 0) return;
     const writer = this.#writer;
     // Copy out exactly the batch's bytes so the (grown) writer buffer is reused.
@@ -348,6 +356,12 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
 
   #pump(): void {
     if (this.#stopped) return;
+    if (
+      this.#sealWhenFree &&
+      this.#waiting.length === 0 &&
+      this.#active.size < this.#options.maxConcurrentExports
+    )
+      this.#seal();
     while (this.#active.size < this.#options.maxConcurrentExports && this.#waiting.length > 0) {
       const batch = this.#waiting.shift() as ExportBatch;
       this.#active.add(batch);

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SeverityNumber, trace } from '@opentelemetry/api';
+import { DiagLogLevel, ROOT_CONTEXT, SeverityNumber, diag, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { OtlpLogRecordProcessor, createOtlpLogRecordProcessor } from '@threadline/log-export';
@@ -123,6 +123,65 @@ describe('delivery', () => {
     await receiver.waitForLogs(3, { timeoutMs: 2_000 });
     await waitFor(() => processor.stats().exported === 3);
     expect(processor.stats()).toMatchObject({ exported: 3, queuedRecords: 0 });
+  });
+});
+
+describe('batching under a slow collector', () => {
+  it('keeps filling the open batch while every export slot is busy, instead of many small requests', async () => {
+    receiver.respondWith({ status: 200, delayMs: 400 });
+    const { processor, emit } = setup({ maxConcurrentExports: 1, scheduledDelayMillis: 20 });
+    for (let round = 0; round < 10; round++) {
+      emit(10);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await processor.forceFlush();
+    await receiver.waitForLogs(100);
+    // Without merging: a ~10-record request every 20–40 ms, one at a time, 400 ms each.
+    expect(logRequests().length).toBeLessThanOrEqual(3);
+    expect(processor.stats()).toMatchObject({ exported: 100, queuedRecords: 0 });
+  });
+});
+
+describe('resource detection still running', () => {
+  it('sends the attributes known so far without an error per record, then the full resource', async () => {
+    const errors: unknown[] = [];
+    diag.setLogger(
+      {
+        error: (...a: unknown[]) => errors.push(a),
+        warn: () => {},
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      DiagLogLevel.ERROR,
+    );
+    try {
+      let settle!: (value: string) => void;
+      const hostId = new Promise<string>((resolve) => (settle = resolve));
+      const processor = new OtlpLogRecordProcessor({
+        url: `${receiver.url}/v1/logs`,
+        scheduledDelayMillis: 20,
+      });
+      const provider = new LoggerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'pending', 'host.id': hostId }),
+        processors: [processor],
+      });
+      cleanups.push(() => provider.shutdown());
+      const logger = provider.getLogger('pending-test');
+      for (let i = 0; i < 20; i++) logger.emit({ body: `early ${i}` });
+      settle('host-1');
+      await new Promise((r) => setTimeout(r, 50));
+      logger.emit({ body: 'late' });
+      const records = await receiver.waitForLogs(21);
+      const early = records.find((r) => r.body === 'early 0');
+      const late = records.find((r) => r.body === 'late');
+      expect(early?.resource['service.name']).toBe('pending');
+      expect(early?.resource['host.id']).toBeUndefined();
+      expect(late?.resource['host.id']).toBe('host-1');
+      expect(errors).toHaveLength(0);
+    } finally {
+      diag.disable();
+    }
   });
 });
 

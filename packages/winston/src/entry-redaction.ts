@@ -9,7 +9,7 @@ import type { EntryRedactor } from './types.ts';
  * left alone (its OpenTelemetry record is still redacted by the log pipeline).
  */
 export function redactEntry(entry: Record<PropertyKey, unknown>, redactor: EntryRedactor): void {
-  if (isErrorLike(entry)) return;
+  if (isErrorLike(entry) || ArrayBuffer.isView(entry)) return;
   const keys = Object.keys(entry);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];

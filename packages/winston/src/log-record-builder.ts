@@ -96,7 +96,9 @@ export function buildLogRecord(
   const exceptionType = piecesTaken ? attributes[ATTR_EXCEPTION_TYPE] : undefined;
 
   let leading: Attributes | undefined;
-  const keys = Object.keys(info);
+  // A Buffer or typed array logged as the entry itself has an own key per byte: listing
+  // millions of them would block the caller; its message is the body, its bytes are skipped.
+  const keys = ArrayBuffer.isView(info) ? [] : Object.keys(info);
   const maxEntries = serializer.limits.maxEntries;
   let added = 0;
   for (let i = 0; i < keys.length; i++) {

@@ -55,6 +55,18 @@ function totalStringLength(value: AnyValue): number {
 }
 
 describe('hostile metadata never throws and never loses the record', () => {
+  it('a 10 MiB Buffer logged as the entry itself is not walked byte by byte', () => {
+    const entry = Object.assign(Buffer.alloc(10 * 1024 * 1024), {
+      level: 'info',
+      message: 'raw bytes',
+    });
+    const record = logOne((logger) => logger.log(entry as never));
+    // Listing its 10,485,760 index keys took seconds and sent a thousand of them.
+    expect(record.body).toBe('raw bytes');
+    expect(record.attributes['0']).toBeUndefined();
+    expect(record.attributes[TRUNCATED]).toBeUndefined();
+  });
+
   it('circular references become [Circular]', () => {
     const order: Record<string, unknown> = { id: 1, items: [] };
     (order.items as unknown[]).push({ parent: order });
