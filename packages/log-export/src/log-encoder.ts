@@ -124,7 +124,9 @@ function settledPart(resource: LogResource): LogResource {
         value !== null &&
         typeof value === 'object' &&
         typeof (value as PromiseLike<unknown>).then === 'function';
-      if (!isPromise && value !== undefined) attributes[key] = value;
+      // The first entry of a key wins, as in the SDK's own `attributes`.
+      if (!isPromise && value !== undefined && !Object.hasOwn(attributes, key))
+        attributes[key] = value;
     }
   }
   return { attributes, schemaUrl: resource.schemaUrl } as unknown as LogResource;

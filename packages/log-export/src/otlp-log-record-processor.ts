@@ -273,6 +273,16 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     this.#stop(`not delivered within shutdownTimeoutMillis ${this.#options.shutdownTimeoutMillis}`);
   }
 
+  /**
+   * Stops at once, without sending anything more: whatever is not yet acknowledged is counted
+   * as `shutdown_deadline`. For exit paths whose deadline ran out before `shutdown()` finished,
+   * so the counts are final before the process ends. Never throws; idempotent.
+   */
+  stopNow(): void {
+    this.#shutdown ??= Promise.resolve();
+    this.#stop('not delivered before the process had to end');
+  }
+
   /** Counts what is left as `shutdown_deadline`, aborts exports and releases everything. */
   #stop(detail: string): void {
     if (this.#stopped) return;

@@ -68,6 +68,8 @@ export interface ExportPipeline {
   readonly logRecordProcessors: LogRecordProcessor[];
   /** Sends the log records still queued synchronously (for `process.exit()`), when Threadline exports logs. */
   readonly flushLogsSync?: () => void;
+  /** Stops the log processors at once, counting what is left as dropped (exit deadline passed). */
+  readonly stopLogsNow?: () => void;
   /** Undefined: NodeSDK configures metrics from `OTEL_METRICS_EXPORTER` itself. */
   readonly metricReaders?: IMetricReader[];
 }
@@ -125,6 +127,12 @@ export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
       otlpLogs.length > 0
         ? () => {
             for (const processor of otlpLogs) processor.flushSync();
+          }
+        : undefined,
+    stopLogsNow:
+      otlpLogs.length > 0
+        ? () => {
+            for (const processor of otlpLogs) processor.stopNow();
           }
         : undefined,
     spanProcessors:

@@ -46,7 +46,12 @@ export async function withDeadline(
 }
 
 /** Wraps a started SDK: flushes through the registered global providers, with a deadline. */
-export function createHandle(sdk: Stoppable, deadlineMillis: number): InternalHandle {
+export function createHandle(
+  sdk: Stoppable,
+  deadlineMillis: number,
+  /** Runs once shutdown is over or out of time, before the process may end. */
+  afterShutdown?: () => void,
+): InternalHandle {
   const tracerProvider = delegateOf(trace.getTracerProvider());
   const loggerProvider = delegateOf(logs.getLoggerProvider());
   const meterProvider = metrics.getMeterProvider() as Flushable;
@@ -76,6 +81,11 @@ export function createHandle(sdk: Stoppable, deadlineMillis: number): InternalHa
         );
         const left = Math.max(deadlineMillis - (Date.now() - started), deadlineMillis / 10);
         await withDeadline(sdk.shutdown(), Math.round(left), 'shutdown');
+        try {
+          afterShutdown?.();
+        } catch (error) {
+          diag.error('@threadline/node: final shutdown step failed', error);
+        }
       })();
       return shutdownPromise;
     },

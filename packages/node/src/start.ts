@@ -68,7 +68,9 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
       suppressOverrideMessage: true,
     });
     sdk.start();
-    const handle = createHandle(sdk, config.shutdownTimeoutMillis);
+    // If the deadline passes first, the log processors stop and count what is left, so no
+    // record ends with the process uncounted.
+    const handle = createHandle(sdk, config.shutdownTimeoutMillis, pipeline.stopLogsNow);
     const uninstall = installExitHandlers(handle, {
       ...config,
       exceptionSpans: pipeline.exceptionSpans,
