@@ -17,6 +17,7 @@ import {
   createRedactor,
 } from '@threadline/redact';
 import { ExceptionSpanIndex } from './exception-span-index.ts';
+import type { LogProcessorControl } from './handle.ts';
 import type { OtlpProtocol } from './types.ts';
 import type { ResolvedConfig, SignalExport } from './config.ts';
 
@@ -68,8 +69,8 @@ export interface ExportPipeline {
   readonly logRecordProcessors: LogRecordProcessor[];
   /** Sends the log records still queued synchronously (for `process.exit()`), when Threadline exports logs. */
   readonly flushLogsSync?: () => void;
-  /** Stops the log processors at once, counting what is left as dropped (exit deadline passed). */
-  readonly stopLogsNow?: () => void;
+  /** Threadline's log processors, for the exit path to stop before the rest of the SDK. */
+  readonly logProcessors?: LogProcessorControl;
   /** Undefined: NodeSDK configures metrics from `OTEL_METRICS_EXPORTER` itself. */
   readonly metricReaders?: IMetricReader[];
 }
@@ -129,10 +130,15 @@ export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
             for (const processor of otlpLogs) processor.flushSync();
           }
         : undefined,
-    stopLogsNow:
+    logProcessors:
       otlpLogs.length > 0
-        ? () => {
-            for (const processor of otlpLogs) processor.stopNow();
+        ? {
+            shutdown: async () => {
+              await Promise.all(otlpLogs.map((processor) => processor.shutdown()));
+            },
+            stopNow: () => {
+              for (const processor of otlpLogs) processor.stopNow();
+            },
           }
         : undefined,
     spanProcessors:

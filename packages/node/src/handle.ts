@@ -46,11 +46,18 @@ export async function withDeadline(
 }
 
 /** Wraps a started SDK: flushes through the registered global providers, with a deadline. */
+/** Threadline's own log processors, stopped before the rest so their final counts are exported. */
+export interface LogProcessorControl {
+  /** Flushes and stops the log processors (each `shutdown()` is idempotent). */
+  shutdown(): Promise<void>;
+  /** Stops them at once, counting what is left as dropped. */
+  stopNow(): void;
+}
+
 export function createHandle(
   sdk: Stoppable,
   deadlineMillis: number,
-  /** Runs once shutdown is over or out of time, before the process may end. */
-  afterShutdown?: () => void,
+  logProcessors?: LogProcessorControl,
 ): InternalHandle {
   const tracerProvider = delegateOf(trace.getTracerProvider());
   const loggerProvider = delegateOf(logs.getLoggerProvider());
@@ -61,6 +68,13 @@ export function createHandle(
     Promise.all(
       targets.map((t) => (typeof t.forceFlush === 'function' ? t.forceFlush() : undefined)),
     );
+  const stopLogsNow = () => {
+    try {
+      logProcessors?.stopNow();
+    } catch (error) {
+      diag.error('@threadline/node: could not stop the log processors', error);
+    }
+  };
 
   return {
     enabled: true,
@@ -70,22 +84,33 @@ export function createHandle(
       withDeadline(flush([loggerProvider, tracerProvider]), deadlineMillis, 'flush'),
     shutdown() {
       shutdownPromise ??= (async () => {
-        // Flush first while the providers still accept records, so what the application logs
-        // during its own shutdown is queued and sent too; then stop everything within the
-        // rest of the deadline (at least a tenth of it).
+        // 1. Flush while the providers still accept records, so what the application logs
+        //    during its own shutdown is queued and sent too.
+        // 2. Stop Threadline's log processors; whatever the deadline leaves is counted as
+        //    dropped, so no record ends with the process uncounted.
+        // 3. Shut the SDK down (at least a tenth of the deadline): metrics last export
+        //    includes those final drop counts.
         const started = Date.now();
+        const left = () => deadlineMillis - (Date.now() - started);
         await withDeadline(
           flush([loggerProvider, tracerProvider]),
-          Math.round(deadlineMillis * 0.8),
+          Math.round(deadlineMillis * 0.7),
           'flush before shutdown',
         );
-        const left = Math.max(deadlineMillis - (Date.now() - started), deadlineMillis / 10);
-        await withDeadline(sdk.shutdown(), Math.round(left), 'shutdown');
-        try {
-          afterShutdown?.();
-        } catch (error) {
-          diag.error('@threadline/node: final shutdown step failed', error);
+        if (logProcessors !== undefined) {
+          await withDeadline(
+            logProcessors.shutdown(),
+            Math.max(Math.round(left() - deadlineMillis * 0.15), 1),
+            'log export shutdown',
+          );
+          stopLogsNow();
         }
+        await withDeadline(
+          sdk.shutdown(),
+          Math.round(Math.max(left(), deadlineMillis / 10)),
+          'shutdown',
+        );
+        stopLogsNow();
       })();
       return shutdownPromise;
     },

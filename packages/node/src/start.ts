@@ -68,9 +68,7 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
       suppressOverrideMessage: true,
     });
     sdk.start();
-    // If the deadline passes first, the log processors stop and count what is left, so no
-    // record ends with the process uncounted.
-    const handle = createHandle(sdk, config.shutdownTimeoutMillis, pipeline.stopLogsNow);
+    const handle = createHandle(sdk, config.shutdownTimeoutMillis, pipeline.logProcessors);
     const uninstall = installExitHandlers(handle, {
       ...config,
       exceptionSpans: pipeline.exceptionSpans,
