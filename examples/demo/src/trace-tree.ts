@@ -32,6 +32,8 @@ export interface TreeLog {
   attributes: Record<string, unknown>;
   traceId: string;
   spanId: string;
+  /** The record's event name (set by `@threadline/events`); '' or absent for a plain log line. */
+  eventName?: string;
 }
 
 export interface TraceTreeOptions {
@@ -64,7 +66,9 @@ type Entry =
  * Renders spans and logs as one tree per trace: a line per span (service, name, kind, duration,
  * status, ✗ for errors) indented by parentage across services, and under each span, in time
  * order, its exception events, its child spans and the log records written while it was
- * active (matched by span id). Logs without a trace id are left out.
+ * active (matched by span id). Event records (`@threadline/events`) show their event name
+ * (`◆ checkout.failed`); the span event each of them also adds is not repeated. Logs without a
+ * trace id are left out.
  */
 export function renderTraceTree(
   spans: readonly TreeSpan[],
@@ -98,13 +102,20 @@ function renderTrace(
     if (list) list.push(entry);
     else children.set(spanId, [entry]);
   };
+  // An event of @threadline/events is a log record and a span event of the same name on the
+  // same span: the record is shown, its span event would only repeat it.
+  const eventRecords = new Set(
+    logs.filter((l) => l.eventName).map((l) => `${l.spanId} ${l.eventName}`),
+  );
   const roots: TreeSpan[] = [];
   for (const span of spans) {
     if (span.parentSpanId && spanIds.has(span.parentSpanId))
       add(span.parentSpanId, { time: span.startTimeUnixNano, type: 'span', span });
     else roots.push(span);
-    for (const event of span.events)
+    for (const event of span.events) {
+      if (eventRecords.has(`${span.spanId} ${event.name}`)) continue;
       add(span.spanId, { time: event.timeUnixNano, type: 'event', event });
+    }
   }
   const unmatched: TreeLog[] = [];
   for (const log of logs) {
@@ -201,7 +212,8 @@ function describeSpan(span: TreeSpan, spanIds: ReadonlySet<string>): string {
 }
 
 function describeLog(log: TreeLog, stackFrames: number): string[] {
-  const lines = [`${severityName(log).padEnd(5)} ${formatBody(log.body)}`];
+  const text = log.eventName ? `◆ ${log.eventName}: ${formatBody(log.body)}` : formatBody(log.body);
+  const lines = [`${severityName(log).padEnd(5)} ${text}`];
   const { attributes } = log;
   if (
     attributes[ATTR_EXCEPTION_TYPE] !== undefined ||

@@ -195,10 +195,20 @@ describe('services → real collector → Loki, Tempo and Elasticsearch (stand-i
         timeoutMs: 30_000,
       },
     );
+    // The fixture's records only: the example services write audit records of their own
+    // (orders audits every order it creates), which collector-events.test.ts follows.
     const text = (index: string) =>
       pipeline.elasticsearch
         .documents(index)
-        .map((d) => (d.document as { body?: { text?: string } }).body?.text);
+        .map(
+          (d) =>
+            d.document as {
+              body?: { text?: string };
+              resource?: { attributes?: Record<string, unknown> };
+            },
+        )
+        .filter((doc) => doc.resource?.attributes?.[ATTR_SERVICE_NAME] === 'accounts')
+        .map((doc) => doc.body?.text);
     expect(text('logs-security.otel-default')).toEqual(['login failed']);
     expect(text('logs-audit.otel-default')).toEqual(['order 42 updated']);
     expect(text('logs-app.otel-default')).toContain('plain application log');

@@ -35,6 +35,11 @@ export interface CollectorPipeline {
   readonly otlpEndpoint: string;
   /** Collector self-metrics in Prometheus text format. */
   selfMetrics(): Promise<string>;
+  /**
+   * What the collector's prometheus exporter serves (:8889 in the stack): application metrics,
+   * span metrics and the event counters, in Prometheus text format.
+   */
+  exportedMetrics(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,9 @@ export async function startCollectorPipeline(
     async selfMetrics() {
       return (await fetch(`http://127.0.0.1:${self}/metrics`)).text();
     },
+    async exportedMetrics() {
+      return (await fetch(`http://127.0.0.1:${prometheus}/metrics`)).text();
+    },
     async close() {
       await collector.stop();
       await Promise.all([loki.close(), tempo.close(), elasticsearch.close()]);
@@ -121,4 +129,26 @@ export function sumCounter(metricsText: string, name: string): number {
     }
   }
   return sum;
+}
+
+/** One sample of a Prometheus text exposition. */
+export interface PrometheusSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Parses the samples of a Prometheus text (or OpenMetrics) exposition. */
+export function parsePrometheusText(text: string): PrometheusSample[] {
+  const samples: PrometheusSample[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)(?: \S+)?$/.exec(line);
+    if (!match) continue;
+    const labels: Record<string, string> = {};
+    for (const label of (match[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[label[1]] = label[2].replace(/\\(.)/g, (_all, c: string) => (c === 'n' ? '\n' : c));
+    }
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
+  }
+  return samples;
 }

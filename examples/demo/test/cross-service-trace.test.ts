@@ -12,6 +12,14 @@ import {
   ATTR_URL_PATH,
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_THREADLINE_ORDER_ID,
+  ATTR_THREADLINE_PAYMENT_STATUS,
+  CATEGORY_AUDIT,
+  EVENT_CHECKOUT_SUCCEEDED,
+  EVENT_ORDER_CREATED,
+  EVENT_PAYMENT_STATUS_CHANGED,
+} from '@threadline/events';
 import { startOtlpReceiver } from '@threadline/testing';
 import type { OtlpReceiver } from '@threadline/testing';
 import { SERVICE_NAMES, startFoodDelivery } from '../src/food-delivery.ts';
@@ -27,6 +35,9 @@ const CLIENT = 3;
 const WAIT = { timeout: 15_000, interval: 100 };
 // Written outside any request, so rightly without a trace.
 const LIFECYCLE = /^(listening on \d+|shutting down)$/;
+
+// `audit.<action>`, as the events package names audit records.
+const EVENT_AUDIT_CREATE = `${CATEGORY_AUDIT}.create`;
 
 type Span = ReturnType<OtlpReceiver['spans']>[number];
 type Log = ReturnType<OtlpReceiver['logs']>[number];
@@ -111,15 +122,34 @@ describe('an order placed through the gateway', () => {
       orders: ['order created', 'calling payments', 'order confirmed'],
       payments: ['payment requested', 'payment approved'],
     };
+    // The services' events (@threadline/events) are log records too, told apart by their
+    // event name; the services' own lines have none.
+    const expectedEvents: Record<string, string[]> = {
+      gateway: [EVENT_CHECKOUT_SUCCEEDED],
+      orders: [EVENT_ORDER_CREATED, EVENT_AUDIT_CREATE],
+      payments: [EVENT_PAYMENT_STATUS_CHANGED],
+    };
     const logs = await vi.waitFor(() => {
       const traceLogs = receiver.logs().filter((l) => l.traceId === traceId);
       for (const [service, messages] of Object.entries(expectedMessages)) {
-        expect(traceLogs.filter((l) => serviceOf(l) === service).map((l) => l.body)).toEqual(
-          messages,
+        const ofService = traceLogs.filter((l) => serviceOf(l) === service);
+        expect(ofService.filter((l) => l.eventName === '').map((l) => l.body)).toEqual(messages);
+        expect(ofService.filter((l) => l.eventName !== '').map((l) => l.eventName)).toEqual(
+          expectedEvents[service],
         );
       }
       return traceLogs;
     }, WAIT);
+    // The events describe this order, in the same trace as the lines about it.
+    const orderId = logs.find((l) => l.body === 'order confirmed')?.attributes.orderId;
+    expect(orderId).toMatch(/^ord_/);
+    for (const l of logs.filter((l) => l.eventName !== '' && l.eventName !== EVENT_AUDIT_CREATE))
+      expect(l.attributes[ATTR_THREADLINE_ORDER_ID], l.eventName).toBe(orderId);
+    expect(
+      logs.find((l) => l.eventName === EVENT_PAYMENT_STATUS_CHANGED)?.attributes[
+        ATTR_THREADLINE_PAYMENT_STATUS
+      ],
+    ).toBe('approved');
 
     for (const log of logs) {
       const span = spans.find((s) => s.spanId === log.spanId);

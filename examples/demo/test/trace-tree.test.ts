@@ -177,6 +177,21 @@ describe('renderTraceTree', () => {
     ]);
   });
 
+  it('names event records by their event name and leaves out the span event each one repeats', () => {
+    const checkout = { name: 'checkout.failed', timeUnixNano: ms(6), attributes: {} };
+    const other = { name: 'cache.miss', timeUnixNano: ms(7), attributes: {} };
+    const root = span('gateway', 'g1', '', 'POST /orders', 2, 0, 10, {
+      events: [checkout, other],
+    });
+    const record = log('gateway', 'g1', 6, 13, 'checkout failed', {
+      eventName: 'checkout.failed',
+    });
+    expect(renderTraceTree([root], [record]).split('\n').slice(2)).toEqual([
+      '   ├─ WARN  ◆ checkout.failed: checkout failed',
+      '   └─ ⚑ cache.miss',
+    ]);
+  });
+
   it('renders a log whose severity number is unset by its severity text', () => {
     const root = span('gateway', 'g1', '', 'POST /orders', 2, 0, 1);
     const out = renderTraceTree(

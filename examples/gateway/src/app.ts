@@ -8,7 +8,29 @@ import {
   traceResponse,
 } from '@threadline/express';
 import type { HealthCheck } from '@threadline/express';
+import { createEvents } from '@threadline/events';
+import type { BruteForceDetection, BruteForceDetectorOptions } from '@threadline/events';
 import type { Logger } from 'winston';
+import { loginHandler, logoutHandler, requireSession, sessionOf } from './auth.ts';
+import type { AuthDependencies } from './auth.ts';
+import { LoginLockout } from './login-lockout.ts';
+import { SessionStore } from './session-store.ts';
+import type { Session } from './session-store.ts';
+import { UserStore } from './user-store.ts';
+
+/** What the examples charge in; orders carry no currency of their own. */
+const CURRENCY = 'EUR';
+
+export interface GatewayBruteForceOptions extends Pick<
+  BruteForceDetectorOptions,
+  'threshold' | 'windowMs'
+> {
+  /**
+   * How long a detected account stays locked and a detected client address blocked.
+   * @default 900000 (15 minutes)
+   */
+  lockoutMs?: number;
+}
 
 export interface GatewayAppOptions {
   logger: Logger;
@@ -35,12 +57,27 @@ export interface GatewayAppOptions {
    * @default undefined (no `/config.json`)
    */
   browserOtlpEndpoint?: string;
+  /**
+   * Failed logins per account and per client address that count as a brute-force attack
+   * (`threshold` within `windowMs`), and how long the account is then locked (423) and the
+   * address blocked from `POST /login` (429).
+   * @default { threshold: 5, windowMs: 300000, lockoutMs: 900000 }
+   */
+  bruteForce?: GatewayBruteForceOptions;
+  /**
+   * Express's `trust proxy` setting, so `req.ip` (the client address of events, request logs
+   * and brute-force detection) is the client's behind a load balancer, e.g. `'loopback'`.
+   * @default undefined (the socket's peer address)
+   */
+  trustProxy?: string;
 }
 
 /**
  * The public HTTP entry: `POST /orders` (also `POST /api/orders`, for the web page) is
- * forwarded to orders; `GET /health` checks orders (and payments), `GET /health/simple`
- * answers at once; with a `webRoot`, the web page is served at `/`.
+ * forwarded to orders; `POST /login` and `POST /logout` start and end sessions;
+ * `GET /admin/orders` (admins) lists recent orders; `GET /health` checks orders (and
+ * payments), `GET /health/simple` answers at once; with a `webRoot`, the web page is served
+ * at `/`.
  */
 export function createGatewayApp({
   logger,
@@ -49,9 +86,34 @@ export function createGatewayApp({
   timeoutMs = 5000,
   webRoot,
   browserOtlpEndpoint,
+  bruteForce = {},
+  trustProxy,
 }: GatewayAppOptions): express.Express {
   const app = express();
-  const createOrderUrl = new URL('/orders', ordersUrl).href;
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+  const ordersEndpoint = new URL('/orders', ordersUrl).href;
+
+  const lockout = new LoginLockout({ lockoutMs: bruteForce.lockoutMs });
+  const onDetected = (detection: BruteForceDetection) => {
+    // The detector has already recorded security.brute_force_detected; this is the response.
+    if (detection.keyType === 'user.id') lockout.lockAccount(detection.key);
+    else lockout.blockAddress(detection.key);
+    logger.warn(
+      detection.keyType === 'user.id'
+        ? 'account locked after repeated failed logins'
+        : 'client address blocked from logging in after repeated failed logins',
+      { keyType: detection.keyType, key: detection.key, failures: detection.count },
+    );
+  };
+  const events = createEvents({
+    bruteForce: { threshold: bruteForce.threshold, windowMs: bruteForce.windowMs, onDetected },
+  });
+  const auth: AuthDependencies = {
+    events,
+    users: new UserStore(),
+    sessions: new SessionStore(),
+    lockout,
+  };
 
   // Orders is what the gateway is for: without it, it is not ready. Payments is only behind
   // orders, so its failure makes the gateway degraded, not down.
@@ -66,12 +128,27 @@ export function createGatewayApp({
   app.use(
     requestLogger({
       logger,
+      getUserId: (req) => sessionOf(req, auth.sessions)?.user.id,
       // Successful requests are already server spans, and the demo shows the services' own
       // lines; failed ones are logged. THREADLINE_REQUEST_LOG_LEVEL=info logs every request.
       level: process.env.THREADLINE_REQUEST_LOG_LEVEL === undefined ? 'warn' : undefined,
     }),
   );
   app.use(express.json());
+  // The classic leak, on purpose and only at debug level: every header (authorization,
+  // cookie, …) and body (passwords, card numbers) of every request. Redaction in the console
+  // format and in the SDK has to catch what is in it.
+  if (logger.isDebugEnabled()) {
+    app.use((req: Request, _res: Response, next: () => void) => {
+      logger.debug('request received', {
+        method: req.method,
+        url: req.originalUrl,
+        headers: req.headers,
+        body: req.body as unknown,
+      });
+      next();
+    });
+  }
 
   if (browserOtlpEndpoint !== undefined) {
     app.get('/config.json', (_req: Request, res: Response) => {
@@ -79,21 +156,39 @@ export function createGatewayApp({
     });
   }
 
+  app.post('/login', loginHandler(auth));
+  app.post('/logout', requireSession(auth, { resource: 'session' }), logoutHandler(auth));
+
+  // Ordering needs no login; with a session, orders learns who ordered (x-user-id, set only
+  // here, from the session, never from the client). A stale token orders as a guest.
   const placeOrder = async (req: Request, res: Response) => {
-    const { item, amount } = (req.body ?? {}) as { item?: unknown; amount?: unknown };
-    logger.info('order request received', { item, amount });
+    const { item, amount, customer } = (req.body ?? {}) as Record<string, unknown>;
+    logger.info('order request received', { item, amount, customer });
+    const userId = sessionOf(req, auth.sessions)?.user.id;
+    const checkout = {
+      userId,
+      amount: typeof amount === 'number' ? amount : undefined,
+      currency: CURRENCY,
+      itemCount: 1,
+      paymentMethod: 'card',
+    };
 
     let response: globalThis.Response;
     try {
-      response = await fetch(createOrderUrl, {
+      // The query string is passed through, as by any API gateway (campaign `ref`, …).
+      response = await fetch(ordersEndpoint + queryString(req), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(userId !== undefined && { 'x-user-id': userId }),
+        },
         body: JSON.stringify(req.body ?? {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
       logger.error('orders service did not answer:', err);
+      events.business.checkoutFailed({ ...checkout, reason: 'orders_unavailable' });
       res
         .status(timedOut ? 504 : 502)
         .json({ error: { code: 'orders_unavailable', message: 'orders service did not answer' } });
@@ -103,15 +198,27 @@ export function createGatewayApp({
     const body = (await response.json().catch(() => ({}))) as {
       orderId?: string;
       status?: string;
+      amount?: number;
       error?: { code?: string };
+    };
+    // The gateway sees the final outcome of a checkout: the events are recorded here.
+    const order = {
+      ...checkout,
+      orderId: body.orderId,
+      amount: typeof body.amount === 'number' ? body.amount : checkout.amount,
     };
     if (response.ok) {
       logger.info('order placed', { orderId: body.orderId, status: body.status });
+      events.business.checkoutSucceeded(order);
     } else {
       logger.warn('order not placed', {
         httpStatus: response.status,
         orderId: body.orderId,
         reason: body.error?.code,
+      });
+      events.business.checkoutFailed({
+        ...order,
+        reason: body.error?.code ?? `http_${response.status}`,
       });
     }
     res.status(response.status).json(body);
@@ -120,10 +227,38 @@ export function createGatewayApp({
   // The web page's same-origin path.
   app.post('/api/orders', placeOrder);
 
+  app.get(
+    '/admin/orders',
+    requireSession(auth, { resource: 'orders', role: 'admin' }),
+    async (_req: Request, res: Response) => {
+      const { session } = res.locals as { session: Session };
+      let response: globalThis.Response;
+      try {
+        response = await fetch(ordersEndpoint, {
+          headers: { 'x-user-id': session.user.id },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        logger.error('orders service did not answer:', err);
+        res.status(502).json({
+          error: { code: 'orders_unavailable', message: 'orders service did not answer' },
+        });
+        return;
+      }
+      res.status(response.status).json(await response.json().catch(() => ({})));
+    },
+  );
+
   if (webRoot !== undefined) app.use(express.static(webRoot));
 
   // Malformed JSON (400) and bugs (500) alike: `{ error: { message, traceId } }`, logged with
   // the exception and recorded on the request span.
   app.use(errorHandler({ logger }));
   return app;
+}
+
+/** `?…` of the request as sent, or ''. */
+function queryString(req: Request): string {
+  const start = req.originalUrl.indexOf('?');
+  return start === -1 ? '' : req.originalUrl.slice(start);
 }

@@ -19,6 +19,12 @@ const server = createServer(
     paymentsUrl: process.env.PAYMENTS_URL,
     webRoot,
     browserOtlpEndpoint: process.env.OTLP_BROWSER_ENDPOINT,
+    bruteForce: {
+      threshold: numberFromEnv('BRUTE_FORCE_THRESHOLD'),
+      windowMs: numberFromEnv('BRUTE_FORCE_WINDOW_MS'),
+      lockoutMs: numberFromEnv('LOCKOUT_MS'),
+    },
+    trustProxy: process.env.TRUST_PROXY,
   }),
 );
 
@@ -27,6 +33,12 @@ server.listen(Number(process.env.PORT ?? 3001), process.env.HOST ?? '127.0.0.1',
   // Parents started with PORT=0 read the port from this line.
   logger.info(`listening on ${port}`, { port, webRoot });
 });
+
+// Unset means the default; a value that is not a number is rejected by the options (at start).
+function numberFromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : Number(value);
+}
 
 // Stop accepting work and let the event loop drain; the register hook flushes telemetry.
 process.once('SIGTERM', () => {

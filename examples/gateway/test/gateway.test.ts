@@ -19,6 +19,8 @@ const BROWSER_ENDPOINT = 'http://localhost:4318';
 let orders: Server;
 let ordersHealthy = true;
 const orderBodies: unknown[] = [];
+/** What the stand-in saw of each request besides the body. */
+const ordersRequests: { method: string; url: string; userId: string | undefined }[] = [];
 let webRoot: string;
 let gateway: ChildProcess | undefined;
 let gatewayUrl: string;
@@ -31,8 +33,19 @@ beforeAll(async () => {
       res.writeHead(ordersHealthy ? 200 : 503).end();
       return;
     }
+    const userId = req.headers['x-user-id'];
+    ordersRequests.push({
+      method: req.method!,
+      url: req.url!,
+      userId: typeof userId === 'string' ? userId : undefined,
+    });
+    res.setHeader('content-type', 'application/json');
+    if (req.method === 'GET') {
+      res.end(JSON.stringify({ orders: [{ orderId: 'ord_test', status: 'confirmed' }] }));
+      return;
+    }
     orderBodies.push(JSON.parse(await readBody(req)));
-    res.writeHead(201, { 'content-type': 'application/json' });
+    res.writeHead(201);
     res.end(JSON.stringify({ orderId: 'ord_test', status: 'confirmed' }));
   });
   await new Promise<void>((resolve) => orders.listen(0, '127.0.0.1', resolve));
@@ -54,6 +67,9 @@ beforeAll(async () => {
       WEB_ROOT: webRoot,
       OTLP_BROWSER_ENDPOINT: BROWSER_ENDPOINT,
       THREADLINE_HEALTH_CACHE_MS: '0',
+      // As behind a load balancer: X-Forwarded-For from loopback names the client, so each
+      // test below logs in from addresses of its own.
+      TRUST_PROXY: 'loopback',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -89,6 +105,34 @@ afterAll(async () => {
 
 function request(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(new URL(path, gatewayUrl), { signal: AbortSignal.timeout(5000), ...init });
+}
+
+// The demo accounts (examples/README.md).
+const ALICE = { username: 'alice', password: 'alice-pizza-2024' };
+const BOB = { username: 'bob', password: 'bob-admin-2024' };
+const CAROL = { username: 'carol', password: 'carol-ramen-2024' };
+
+function login(
+  credentials: { username: string; password: string },
+  clientAddress: string,
+): Promise<Response> {
+  return request('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': clientAddress },
+    body: JSON.stringify(credentials),
+  });
+}
+
+async function tokenOf(credentials: { username: string; password: string }, clientAddress: string) {
+  const response = await login(credentials, clientAddress);
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { token: string; tokenType: string };
+  expect(body.tokenType).toBe('Bearer');
+  return body.token;
+}
+
+async function errorCode(response: Response): Promise<string | undefined> {
+  return ((await response.json()) as { error?: { code?: string } }).error?.code;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -156,5 +200,112 @@ describe('the gateway', () => {
     } finally {
       ordersHealthy = true;
     }
+  });
+});
+
+describe('sessions', () => {
+  it('POST /login answers a bearer token for the right password, the same 401 for a wrong password or an unknown user', async () => {
+    const address = '198.51.100.1';
+    const ok = await login(ALICE, address);
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as {
+      token: string;
+      expiresAt: string;
+      user: { id: string; name: string };
+    };
+    expect(body.token).toMatch(/^[\w-]{43}$/);
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+    expect(body.user).toMatchObject({ id: 'u-1001', name: 'alice' });
+
+    const wrongPassword = await login({ ...ALICE, password: 'not-her-password' }, address);
+    const unknownUser = await login({ username: 'mallory', password: 'x' }, address);
+    expect([wrongPassword.status, unknownUser.status]).toEqual([401, 401]);
+    expect(await wrongPassword.json()).toEqual(await unknownUser.json());
+    expect((await login({ username: 'alice' } as never, address)).status).toBe(400);
+    // The token is never printed, not even at the default level.
+    expect(gatewayOutput).not.toContain(body.token);
+  });
+
+  it('GET /admin/orders: 401 without a session, 403 for a customer, the list for an admin, whose id orders sees', async () => {
+    const address = '198.51.100.2';
+    expect((await request('/admin/orders')).status).toBe(401);
+    const stale = await request('/admin/orders', { headers: { authorization: 'Bearer nope' } });
+    expect(stale.status).toBe(401);
+    expect(stale.headers.get('www-authenticate')).toBe('Bearer');
+
+    const customer = await tokenOf(ALICE, address);
+    const forbidden = await request('/admin/orders', {
+      headers: { authorization: `Bearer ${customer}` },
+    });
+    expect(forbidden.status).toBe(403);
+
+    const seen = ordersRequests.length;
+    const admin = await tokenOf(BOB, address);
+    const listed = await request('/admin/orders', {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toEqual({ orders: [{ orderId: 'ord_test', status: 'confirmed' }] });
+    // Only the admin's request reached orders.
+    expect(ordersRequests.slice(seen)).toEqual([
+      { method: 'GET', url: '/orders', userId: 'u-1002' },
+    ]);
+  });
+
+  it('POST /orders passes the query string through and tells orders who ordered: the session’s user, never the client’s header', async () => {
+    const order = { item: 'pizza', amount: 18.5, card: '4242424242424242' };
+    const place = (headers: Record<string, string>) =>
+      request('/orders?ref=newsletter&page=2', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(order),
+      });
+    const seen = ordersRequests.length;
+    const token = await tokenOf(ALICE, '198.51.100.3');
+    expect((await place({ authorization: `Bearer ${token}` })).status).toBe(201);
+    expect((await place({ 'x-user-id': 'u-1002' })).status).toBe(201);
+    expect((await place({ authorization: 'Bearer expired-or-made-up' })).status).toBe(201);
+    expect(ordersRequests.slice(seen)).toEqual([
+      { method: 'POST', url: '/orders?ref=newsletter&page=2', userId: 'u-1001' },
+      { method: 'POST', url: '/orders?ref=newsletter&page=2', userId: undefined },
+      { method: 'POST', url: '/orders?ref=newsletter&page=2', userId: undefined },
+    ]);
+  });
+
+  it('POST /logout ends the session: 204, then the token is refused', async () => {
+    const token = await tokenOf(BOB, '198.51.100.4');
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await request('/logout', { method: 'POST', headers: auth })).status).toBe(204);
+    expect((await request('/admin/orders', { headers: auth })).status).toBe(401);
+    expect((await request('/logout', { method: 'POST', headers: auth })).status).toBe(401);
+  });
+});
+
+describe('brute-force protection (5 failures within 5 minutes)', () => {
+  it('locks the account: 423 with reason locked, even with the right password and from elsewhere', async () => {
+    const attacker = '203.0.113.10';
+    for (let i = 1; i <= 5; i++) {
+      const failed = await login({ ...CAROL, password: `guess-${i}` }, attacker);
+      expect(failed.status, `attempt ${i}`).toBe(401);
+    }
+    const locked = await login(CAROL, '203.0.113.11');
+    expect(locked.status).toBe(423);
+    expect(await errorCode(locked)).toBe('locked');
+    // Other accounts are not affected, from an address that did nothing wrong.
+    expect((await login(ALICE, '203.0.113.12')).status).toBe(200);
+  });
+
+  it('blocks the client address from logging in (429 with Retry-After), whatever the account', async () => {
+    const attacker = '203.0.113.20';
+    for (let i = 1; i <= 5; i++) {
+      const failed = await login({ username: `user-${i}`, password: 'guess' }, attacker);
+      expect(failed.status, `attempt ${i}`).toBe(401);
+    }
+    const blocked = await login(ALICE, attacker);
+    expect(blocked.status).toBe(429);
+    expect(await errorCode(blocked)).toBe('too_many_attempts');
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Alice herself, from her own address, still gets in: only the address was blocked.
+    expect((await login(ALICE, '203.0.113.21')).status).toBe(200);
   });
 });

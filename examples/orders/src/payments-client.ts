@@ -2,6 +2,8 @@ export interface ChargeRequest {
   orderId: string;
   amount: number;
   card: string;
+  /** What the customer gave besides the card (holder, billing reference, …), passed on as is. */
+  paymentDetails?: Record<string, unknown>;
 }
 
 /** Every way a charge can end, so the caller decides the HTTP answer with one `switch`. */

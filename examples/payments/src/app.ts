@@ -9,7 +9,9 @@ import {
   requestLogger,
   traceResponse,
 } from '@threadline/express';
+import { createEvents } from '@threadline/events';
 import type { Logger } from 'winston';
+import { ATTR_APP_PAYMENT_REFERENCE } from './attributes.ts';
 import type { CardIssuer } from './card-issuer.ts';
 import { CardDeclinedError, DatabaseTimeoutError } from './errors.ts';
 import type { PaymentsStore } from './payments-store.ts';
@@ -24,7 +26,12 @@ interface PaymentRequest {
   orderId: string;
   amount: number;
   card: string;
+  /** Holder, billing reference, … as the customer gave them. */
+  paymentDetails?: Record<string, unknown>;
 }
+
+const CURRENCY = 'EUR';
+const PROVIDER = 'simulated-issuer';
 
 /**
  * The payments HTTP API: `POST /payments` authorises a card and records the payment;
@@ -36,6 +43,7 @@ export function createPaymentsApp({
   store,
 }: PaymentsAppDependencies): express.Express {
   const app = express();
+  const events = createEvents();
   const health = createHealth({
     checks: [databaseCheck('payments-db', (signal) => store.ping(signal))],
   });
@@ -59,15 +67,31 @@ export function createPaymentsApp({
       });
       return;
     }
-    const { orderId, amount, card } = payment;
+    const { orderId, amount, card, paymentDetails } = payment;
     const cardLast4 = card.slice(-4);
-    logger.info('payment requested', { orderId, amount, cardLast4 });
+    // Every payment starts pending; the id is given now so that a decline has one too.
+    const paymentId = `pay_${randomUUID().slice(0, 8)}`;
+    logger.info('payment requested', { orderId, amount, cardLast4, paymentDetails });
+    const reference = paymentDetails?.reference;
+    if (typeof reference === 'string') {
+      trace.getActiveSpan()?.setAttribute(ATTR_APP_PAYMENT_REFERENCE, reference);
+    }
+    const statusChanged = (status: 'approved' | 'declined' | 'failed') =>
+      events.business.paymentStatusChanged({
+        paymentId,
+        orderId,
+        status,
+        previousStatus: 'pending',
+        amount,
+        currency: CURRENCY,
+        provider: PROVIDER,
+      });
 
     try {
       await issuer.authorize(card, amount);
-      const paymentId = `pay_${randomUUID().slice(0, 8)}`;
       await store.insert({ paymentId, orderId, amount, cardLast4 });
       logger.info('payment approved', { orderId, paymentId });
+      statusChanged('approved');
       res.status(201).json({ paymentId, status: 'approved' });
     } catch (err) {
       if (err instanceof CardDeclinedError) {
@@ -75,12 +99,14 @@ export function createPaymentsApp({
         // winston's documented way to log an Error: as the meta argument; it appends the
         // error's message to ours (hence the colon) and keeps the Error for transports.
         logger.error('payment declined:', err);
+        statusChanged('declined');
         res.status(402).json({ error: { code: 'card_declined', message: err.message } });
         return;
       }
       if (err instanceof DatabaseTimeoutError) {
         markActiveSpanFailed(err);
         logger.error('could not record payment:', err);
+        statusChanged('failed');
         res.status(504).json({ error: { code: 'database_timeout', message: err.message } });
         return;
       }
@@ -103,9 +129,20 @@ function markActiveSpanFailed(err: Error): void {
 
 function parsePaymentRequest(body: unknown): PaymentRequest | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
-  const { orderId, amount, card } = body as Record<string, unknown>;
+  const { orderId, amount, card, paymentDetails } = body as Record<string, unknown>;
   if (typeof orderId !== 'string' || orderId === '') return undefined;
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) return undefined;
   if (typeof card !== 'string' || !/^\d{12,19}$/.test(card)) return undefined;
-  return { orderId, amount, card };
+  if (
+    paymentDetails !== undefined &&
+    (typeof paymentDetails !== 'object' || paymentDetails === null || Array.isArray(paymentDetails))
+  ) {
+    return undefined;
+  }
+  return {
+    orderId,
+    amount,
+    card,
+    paymentDetails: paymentDetails as Record<string, unknown> | undefined,
+  };
 }

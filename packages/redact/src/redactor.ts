@@ -75,6 +75,26 @@ function isGlueCode(code: number): boolean {
 const HeadersClass: (new () => Headers) | undefined = globalThis.Headers;
 
 /** Creates a redactor; invalid options throw a `TypeError` here, nothing throws afterwards. */
+// A percent escape, or a `+` between two word characters (a space in a query string).
+const ENCODED_TEXT = /%[0-9A-Fa-f]{2}|\w\+\w/;
+
+/** Decodes percent escapes (and `+` as a space) where valid, leaving malformed ones as they are. */
+function percentDecode(value: string): string {
+  const spaced = value.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    // A stray `%` or a lone surrogate escape: decode the well-formed escapes one by one.
+    return spaced.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
 export function createRedactor(options?: RedactorOptions): Redactor {
   const resolved = resolveRedactorOptions(options);
   const keys = new KeyClassifier(resolved.extraKeys, resolved.allowKeys);
@@ -118,6 +138,18 @@ export function createRedactor(options?: RedactorOptions): Redactor {
   // until it is stable, so redacting redacted text changes nothing. Clean strings take one
   // pass, and so do strings whose replacements touch no word character.
   function redactString(value: string): string {
+    const out = redactPlainString(value);
+    // Text typed into a URL arrives percent- (or plus-) encoded: `card%204111%201111…`. When
+    // the string carries such escapes, its decoded form is scanned too; if that finds a
+    // secret, the decoded, redacted text is returned (not re-encoded: it is for reading).
+    if (!ENCODED_TEXT.test(out)) return out;
+    const decoded = percentDecode(out);
+    if (decoded === out) return out;
+    const redacted = redactPlainString(decoded);
+    return redacted === decoded ? out : redacted;
+  }
+
+  function redactPlainString(value: string): string {
     let out = applyPatterns(value);
     for (let pass = 1; pass < MAX_PASSES && out !== value && mayHideMatches(out); pass++) {
       value = out;

@@ -201,3 +201,23 @@ describe('Errors', () => {
     expect((out.errors[0] as Error).message).toBe(`token=${R}`);
   });
 });
+
+describe('percent-encoded text', () => {
+  const redactor = createRedactor();
+
+  it('finds secrets typed into a URL query value', () => {
+    const url = 'http://gateway/orders?ref=charging%20card%204111%201111%201111%201111&x=1';
+    const out = redactor.redactString(url);
+    expect(out).not.toMatch(/4111.?1111.?1111.?1111/);
+    expect(out).not.toContain('4111%201111');
+    expect(out).toContain('[REDACTED]');
+    const bearer = redactor.redactString('/cb?note=Bearer+abcdef0123456789abcdef0123456789');
+    expect(bearer).not.toContain('abcdef0123456789abcdef0123456789');
+  });
+
+  it('leaves encoded text without secrets exactly as it was', () => {
+    const url = 'http://gateway/orders?q=order%20ord_1001%20on%202026-11-23&id=5f0c2a9e-1b2c';
+    expect(redactor.redactString(url)).toBe(url);
+    expect(redactor.redactString('100%25 sure')).toBe('100%25 sure');
+  });
+});
