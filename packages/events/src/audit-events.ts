@@ -56,7 +56,12 @@ function changesJson(
   const before = changes.before;
   const after = changes.after;
   if (before === undefined && after === undefined) return undefined;
-  const redacted = recorder.redactor.redactValue({ before, after });
+  // Capped first: a 10 MiB Buffer or string among the values would otherwise be copied and
+  // stringified whole before maxChangesLength cuts the result.
+  const redacted = recorder.redactor.redactValue({
+    before: recorder.cap(before),
+    after: recorder.cap(after),
+  });
   try {
     return JSON.stringify(redacted, jsonReplacer);
   } catch {

@@ -284,8 +284,22 @@ export class EventRecorder {
     }
   }
 
+  /** `value` within the event caps (see {@link #capped}), e.g. audit before/after values. */
+  cap(value: unknown): unknown {
+    return this.#capped(toAttributeValue(value), 0);
+  }
+
   /** Strings cut to maxStringLength, at most MAX_EXTRA_ENTRIES items or keys per level, 3 levels. */
   #capped(value: unknown, depth: number): unknown {
+    try {
+      return this.#cappedUnguarded(value, depth);
+    } catch {
+      // A revoked Proxy, a throwing trap or getter: what cannot be read is not passed on.
+      return '[Unreadable]';
+    }
+  }
+
+  #cappedUnguarded(value: unknown, depth: number): unknown {
     if (typeof value === 'string') {
       const max = this.#options.maxStringLength;
       if (value.length <= max) return value;
@@ -297,14 +311,26 @@ export class EventRecorder {
     if (Array.isArray(value)) {
       return value.slice(0, MAX_EXTRA_ENTRIES).map((item) => this.#capped(item, depth + 1));
     }
-    if (ArrayBuffer.isView(value)) return '[Binary]';
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return '[Binary]';
+    if (value instanceof Map) return this.#capped(Object.fromEntries(value), depth);
+    if (value instanceof Set) return this.#capped([...value], depth);
+    // Dates, Errors and objects with toJSON are read by the redactor and serializers as they are.
+    if (
+      value instanceof Date ||
+      value instanceof Error ||
+      typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    )
+      return value;
     const out: Record<string, unknown> = {};
     const keys = Object.keys(value);
     for (let i = 0; i < keys.length && i < MAX_EXTRA_ENTRIES; i++) {
-      const item = this.#capped(
-        toAttributeValue((value as Record<string, unknown>)[keys[i]]),
-        depth + 1,
-      );
+      let read: unknown;
+      try {
+        read = (value as Record<string, unknown>)[keys[i]];
+      } catch {
+        read = '[Unreadable]';
+      }
+      const item = this.#capped(toAttributeValue(read), depth + 1);
       if (item !== undefined) putAttribute(out as Attributes, keys[i], item);
     }
     return out;
