@@ -56,7 +56,6 @@ it('S5a SIGTERM at 5,000 logs/s with the queue half full: exit within the deadli
   const ledger = new DeliveryLedger();
   ledger.absorb(receiver);
 
-  const begun = service.last('shutdown-begun');
   // The last word before the process ended: after the processor's shutdown, or at the
   // signal's re-raise if that came first.
   const last = service.last('signal-reraise') ?? service.last('shutdown-done');
