@@ -280,7 +280,7 @@ export class EventRecorder {
     // Extra attributes get the same caps as the standard ones: an event is a small record.
     for (let i = 0; i < keys.length && i < MAX_EXTRA_ENTRIES; i++) {
       const value = this.#capped(toAttributeValue(redacted[keys[i]]), 0);
-      if (value !== undefined) putAttribute(attributes, keys[i], value);
+      if (value !== undefined) putAttribute(attributes, this.#capped(keys[i], 0) as string, value);
     }
   }
 
@@ -331,7 +331,8 @@ export class EventRecorder {
         read = '[Unreadable]';
       }
       const item = this.#capped(toAttributeValue(read), depth + 1);
-      if (item !== undefined) putAttribute(out as Attributes, keys[i], item);
+      const key = this.#capped(keys[i], depth) as string;
+      if (item !== undefined) putAttribute(out as Attributes, key, item);
     }
     return out;
   }

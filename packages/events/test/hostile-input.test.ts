@@ -192,6 +192,7 @@ describe('caps on extra attributes', () => {
     });
     const wide = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, i]));
     events.business.event('cart.viewed', {
+      ['k'.repeat(70_000)]: 'long key',
       note: 'x'.repeat(70_000),
       nested: {
         deep: { deeper: { deepest: { gone: true } } },
@@ -202,6 +203,8 @@ describe('caps on extra attributes', () => {
     const [record] = telemetry.records();
     const attributes = record.attributes as Record<string, unknown>;
     expect(attributes.note).toBe('x'.repeat(100));
+    expect(attributes['k'.repeat(100)]).toBe('long key');
+    expect(Object.keys(attributes).every((k) => k.length <= 100)).toBe(true);
     expect((attributes.nested as { list: unknown[] }).list).toHaveLength(64);
     expect(attributes.nested).toMatchObject({ deep: { deeper: { deepest: '[MaxDepth]' } } });
     expect(Object.keys(attributes).filter((k) => /^k\d+$/.test(k)).length).toBeLessThanOrEqual(64);
