@@ -28,3 +28,31 @@ export function escapeControlCharacters(value: string): string {
   CONTROL_CHARACTERS.lastIndex = 0;
   return CONTROL_CHARACTERS.test(value) ? value.replace(CONTROL_CHARACTERS, escapeOne) : value;
 }
+
+/** The shape of a winston (logform) format, without depending on winston. */
+export interface LineSafeFormat {
+  transform(info: Record<PropertyKey, unknown>): Record<PropertyKey, unknown>;
+}
+
+/**
+ * A winston format that escapes control characters in every top-level string field of an
+ * entry (the message first of all), for console and file transports whose output is not JSON
+ * (`format.simple()`, `format.printf(…)`): a message carrying `\n{"level":"info",…}` cannot
+ * forge a second line. Put it before the output format:
+ * `format.combine(lineSafeFormat(), format.simple())`. JSON output needs none (JSON escapes
+ * them), and OpenTelemetry records keep the original text.
+ */
+export function lineSafeFormat(): LineSafeFormat {
+  return {
+    transform(info) {
+      for (const key of Object.keys(info)) {
+        const value = info[key];
+        if (typeof value === 'string') {
+          const escaped = escapeControlCharacters(value);
+          if (escaped !== value) info[key] = escaped;
+        }
+      }
+      return info;
+    },
+  };
+}

@@ -1,4 +1,6 @@
-import { escapeControlCharacters } from '@threadline/redact';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { escapeControlCharacters, lineSafeFormat } from '@threadline/redact';
 import { describe, expect, it } from 'vitest';
 
 describe('escapeControlCharacters', () => {
@@ -35,5 +37,32 @@ describe('escapeControlCharacters', () => {
 
   it('leaves backslashes as they are', () => {
     expect(escapeControlCharacters('C:\\temp\\n')).toBe('C:\\temp\\n');
+  });
+});
+
+describe('lineSafeFormat with winston', () => {
+  it('keeps a forged line inside the one line of a simple-format entry', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(
+          ...String(chunk)
+            .split('\n')
+            .filter((line) => line !== ''),
+        );
+        callback();
+      },
+    });
+    const logger = winston.createLogger({
+      format: winston.format.combine(
+        lineSafeFormat() as unknown as winston.Logform.Format,
+        winston.format.simple(),
+      ),
+      transports: [new winston.transports.Stream({ stream: sink })],
+    });
+    logger.info('paid\ninfo: {"message":"refund issued"}', { note: 'a\r\nb\u001b[31m' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('paid\\ninfo:');
+    expect(lines[0]).not.toContain('\u001b');
   });
 });
