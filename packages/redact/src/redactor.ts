@@ -75,6 +75,9 @@ function isGlueCode(code: number): boolean {
 const HeadersClass: (new () => Headers) | undefined = globalThis.Headers;
 
 /** Creates a redactor; invalid options throw a `TypeError` here, nothing throws afterwards. */
+/** Entries (keys or items) looked at per object or array; the rest are cut, with a marker. */
+const MAX_ENTRIES = 1000;
+
 // A percent escape, or a `+` between two word characters (a space in a query string).
 const ENCODED_TEXT = /%[0-9A-Fa-f]{2}|\w\+\w/;
 
@@ -261,8 +264,11 @@ export function createRedactor(options?: RedactorOptions): Redactor {
   }
 
   function walkArray(value: readonly unknown[], depth: number, path: object[]): unknown {
-    const length = value.length;
-    let copy: unknown[] | undefined;
+    // Past MAX_ENTRIES the copy keeps MAX_ENTRIES − 1 items and a marker, so a value of
+    // 10,000 items costs what 1,000 do (and redacting the result again changes nothing).
+    const cut = value.length > MAX_ENTRIES;
+    const length = cut ? MAX_ENTRIES - 1 : value.length;
+    let copy: unknown[] | undefined = cut ? [] : undefined;
     for (let i = 0; i < length; i++) {
       const item = read(value, i);
       const redacted = item === READ_FAILED ? UNREADABLE : walk(item, depth, path);
@@ -272,6 +278,7 @@ export function createRedactor(options?: RedactorOptions): Redactor {
       }
       copy.push(redacted);
     }
+    if (cut) (copy as unknown[]).push(`[${value.length - length} more items]`);
     return copy ?? value;
   }
 
@@ -284,8 +291,14 @@ export function createRedactor(options?: RedactorOptions): Redactor {
   }
 
   function walkRecord(value: object, depth: number, path: object[]): unknown {
-    const names = ownKeys(value);
+    let names = ownKeys(value);
     let copy: Record<PropertyKey, unknown> | undefined;
+    const total = names.length;
+    if (total > MAX_ENTRIES) {
+      // As for arrays: MAX_ENTRIES − 1 entries and a marker entry.
+      names = names.slice(0, MAX_ENTRIES - 1);
+      copy = {};
+    }
     for (let i = 0; i < names.length; i++) {
       const key = names[i];
       const item = read(value, key);
@@ -299,6 +312,8 @@ export function createRedactor(options?: RedactorOptions): Redactor {
       }
       put(copy, key, redacted);
     }
+    if (total > names.length)
+      put(copy as Record<PropertyKey, unknown>, '[truncated]', `${total - names.length} more keys`);
     return copy ?? value;
   }
 

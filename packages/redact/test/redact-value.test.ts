@@ -221,3 +221,21 @@ describe('percent-encoded text', () => {
     expect(redactor.redactString('100%25 sure')).toBe('100%25 sure');
   });
 });
+
+describe('wide values', () => {
+  const redactor = createRedactor();
+
+  it('looks at 1,000 entries of an object or array and cuts the rest, marked', () => {
+    const wide = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]));
+    const out = redactor.redactValue({ wide, list: Array.from({ length: 5_000 }, () => 'x') }) as {
+      wide: Record<string, unknown>;
+      list: unknown[];
+    };
+    expect(Object.keys(out.wide)).toHaveLength(1_000);
+    expect(out.wide['[truncated]']).toBe('9001 more keys');
+    expect(out.list).toHaveLength(1_000);
+    expect(out.list.at(-1)).toBe('[4001 more items]');
+    // Redacting the result again changes nothing.
+    expect(redactor.redactValue(out)).toBe(out);
+  });
+});
