@@ -65,7 +65,9 @@ it('S6 collector kill -9 during an Elasticsearch outage: everything accepted arr
       .filter(({ attributes }) => attributes?.run === runId && typeof attributes.seq === 'number');
   await elasticsearch
     .waitForDocuments(() => new Set(ofRun().map((d) => d.attributes!.seq)).size >= accepted, {
-      timeoutMs: 20_000,
+      // Up to 30 s after Elasticsearch is back: the exporter's retry interval grows to 10 s
+      // during the outage, and its batches flush on a timer.
+      timeoutMs: Math.max(20_000, outageStart + OUTAGE_MS + 30_000 - Date.now()),
     })
     .catch(() => undefined);
   const arrived = ofRun();
