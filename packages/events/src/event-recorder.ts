@@ -216,8 +216,11 @@ export class EventRecorder {
       default:
         return undefined;
     }
-    s = this.redactor.redactString(s);
     const max = this.#options.maxStringLength;
+    // Redact a window a few times the cap, not a 10 MiB string: a secret that starts inside
+    // the kept part still ends inside the window.
+    if (s.length > max * REDACTION_WINDOW) s = s.slice(0, max * REDACTION_WINDOW);
+    s = this.redactor.redactString(s);
     if (s.length > max) {
       // Do not leave half of a surrogate pair at the end.
       const code = s.charCodeAt(max - 1);
@@ -275,7 +278,14 @@ export class EventRecorder {
 
   #putExtra(attributes: Attributes, extra: unknown): void {
     if (extra === undefined || extra === null || typeof extra !== 'object') return;
-    const redacted = this.redactor.redactAttributes(extra as Attributes);
+    // Depth −1: the extra object itself is not a level; its values start at 0, as below.
+    const windowed = this.#capped(
+      toAttributeValue(extra),
+      -1,
+      this.#options.maxStringLength * REDACTION_WINDOW,
+    );
+    if (windowed === null || typeof windowed !== 'object') return;
+    const redacted = this.redactor.redactAttributes(windowed as Attributes);
     const keys = Object.keys(redacted);
     // Extra attributes get the same caps as the standard ones: an event is a small record.
     for (let i = 0; i < keys.length && i < MAX_EXTRA_ENTRIES; i++) {
@@ -286,22 +296,26 @@ export class EventRecorder {
 
   /** `value` within the event caps (see {@link #capped}), e.g. audit before/after values. */
   cap(value: unknown): unknown {
-    return this.#capped(toAttributeValue(value), 0);
+    return this.#capped(
+      toAttributeValue(value),
+      0,
+      this.#options.maxStringLength * REDACTION_WINDOW,
+    );
   }
 
   /** Strings cut to maxStringLength, at most MAX_EXTRA_ENTRIES items or keys per level, 3 levels. */
-  #capped(value: unknown, depth: number): unknown {
+  #capped(value: unknown, depth: number, limit = this.#options.maxStringLength): unknown {
     try {
-      return this.#cappedUnguarded(value, depth);
+      return this.#cappedUnguarded(value, depth, limit);
     } catch {
       // A revoked Proxy, a throwing trap or getter: what cannot be read is not passed on.
       return '[Unreadable]';
     }
   }
 
-  #cappedUnguarded(value: unknown, depth: number): unknown {
+  #cappedUnguarded(value: unknown, depth: number, limit: number): unknown {
     if (typeof value === 'string') {
-      const max = this.#options.maxStringLength;
+      const max = limit;
       if (value.length <= max) return value;
       const code = value.charCodeAt(max - 1);
       return value.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
@@ -309,11 +323,11 @@ export class EventRecorder {
     if (value === null || typeof value !== 'object') return value;
     if (depth >= 3) return '[MaxDepth]';
     if (Array.isArray(value)) {
-      return value.slice(0, MAX_EXTRA_ENTRIES).map((item) => this.#capped(item, depth + 1));
+      return value.slice(0, MAX_EXTRA_ENTRIES).map((item) => this.#capped(item, depth + 1, limit));
     }
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return '[Binary]';
-    if (value instanceof Map) return this.#capped(Object.fromEntries(value), depth);
-    if (value instanceof Set) return this.#capped([...value], depth);
+    if (value instanceof Map) return this.#capped(Object.fromEntries(value), depth, limit);
+    if (value instanceof Set) return this.#capped([...value], depth, limit);
     // Dates, Errors and objects with toJSON are read by the redactor and serializers as they are.
     if (
       value instanceof Date ||
@@ -330,8 +344,8 @@ export class EventRecorder {
       } catch {
         read = '[Unreadable]';
       }
-      const item = this.#capped(toAttributeValue(read), depth + 1);
-      const key = this.#capped(keys[i], depth) as string;
+      const item = this.#capped(toAttributeValue(read), depth + 1, limit);
+      const key = this.#capped(keys[i], depth, limit) as string;
       if (item !== undefined) putAttribute(out as Attributes, key, item);
     }
     return out;
@@ -358,6 +372,9 @@ function putAttribute(attributes: Attributes, key: string, value: unknown): void
 }
 
 // Log attributes may be AnyValue maps and arrays; what can never be one is dropped or converted.
+/** Strings are redacted over this many times maxStringLength, then cut to it. */
+const REDACTION_WINDOW = 4;
+
 /** At most this many extra attributes per event, and items or keys per nested level. */
 const MAX_EXTRA_ENTRIES = 64;
 
