@@ -69,3 +69,20 @@ describe('WinstonInstrumentation with a redactor', () => {
     expect(error.message).toBe('failed for s3cret-user');
   });
 });
+
+describe('very long messages with a redactor', () => {
+  it('cuts top-level strings over 1 MiB, after redacting the part kept', () => {
+    const { winston, console } = setup();
+    const logger = winston.createLogger({
+      format: winston.format.json(),
+      transports: [new winston.transports.Stream({ stream: console })],
+    });
+    const big = `${'x'.repeat(1024 * 1024 - 5)} s3cret-tail ${'y'.repeat(9 * 1024 * 1024)}`;
+    logger.info(big);
+    const [entry] = console.json();
+    const message = entry.message as string;
+    expect(message.length).toBeLessThan(1024 * 1024 + 100);
+    expect(message).not.toContain('s3cret');
+    expect(message).toMatch(/more characters cut\]$/);
+  });
+});
