@@ -1,3 +1,5 @@
+import { writeAscii, writeChar, writeJsonString } from './json-writer.ts';
+import type { ProtobufWriter } from './protobuf-writer.ts';
 import {
   CIRCULAR_MARKER,
   INT64_END_NUMBER,
@@ -8,72 +10,122 @@ import {
   MAX_VALUE_DEPTH,
 } from './value-limits.ts';
 
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+
+// Objects on the current path, for cycle detection; shared because encoding is synchronous.
 const ancestors: object[] = [];
 
 /**
- * An OTLP/JSON `AnyValue` as JSON text: int64 as decimal strings, bytes as base64, non-finite
+ * Writes an OTLP/JSON `AnyValue`: int64 as decimal strings, bytes as base64, non-finite
  * doubles as "NaN"/"Infinity"/"-Infinity". `undefined`, `null`, functions and symbols give `{}`.
  */
-export function anyValueJson(value: unknown, depth: number): string {
+export function writeAnyValueJson(writer: ProtobufWriter, value: unknown, depth: number): void {
   switch (typeof value) {
     case 'string':
-      return `{"stringValue":${JSON.stringify(value)}}`;
+      writeAscii(writer, '{"stringValue":');
+      writeJsonString(writer, value);
+      writeChar(writer, CLOSE_BRACE);
+      return;
     case 'boolean':
-      return value ? '{"boolValue":true}' : '{"boolValue":false}';
+      writeAscii(writer, value ? '{"boolValue":true}' : '{"boolValue":false}');
+      return;
     case 'number':
-      if (Number.isInteger(value) && value >= INT64_MIN_NUMBER && value < INT64_END_NUMBER)
-        return `{"intValue":"${Number.isSafeInteger(value) ? String(value) : BigInt(value).toString()}"}`;
-      if (Number.isFinite(value)) return `{"doubleValue":${JSON.stringify(value)}}`;
-      return `{"doubleValue":"${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'}"}`;
+      if (Number.isInteger(value) && value >= INT64_MIN_NUMBER && value < INT64_END_NUMBER) {
+        writeAscii(writer, '{"intValue":"');
+        writeAscii(writer, Number.isSafeInteger(value) ? String(value) : BigInt(value).toString());
+        writeAscii(writer, '"}');
+      } else if (Number.isFinite(value)) {
+        writeAscii(writer, '{"doubleValue":');
+        writeAscii(writer, JSON.stringify(value));
+        writeChar(writer, CLOSE_BRACE);
+      } else {
+        writeAscii(
+          writer,
+          Number.isNaN(value)
+            ? '{"doubleValue":"NaN"}'
+            : value > 0
+              ? '{"doubleValue":"Infinity"}'
+              : '{"doubleValue":"-Infinity"}',
+        );
+      }
+      return;
     case 'bigint':
-      return value >= INT64_MIN && value <= INT64_MAX
-        ? `{"intValue":"${value.toString()}"}`
-        : `{"stringValue":"${value.toString()}"}`;
+      writeAscii(
+        writer,
+        value >= INT64_MIN && value <= INT64_MAX ? '{"intValue":"' : '{"stringValue":"',
+      );
+      writeAscii(writer, value.toString());
+      writeAscii(writer, '"}');
+      return;
     case 'object':
-      if (value === null) return '{}';
-      return objectValueJson(value, depth);
+      if (value === null) writeAscii(writer, '{}');
+      else writeObjectValueJson(writer, value, depth);
+      return;
     default:
-      return '{}';
+      writeAscii(writer, '{}');
   }
 }
 
-function objectValueJson(value: object, depth: number): string {
-  if (value instanceof Uint8Array)
-    return `{"bytesValue":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
-  if (depth >= MAX_VALUE_DEPTH) return `{"stringValue":"${MAX_DEPTH_MARKER}"}`;
-  if (ancestors.includes(value)) return `{"stringValue":"${CIRCULAR_MARKER}"}`;
+function writeObjectValueJson(writer: ProtobufWriter, value: object, depth: number): void {
+  if (value instanceof Uint8Array) {
+    writeAscii(writer, '{"bytesValue":"');
+    writeAscii(
+      writer,
+      Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'),
+    );
+    writeAscii(writer, '"}');
+    return;
+  }
+  if (depth >= MAX_VALUE_DEPTH || ancestors.includes(value)) {
+    writeAscii(writer, '{"stringValue":"');
+    writeAscii(writer, depth >= MAX_VALUE_DEPTH ? MAX_DEPTH_MARKER : CIRCULAR_MARKER);
+    writeAscii(writer, '"}');
+    return;
+  }
   ancestors.push(value);
   try {
     if (Array.isArray(value)) {
-      let out = '{"arrayValue":{"values":[';
+      writeAscii(writer, '{"arrayValue":{"values":[');
       for (let i = 0; i < value.length; i++) {
-        if (i > 0) out += ',';
-        out += anyValueJson(value[i], depth + 1);
+        if (i > 0) writeChar(writer, COMMA);
+        writeAnyValueJson(writer, value[i], depth + 1);
       }
-      return `${out}]}}`;
+      writeAscii(writer, ']}}');
+      return;
     }
-    return `{"kvlistValue":{"values":${keyValuesJson(value as Record<string, unknown>, depth + 1)}}}`;
+    writeAscii(writer, '{"kvlistValue":{"values":');
+    writeKeyValuesJson(writer, value as Record<string, unknown>, depth + 1);
+    writeAscii(writer, '}}');
   } finally {
     ancestors.pop();
   }
 }
 
 /** `[{"key":..,"value":..},..]`, skipping `undefined`, `null`, function and symbol values. */
-export function keyValuesJson(map: Readonly<Record<string, unknown>>, depth: number): string {
-  let out = '[';
+export function writeKeyValuesJson(
+  writer: ProtobufWriter,
+  map: Readonly<Record<string, unknown>>,
+  depth: number,
+): void {
+  writeChar(writer, 0x5b); // [
   let first = true;
   for (const key of Object.keys(map)) {
     const value = map[key];
     if (value === undefined || value === null) continue;
     const type = typeof value;
     if (type === 'function' || type === 'symbol') continue;
-    if (!first) out += ',';
+    writeAscii(writer, first ? '{"key":' : ',{"key":');
     first = false;
-    out += `{"key":${JSON.stringify(key)},"value":${anyValueJson(value, depth)}}`;
+    writeJsonString(writer, key);
+    writeAscii(writer, ',"value":');
+    writeAnyValueJson(writer, value, depth);
+    writeChar(writer, CLOSE_BRACE);
   }
-  return `${out}]`;
+  writeChar(writer, 0x5d); // ]
 }
 
+/** Forgets the cycle-detection path after an encoding threw midway. */
 export function resetAnyValueJsonState(): void {
   ancestors.length = 0;
 }

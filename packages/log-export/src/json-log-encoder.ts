@@ -1,6 +1,8 @@
+import type { HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { anyValueJson, keyValuesJson } from './any-value-json.ts';
+import { writeAnyValueJson, writeKeyValuesJson } from './any-value-json.ts';
 import { hrTimeToDecimal } from './hr-time.ts';
+import { writeAscii, writeChar, writeJsonString, writePaddedDigits } from './json-writer.ts';
 import { GroupCache, groupBatch } from './log-encoder.ts';
 import type {
   EncodedBatch,
@@ -10,14 +12,18 @@ import type {
   LogScope,
   RecordGroup,
 } from './log-encoder.ts';
-import type { ProtobufWriter } from './protobuf-writer.ts';
+import { ProtobufWriter } from './protobuf-writer.ts';
 
 const HEX_ID = /^[0-9a-f]+$/i;
 const REQUEST_PREFIX = Buffer.from('{"resourceLogs":[');
 const REQUEST_SUFFIX = Buffer.from(']}');
 const COMMA = 0x2c;
+const QUOTE = 0x22;
 
-/** OTLP/JSON: lowerCamelCase keys, hex ids, int64 as decimal strings, bytes as base64. */
+/**
+ * OTLP/JSON: lowerCamelCase keys, hex ids, int64 as decimal strings, bytes as base64. Each
+ * record is written as UTF-8 straight into the processor's buffer (see json-writer.ts).
+ */
 export class JsonLogEncoder implements LogEncoder {
   readonly encoding = 'json' as const;
   readonly contentType = 'application/json';
@@ -28,78 +34,191 @@ export class JsonLogEncoder implements LogEncoder {
   }
 
   writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void {
-    let json = `{"timeUnixNano":"${hrTimeToDecimal(record.hrTime)}","observedTimeUnixNano":"${hrTimeToDecimal(record.hrTimeObserved)}"`;
-    if (record.severityNumber !== undefined && record.severityNumber !== 0)
-      json += `,"severityNumber":${Math.trunc(record.severityNumber)}`;
-    if (record.severityText) json += `,"severityText":${JSON.stringify(record.severityText)}`;
-    if (record.body !== undefined && record.body !== null)
-      json += `,"body":${anyValueJson(record.body, 0)}`;
-    if (record.eventName) json += `,"eventName":${JSON.stringify(record.eventName)}`;
-    if (record.attributes) json += `,"attributes":${keyValuesJson(record.attributes, 0)}`;
-    if (record.droppedAttributesCount)
-      json += `,"droppedAttributesCount":${record.droppedAttributesCount}`;
+    writeAscii(writer, '{"timeUnixNano":"');
+    writeHrTime(writer, record.hrTime);
+    writeAscii(writer, '","observedTimeUnixNano":"');
+    writeHrTime(writer, record.hrTimeObserved);
+    writeChar(writer, QUOTE);
+    if (record.severityNumber !== undefined && record.severityNumber !== 0) {
+      writeAscii(writer, ',"severityNumber":');
+      writeAscii(writer, String(Math.trunc(record.severityNumber)));
+    }
+    if (record.severityText) {
+      writeAscii(writer, ',"severityText":');
+      writeJsonString(writer, record.severityText);
+    }
+    if (record.body !== undefined && record.body !== null) {
+      writeAscii(writer, ',"body":');
+      writeAnyValueJson(writer, record.body, 0);
+    }
+    if (record.eventName) {
+      writeAscii(writer, ',"eventName":');
+      writeJsonString(writer, record.eventName);
+    }
+    if (record.attributes) {
+      writeAscii(writer, ',"attributes":');
+      writeKeyValuesJson(writer, record.attributes, 0);
+    }
+    if (record.droppedAttributesCount) {
+      writeAscii(writer, ',"droppedAttributesCount":');
+      writeAscii(writer, String(Math.trunc(record.droppedAttributesCount)));
+    }
     const spanContext = record.spanContext;
     if (spanContext !== undefined) {
-      if (spanContext.traceFlags) json += `,"flags":${spanContext.traceFlags >>> 0}`;
-      if (spanContext.traceId?.length === 32 && HEX_ID.test(spanContext.traceId))
-        json += `,"traceId":"${spanContext.traceId.toLowerCase()}"`;
-      if (spanContext.spanId?.length === 16 && HEX_ID.test(spanContext.spanId))
-        json += `,"spanId":"${spanContext.spanId.toLowerCase()}"`;
+      if (spanContext.traceFlags) {
+        writeAscii(writer, ',"flags":');
+        writeAscii(writer, String(spanContext.traceFlags >>> 0));
+      }
+      const traceId = traceIds.lowerHex(spanContext.traceId);
+      if (traceId !== undefined) {
+        writeAscii(writer, ',"traceId":"');
+        writeAscii(writer, traceId);
+        writeChar(writer, QUOTE);
+      }
+      const spanId = spanIds.lowerHex(spanContext.spanId);
+      if (spanId !== undefined) {
+        writeAscii(writer, ',"spanId":"');
+        writeAscii(writer, spanId);
+        writeChar(writer, QUOTE);
+      }
     }
-    json += '}';
-    writer.utf8(json);
+    writeChar(writer, 0x7d); // }
   }
 
   assemble(batch: EncodedBatch): Buffer {
+    const byResource = groupBatch(batch);
     const { arena, ends } = batch;
-    const parts: Buffer[] = [REQUEST_PREFIX];
+    const recordStart = (i: number): number => (i === 0 ? 0 : ends[i - 1]);
+    // Pass 1: the exact size (records, their separating commas, headers), so the records are
+    // copied once into one buffer rather than sliced and concatenated.
+    let total = REQUEST_PREFIX.length + REQUEST_SUFFIX.length + Math.max(byResource.size - 1, 0);
+    for (const [resource, byScope] of byResource) {
+      total += resource.prefix.length + resource.suffix.length + byScope.size - 1;
+      for (const [group, indexes] of byScope) {
+        total += group.scope.prefix.length + group.scope.suffix.length + indexes.length - 1;
+        for (const i of indexes) total += ends[i] - recordStart(i);
+      }
+    }
+    // Pass 2: copy.
+    const out = Buffer.allocUnsafe(total);
+    let at = REQUEST_PREFIX.copy(out, 0);
     let firstResource = true;
-    for (const [resource, byScope] of groupBatch(batch)) {
-      if (!firstResource) parts.push(COMMA_BUFFER);
+    for (const [resource, byScope] of byResource) {
+      if (!firstResource) out[at++] = COMMA;
       firstResource = false;
-      parts.push(resource.prefix);
+      at += resource.prefix.copy(out, at);
       let firstScope = true;
       for (const [group, indexes] of byScope) {
-        if (!firstScope) parts.push(COMMA_BUFFER);
+        if (!firstScope) out[at++] = COMMA;
         firstScope = false;
-        parts.push(group.scope.prefix);
+        at += group.scope.prefix.copy(out, at);
         for (let n = 0; n < indexes.length; n++) {
           const i = indexes[n];
-          if (n > 0) parts.push(COMMA_BUFFER);
-          parts.push(arena.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
+          if (n > 0) out[at++] = COMMA;
+          at += arena.copy(out, at, recordStart(i), ends[i]);
         }
-        parts.push(group.scope.suffix);
+        at += group.scope.suffix.copy(out, at);
       }
-      parts.push(resource.suffix);
+      at += resource.suffix.copy(out, at);
     }
-    parts.push(REQUEST_SUFFIX);
-    return Buffer.concat(parts);
+    REQUEST_SUFFIX.copy(out, at);
+    return out;
   }
 }
 
-const COMMA_BUFFER = Buffer.from([COMMA]);
+// Records arrive in bursts within one second: keep its decimal text.
+let lastSeconds = -1;
+let lastSecondsText = '';
+
+/** The timestamp's nanoseconds as a decimal, without building the string in the common case. */
+function writeHrTime(writer: ProtobufWriter, hrTime: HrTime): void {
+  const seconds = hrTime[0];
+  const nanos = hrTime[1];
+  if (
+    Number.isSafeInteger(seconds) &&
+    seconds > 0 &&
+    Number.isInteger(nanos) &&
+    nanos >= 0 &&
+    nanos < 1e9
+  ) {
+    if (seconds !== lastSeconds) {
+      lastSeconds = seconds;
+      lastSecondsText = String(seconds);
+    }
+    writeAscii(writer, lastSecondsText);
+    writePaddedDigits(writer, nanos, 9);
+    return;
+  }
+  writeAscii(writer, hrTimeToDecimal(hrTime));
+}
+
+// One span usually writes many records: keep the last id of each kind already checked.
+class HexIdCache {
+  #last: string | undefined;
+  #lower = '';
+  readonly #length: number;
+  constructor(length: number) {
+    this.#length = length;
+  }
+
+  /** `id` in lower case when it is hex of the right length, else undefined (left out). */
+  lowerHex(id: string | undefined): string | undefined {
+    if (id === this.#last) return this.#lower;
+    if (typeof id !== 'string' || id.length !== this.#length || !HEX_ID.test(id)) return undefined;
+    this.#last = id;
+    this.#lower = id.toLowerCase();
+    return this.#lower;
+  }
+}
+const traceIds = new HexIdCache(32);
+const spanIds = new HexIdCache(16);
+
+/** A header's JSON text, written with the record writer's functions. */
+function headerBytes(write: (writer: ProtobufWriter) => void): Buffer {
+  const writer = new ProtobufWriter(256);
+  write(writer);
+  return Buffer.from(writer.buf.subarray(0, writer.pos));
+}
 
 function encodeResourceHeader(resource: LogResource): EncodedHeader {
   return {
-    prefix: Buffer.from(
-      `{"resource":{"attributes":${keyValuesJson(resource.attributes ?? {}, 0)}},"scopeLogs":[`,
-    ),
-    suffix: Buffer.from(
-      resource.schemaUrl ? `],"schemaUrl":${JSON.stringify(resource.schemaUrl)}}` : ']}',
-    ),
+    prefix: headerBytes((writer) => {
+      writeAscii(writer, '{"resource":{"attributes":');
+      writeKeyValuesJson(writer, resource.attributes ?? {}, 0);
+      writeAscii(writer, '},"scopeLogs":[');
+    }),
+    suffix: schemaUrlSuffix(resource.schemaUrl),
   };
 }
 
 function encodeScopeHeader(scope: LogScope): EncodedHeader {
-  let json = `{"scope":{"name":${JSON.stringify(scope.name)}`;
-  if (scope.version) json += `,"version":${JSON.stringify(scope.version)}`;
-  if (scope.attributes) json += `,"attributes":${keyValuesJson(scope.attributes, 0)}`;
-  if (scope.droppedAttributesCount)
-    json += `,"droppedAttributesCount":${scope.droppedAttributesCount}`;
   return {
-    prefix: Buffer.from(`${json}},"logRecords":[`),
-    suffix: Buffer.from(
-      scope.schemaUrl ? `],"schemaUrl":${JSON.stringify(scope.schemaUrl)}}` : ']}',
-    ),
+    prefix: headerBytes((writer) => {
+      writeAscii(writer, '{"scope":{"name":');
+      writeJsonString(writer, scope.name);
+      if (scope.version) {
+        writeAscii(writer, ',"version":');
+        writeJsonString(writer, scope.version);
+      }
+      if (scope.attributes) {
+        writeAscii(writer, ',"attributes":');
+        writeKeyValuesJson(writer, scope.attributes, 0);
+      }
+      if (scope.droppedAttributesCount) {
+        writeAscii(writer, ',"droppedAttributesCount":');
+        writeAscii(writer, String(Math.trunc(scope.droppedAttributesCount)));
+      }
+      writeAscii(writer, '},"logRecords":[');
+    }),
+    suffix: schemaUrlSuffix(scope.schemaUrl),
   };
+}
+
+function schemaUrlSuffix(schemaUrl: string | undefined): Buffer {
+  if (!schemaUrl) return Buffer.from(']}');
+  return headerBytes((writer) => {
+    writeAscii(writer, '],"schemaUrl":');
+    writeJsonString(writer, schemaUrl);
+    writeChar(writer, 0x7d);
+  });
 }

@@ -1,0 +1,67 @@
+import type { ProtobufWriter } from './protobuf-writer.ts';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * OTLP/JSON text straight into the encoder's byte buffer (the same growable buffer the
+ * protobuf encoder uses), instead of building a string per record and encoding it to UTF-8
+ * afterwards: most of a log record is short ASCII, which is copied byte by byte here.
+ */
+
+/** Appends text known to be ASCII and to need no escaping: JSON punctuation, our keys, digits. */
+export function writeAscii(writer: ProtobufWriter, text: string): void {
+  const length = text.length;
+  writer.ensure(length);
+  const buf = writer.buf;
+  let pos = writer.pos;
+  for (let i = 0; i < length; i++) buf[pos++] = text.charCodeAt(i);
+  writer.pos = pos;
+}
+
+/** Appends one byte of ASCII punctuation. */
+export function writeChar(writer: ProtobufWriter, code: number): void {
+  writer.ensure(1);
+  writer.buf[writer.pos++] = code;
+}
+
+/**
+ * Appends `value` as a JSON string literal, byte for byte what `JSON.stringify(value)` gives
+ * in UTF-8 (lone surrogates as `\udxxx` escapes). Printable ASCII is copied in one pass; at
+ * the first character that needs an escape or is not ASCII, the string goes through
+ * `JSON.stringify` and the UTF-8 encoder instead.
+ */
+export function writeJsonString(writer: ProtobufWriter, value: string): void {
+  const length = value.length;
+  writer.ensure(length + 2);
+  const buf = writer.buf;
+  const start = writer.pos;
+  let pos = start;
+  buf[pos++] = QUOTE;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === QUOTE || code === BACKSLASH || code > 0x7e) {
+      writer.pos = start;
+      writer.utf8(JSON.stringify(value));
+      return;
+    }
+    buf[pos++] = code;
+  }
+  buf[pos++] = QUOTE;
+  writer.pos = pos;
+}
+
+/**
+ * Appends a non-negative integer below 10^`width` as exactly `width` decimal digits, zero-padded
+ * (the nanosecond part of a timestamp).
+ */
+export function writePaddedDigits(writer: ProtobufWriter, value: number, width: number): void {
+  writer.ensure(width);
+  const buf = writer.buf;
+  let v = value;
+  for (let at = writer.pos + width - 1; at >= writer.pos; at--) {
+    buf[at] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  writer.pos += width;
+}
