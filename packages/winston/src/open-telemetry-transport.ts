@@ -22,6 +22,17 @@ const FLUSH_TIMEOUT_MS = 2_000;
 
 type Flushable = { forceFlush?: () => Promise<void> };
 
+/** The parts of readable-stream's `WritableState` that say a write would go straight through. */
+interface IdleWritableState {
+  length: number;
+  writing: boolean;
+  corked: number;
+  ending: boolean;
+  destroyed: boolean;
+}
+type FastWritable = { _write(chunk: unknown, encoding: string, callback: () => void): void };
+const NOOP = (): void => {};
+
 /**
  * A winston transport that emits each entry as an OpenTelemetry log record, with the trace
  * context of the call, mapped severity, metadata as attributes and errors as `exception.*`.
@@ -69,6 +80,35 @@ export class OpenTelemetryTransport extends TransportStream {
       keys.spanId,
       keys.traceFlags,
     ]);
+  }
+
+  /**
+   * winston pipes every entry to every transport through readable-stream's `Writable`, whose
+   * `write()` books each chunk in and out of its state and schedules a `process.nextTick` per
+   * write even when `_write` finished synchronously, as ours always does. While nothing is
+   * buffered, being written, corked, ending or destroyed, handing the entry to `_write`
+   * directly has the same effect (level filter, `silent`, `handleExceptions`, format, `log`)
+   * without that bookkeeping; in every other state, and whenever the caller passes a
+   * callback, the stream's own `write()` runs. `end()` still goes through the stream.
+   */
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    const state = (this as unknown as { _writableState?: IdleWritableState })._writableState;
+    if (
+      encoding === undefined &&
+      callback === undefined &&
+      chunk !== null &&
+      typeof chunk === 'object' &&
+      state !== undefined &&
+      state.length === 0 &&
+      !state.writing &&
+      !state.corked &&
+      !state.ending &&
+      !state.destroyed
+    ) {
+      (this as unknown as FastWritable)._write(chunk, '', NOOP);
+      return true;
+    }
+    return (super.write as (...args: unknown[]) => boolean).call(this, chunk, encoding, callback);
   }
 
   /** Emits one entry. Never throws; always calls `callback`. */

@@ -226,3 +226,61 @@ describe('OpenTelemetryTransport records', () => {
     expect(metadataRead).toBe(0);
   });
 });
+
+describe('OpenTelemetryTransport as a stream', () => {
+  it('delivers in order with the stream idle, corked and after uncork, and finishes on end()', async () => {
+    const capture = createLogCapture();
+    const transport = new OpenTelemetryTransport({ loggerProvider: capture.provider });
+    const logger = winston.createLogger({ transports: [transport] });
+
+    logger.info('one');
+    transport.cork();
+    logger.info('two');
+    // Corked: the stream buffers, nothing is emitted until it is uncorked.
+    expect(capture.records().map((r) => r.body)).toEqual(['one']);
+    transport.uncork();
+    logger.info('three');
+    expect(capture.records().map((r) => r.body)).toEqual(['one', 'two', 'three']);
+
+    const finished = new Promise<void>((resolve) => transport.on('finish', () => resolve()));
+    logger.end();
+    await finished;
+    expect(capture.records()).toHaveLength(3);
+  });
+
+  it('calls a write callback and reports write-after-end as the stream does', async () => {
+    const capture = createLogCapture();
+    const transport = new OpenTelemetryTransport({ loggerProvider: capture.provider });
+    const written = await new Promise<unknown>((resolve) =>
+      transport.write({ level: 'info', message: 'direct', [Symbol.for('level')]: 'info' }, resolve),
+    );
+    expect(written ?? null).toBeNull();
+    expect(capture.records().map((r) => r.body)).toEqual(['direct']);
+
+    await new Promise<void>((resolve) => transport.end(() => resolve()));
+    const error = await new Promise<unknown>((resolve) => {
+      transport.on('error', resolve);
+      transport.write({ level: 'info', message: 'late', [Symbol.for('level')]: 'info' });
+    });
+    expect(String(error)).toMatch(/write after end/);
+    expect(capture.records()).toHaveLength(1);
+  });
+
+  it('keeps the transport format, level filter and silent on the direct write path', () => {
+    const capture = createLogCapture();
+    const transport = new OpenTelemetryTransport({
+      loggerProvider: capture.provider,
+      level: 'warn',
+      format: winston.format((info) => (info.drop === true ? false : info))(),
+    });
+    const logger = winston.createLogger({ level: 'debug', transports: [transport] });
+
+    logger.info('below the transport level');
+    logger.warn('dropped by the format', { drop: true });
+    logger.error('kept');
+    transport.silent = true;
+    logger.error('silenced');
+
+    expect(capture.records().map((r) => r.body)).toEqual(['kept']);
+  });
+});
