@@ -65,7 +65,7 @@ const MEASUREMENTS = ALL_MEASUREMENTS.filter(
 );
 
 const baseJob: Omit<ChildJob, 'scenario' | 'mode' | 'label' | 'endpoint' | 'round'> = {
-  warmup: quick ? 2_000 : 5_000,
+  warmup: quick ? 2_000 : 20_000,
   chunk: 100,
   n,
   rate: 10_000,
