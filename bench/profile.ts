@@ -7,16 +7,16 @@ import { startCountingSink } from './sink.ts';
 const [scenario = 'threadline-otlp-proto', mode = 'saturate', n = '200000', outDir = '/tmp/prof'] =
   process.argv.slice(2);
 const sink = await startCountingSink();
-const run = sink.newRun({ delayMs: 0 });
+const run = sink.newRun({ delayMs: Number(process.env.PROFILE_DELAY_MS ?? 0) });
 const job = {
   scenario,
   mode,
   label: mode,
   endpoint: run.endpoint,
-  warmup: 5000,
+  warmup: 20000,
   chunk: 100,
   n: Number(n),
-  rate: 10000,
+  rate: Number(process.env.PROFILE_RATE ?? 10000),
   durationMs: 3000,
   burstSize: 2000,
   bursts: 10,
@@ -31,6 +31,8 @@ const child = spawn(
   process.execPath,
   [
     '--conditions=@threadline/source',
+    // e.g. PROFILE_NODE_FLAGS=--trace-gc
+    ...(process.env.PROFILE_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
     ...(outDir === '-' ? [] : ['--cpu-prof', `--cpu-prof-dir=${outDir}`]),
     'bench/child.ts',
     JSON.stringify(job),
