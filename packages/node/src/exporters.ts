@@ -14,8 +14,8 @@ import { OtlpLogRecordProcessor } from '@threadline/log-export';
 import {
   createRedactingLogRecordProcessor,
   createRedactingSpanProcessor,
-  createRedactor,
 } from '@threadline/redact';
+import type { Redactor } from '@threadline/redact';
 import { ExceptionSpanIndex } from './exception-span-index.ts';
 import type { LogProcessorControl } from './handle.ts';
 import type { OtlpProtocol } from './types.ts';
@@ -110,11 +110,13 @@ function logProcessors(config: ResolvedConfig): LogRecordProcessor[] {
 }
 
 /** Builds the OTLP exporters Threadline owns; other exporter kinds stay NodeSDK's. */
-export function createExportPipeline(config: ResolvedConfig): ExportPipeline {
+export function createExportPipeline(
+  config: ResolvedConfig,
+  redactor: Redactor | undefined,
+): ExportPipeline {
   const traces = config.exports.traces;
   const metrics = config.exports.metrics;
   const exceptionSpans = traces.kind === 'otlp' ? new ExceptionSpanIndex() : undefined;
-  const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
   const logRecordProcessors = logProcessors(config);
   // First, so every processor after it (the exporting one) sees the redacted record.
   if (redactor !== undefined && logRecordProcessors.length > 0)

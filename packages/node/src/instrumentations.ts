@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { createRedactor } from '@threadline/redact';
+import type { Redactor } from '@threadline/redact';
 import type { ResolvedConfig } from './config.ts';
 import type { InstrumentationName } from './types.ts';
 
@@ -15,7 +15,7 @@ interface CatalogEntry {
   readonly packageName: string;
   readonly exportName: string;
   /** Threadline's defaults, overridden by the user's config object. */
-  readonly defaults?: (config: ResolvedConfig) => Record<string, unknown>;
+  readonly defaults?: (config: ResolvedConfig, shared: SharedParts) => Record<string, unknown>;
 }
 
 const CATALOG: Readonly<Record<InstrumentationName, CatalogEntry>> = {
@@ -68,8 +68,7 @@ const CATALOG: Readonly<Record<InstrumentationName, CatalogEntry>> = {
     packageName: '@threadline/winston',
     exportName: 'WinstonInstrumentation',
     // Redacted before any format runs, so the console and files are clean too.
-    defaults: (config) =>
-      config.redaction === false ? {} : { redactor: createRedactor(config.redaction) },
+    defaults: (_config, { redactor }) => (redactor === undefined ? {} : { redactor }),
   },
   pino: {
     libraries: ['pino'],
@@ -131,6 +130,12 @@ export interface LoadedInstrumentations {
   readonly loaded: InstrumentationName[];
 }
 
+/** Objects built once in `start()` and handed to the instrumentations that use them. */
+export interface SharedParts {
+  /** The redactor the log and span processors use too (undefined when redaction is off). */
+  readonly redactor?: Redactor;
+}
+
 /**
  * Instantiates the enabled curated instrumentations whose libraries the application can
  * resolve, so an app without pg never pays for loading the pg instrumentation.
@@ -138,6 +143,7 @@ export interface LoadedInstrumentations {
 export function loadInstrumentations(
   config: ResolvedConfig,
   appDir: string,
+  shared: SharedParts = {},
 ): LoadedInstrumentations {
   const appRequire = createRequire(join(appDir, 'package.json'));
   const instrumentations: Instrumentation[] = [];
@@ -153,7 +159,7 @@ export function loadInstrumentations(
     }
     try {
       const Ctor = loadExport(entry.packageName, entry.exportName);
-      instrumentations.push(new Ctor({ ...entry.defaults?.(config), ...setting }));
+      instrumentations.push(new Ctor({ ...entry.defaults?.(config, shared), ...setting }));
       loaded.push(name);
     } catch (error) {
       diag.error(`@threadline/node: could not load the ${name} instrumentation`, error);

@@ -1,5 +1,6 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { createRedactor } from '@threadline/redact';
 import { findAppPackage } from './app-package.ts';
 import { resolveConfig } from './config.ts';
 import type { ResolvedConfig } from './config.ts';
@@ -48,9 +49,11 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
 
   try {
     const app = findAppPackage();
-    const { instrumentations, moduleNames } = loadInstrumentations(config, app.dir);
+    // One redactor for winston entries, log records and spans alike.
+    const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
+    const { instrumentations, moduleNames } = loadInstrumentations(config, app.dir, { redactor });
     registerEsmLoaderHook(moduleNames);
-    const pipeline = createExportPipeline(config);
+    const pipeline = createExportPipeline(config, redactor);
     const { baseResource, detectors } = buildResource(config, app);
     const sdk = new NodeSDK({
       resource: baseResource,
