@@ -14,7 +14,7 @@ import {
   OUTCOME_FAILURE,
   OUTCOME_SUCCESS,
 } from './names.ts';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import { ATTR_USER_ID } from './semconv.ts';
 import type { AuditEvents, AuditRecordInput } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import type {
   BruteForceDetection,
   BruteForceDetector,

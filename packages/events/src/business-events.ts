@@ -24,7 +24,7 @@ import {
   OUTCOME_SUCCESS,
   OUTCOME_UNKNOWN,
 } from './names.ts';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import { recordEvent } from './security-events.ts';
 import type {
   BusinessEvents,

@@ -24,7 +24,7 @@ import {
   OUTCOME_SUCCESS,
   OUTCOME_UNKNOWN,
 } from './names.ts';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import type { ResolvedEventsOptions } from './resolve-options.ts';
 import { ATTR_EVENT_NAME, ATTR_USER_ID, ATTR_USER_NAME } from './semconv.ts';
 import type { EventCategory, EventFields, EventOutcome } from './types.ts';

@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { errorMessage, exceptionAttributes, stackWithCauses } from './exception-attributes.ts';
 import { checkBooleanOption, invalidOption } from './option-values.ts';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import { createRecordWriter, validateLoggerProvider, validateSink } from './record-writer.ts';
 import { requestPath } from './request-path.ts';
 import { noteAnsweredError } from './response-errors.ts';

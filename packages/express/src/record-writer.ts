@@ -1,6 +1,6 @@
 import { SeverityNumber, context, logs } from '@opentelemetry/api';
 import type { Context, LoggerProvider } from '@opentelemetry/api';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import type { LogSink } from './types.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
 

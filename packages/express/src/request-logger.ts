@@ -21,7 +21,7 @@ import {
   envPathList,
   invalidOption,
 } from './option-values.ts';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import { createRecordWriter, validateLoggerProvider, validateSink } from './record-writer.ts';
 import type { RecordAttributes, RecordLevel } from './record-writer.ts';
 import { createPathMatcher, requestPath } from './request-path.ts';

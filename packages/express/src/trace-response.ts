@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, isSpanContextValid } from '@opentelemetry/api';
 import type { SpanContext } from '@opentelemetry/api';
 import { checkBooleanOption, invalidOption } from './option-values.ts';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import { serverSpan } from './server-context.ts';
 import type { NextFunction, TraceResponseOptions } from './types.ts';
 

@@ -1,6 +1,6 @@
 import type { AnyValue } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import type { Redactor } from './types.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import { resolveRedactorOptions } from './resolve-options.ts';
 import { KEY_ALLOWED, KEY_SENSITIVE, KeyClassifier } from './sensitive-keys.ts';
 import type { Redactor, RedactorOptions } from './types.ts';

@@ -7,7 +7,7 @@ import { ATTR_THREADLINE_LOG_TRUNCATED, buildLogRecord } from './log-record-buil
 import type { BuiltLogRecord, WinstonInfo } from './log-record-builder.ts';
 import { DirectLogEmitter } from './direct-emit.ts';
 import { DEFAULT_LOG_KEYS, ECS_LOG_KEYS } from './log-keys.ts';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import { resolveTransportOptions } from './resolve-options.ts';
 import { SeverityResolver } from './severity.ts';
 import type { LevelPriorities } from './severity.ts';

@@ -16,7 +16,7 @@ import {
 } from './logger-patches.ts';
 import type { LoggerClass, LoggerPatchHost, WinstonLogger } from './logger-patches.ts';
 import { OpenTelemetryTransport } from './open-telemetry-transport.ts';
-import { RateLimitedWarning } from './rate-limited-warning.ts';
+import { RateLimitedWarning } from '@threadline/core';
 import { resolveInstrumentationConfig } from './resolve-options.ts';
 import type { ResolvedInstrumentationConfig } from './resolve-options.ts';
 import type { LevelPriorities } from './severity.ts';

@@ -3,8 +3,9 @@ import { diag } from '@opentelemetry/api';
 const DEFAULT_INTERVAL_MS = 60_000;
 
 /**
- * Reports a recurring failure through `diag.warn` at most once per interval, with a running
- * count, so a hook failing on every request cannot flood the diagnostics channel.
+ * Reports a recurring failure through `diag.warn` at most once per interval (default 60 s),
+ * with a running count, so code that fails on every log entry or request cannot flood the
+ * diagnostics channel. Never throws.
  */
 export class RateLimitedWarning {
   readonly #message: string;
@@ -16,6 +17,11 @@ export class RateLimitedWarning {
   constructor(message: string, intervalMs = DEFAULT_INTERVAL_MS) {
     this.#message = message;
     this.#intervalMs = intervalMs;
+  }
+
+  /** How many failures were reported, warned about or not. */
+  get count(): number {
+    return this.#count;
   }
 
   report(error: unknown): void {
@@ -32,6 +38,10 @@ export class RateLimitedWarning {
       suppressed > 0
         ? `${this.#count} so far, ${suppressed} not reported since the last warning`
         : `${this.#count} so far`;
-    diag.warn(`${this.#message} (${tally})`, error);
+    try {
+      diag.warn(`${this.#message} (${tally})`, error);
+    } catch {
+      // A diag logger that throws must not turn a reported failure into a new one.
+    }
   }
 }

@@ -1,0 +1,1 @@
+export { RateLimitedWarning } from './rate-limited-warning.ts';
