@@ -5,19 +5,11 @@
 //
 // THREADLINE_COLLECTOR_BINARY / THREADLINE_COLLECTOR_CONFIG point the tests at a scratch build
 // and a draft config (used when adding components without touching .collector/).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  freePorts,
-  startCollectorProcess,
-  startElasticsearchStandIn,
-  startOtlpReceiver,
-  type CollectorProcess,
-  type ElasticsearchStandIn,
-  type OtlpReceiver,
-} from '@threadline/testing';
+import { startCollectorStack } from '@threadline/testing';
+import type { CollectorStack } from '@threadline/testing';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const COLLECTOR_BINARY =
@@ -25,70 +17,27 @@ export const COLLECTOR_BINARY =
 export const COLLECTOR_CONFIG =
   process.env.THREADLINE_COLLECTOR_CONFIG ?? join(ROOT, 'otel-collector.yaml');
 const AUTH_TOKEN = 'collector-test-token';
-const ES_USER = 'elastic';
-const ES_PASSWORD = 'collector-test-password';
 
-export interface RunningCollector {
-  readonly collector: CollectorProcess;
-  readonly loki: OtlpReceiver;
-  readonly tempo: OtlpReceiver;
-  readonly elasticsearch: ElasticsearchStandIn;
+export interface RunningCollector extends CollectorStack {
   /** POSTs an OTLP/HTTP JSON request to the collector; resolves with the HTTP status. */
   send(signal: 'logs' | 'traces', body: object): Promise<number>;
   /** GETs the prometheus exporter's /metrics with the given Accept header. */
   scrape(accept?: string): Promise<string>;
-  close(): Promise<void>;
 }
 
 export async function startCollector(): Promise<RunningCollector> {
   if (!existsSync(COLLECTOR_BINARY)) {
     throw new Error(`${COLLECTOR_BINARY} is missing: run \`npm run collector:build\``);
   }
-  const loki = await startOtlpReceiver({ pathPrefix: '/otlp' });
-  const tempo = await startOtlpReceiver();
-  const elasticsearch = await startElasticsearchStandIn({
-    username: ES_USER,
-    password: ES_PASSWORD,
+  const stack = await startCollectorStack({
+    binary: COLLECTOR_BINARY,
+    config: COLLECTOR_CONFIG,
+    authToken: AUTH_TOKEN,
   });
-  const [grpc, http, health, self, prometheus] = await freePorts(5);
-  const queueDirectory = mkdtempSync(join(tmpdir(), 'threadline-collector-test-'));
-  let collector: CollectorProcess;
-  try {
-    collector = await startCollectorProcess({
-      binary: COLLECTOR_BINARY,
-      config: COLLECTOR_CONFIG,
-      healthPort: health,
-      env: {
-        OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-        OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-        HEALTH_CHECK_ENDPOINT: `127.0.0.1:${health}`,
-        SELF_METRICS_HOST: '127.0.0.1',
-        SELF_METRICS_PORT: String(self),
-        PROMETHEUS_EXPORTER_ENDPOINT: `127.0.0.1:${prometheus}`,
-        OTLP_AUTH_ENABLED: 'true',
-        OTLP_AUTH_TOKEN: AUTH_TOKEN,
-        LOKI_OTLP_ENDPOINT: `${loki.url}/otlp`,
-        TEMPO_OTLP_ENDPOINT: tempo.url,
-        ES_ENDPOINT: elasticsearch.url,
-        ES_USER,
-        ES_PASSWORD,
-        ES_FLUSH_TIMEOUT: '200ms',
-        BATCH_TIMEOUT: '200ms',
-        QUEUE_DIRECTORY: queueDirectory,
-      },
-    });
-  } catch (error) {
-    await Promise.all([loki.close(), tempo.close(), elasticsearch.close()]);
-    rmSync(queueDirectory, { recursive: true, force: true });
-    throw error;
-  }
   return {
-    collector,
-    loki,
-    tempo,
-    elasticsearch,
+    ...stack,
     async send(signal, body) {
-      const response = await fetch(`http://127.0.0.1:${http}/v1/${signal}`, {
+      const response = await fetch(`${stack.otlpEndpoint}/v1/${signal}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${AUTH_TOKEN}` },
         body: JSON.stringify(body),
@@ -96,16 +45,7 @@ export async function startCollector(): Promise<RunningCollector> {
       await response.arrayBuffer();
       return response.status;
     },
-    async scrape(accept = 'text/plain;version=0.0.4') {
-      return (
-        await fetch(`http://127.0.0.1:${prometheus}/metrics`, { headers: { accept } })
-      ).text();
-    },
-    async close() {
-      await collector.stop();
-      await Promise.all([loki.close(), tempo.close(), elasticsearch.close()]);
-      rmSync(queueDirectory, { recursive: true, force: true });
-    },
+    scrape: (accept = 'text/plain;version=0.0.4') => stack.exportedMetrics(accept),
   };
 }
 

@@ -1,11 +1,13 @@
 export { startOtlpReceiver } from './receiver.ts';
 export { startElasticsearchStandIn } from './elasticsearch-stand-in.ts';
 export { freePorts, startCollectorProcess } from './collector-process.ts';
+export { startCollectorStack } from './collector-stack.ts';
 export { decodeLogsRequest } from './decode-logs.ts';
 export { decodeTracesRequest } from './decode-traces.ts';
 export { decodeMetricsRequest } from './decode-metrics.ts';
 export { OtlpDecodeError } from './decode-error.ts';
 export type { CollectorProcess, CollectorProcessOptions } from './collector-process.ts';
+export type { CollectorStack, CollectorStackOptions } from './collector-stack.ts';
 export type {
   BulkDocument,
   BulkFailure,
