@@ -28,6 +28,8 @@ export class JsonLogEncoder implements LogEncoder {
   readonly encoding = 'json' as const;
   readonly contentType = 'application/json';
   readonly #groups = new GroupCache(encodeResourceHeader, encodeScopeHeader);
+  readonly #traceIds = new HexIdCache(32);
+  readonly #spanIds = new HexIdCache(16);
 
   group(resource: LogResource, scope: LogScope): RecordGroup {
     return this.#groups.get(resource, scope);
@@ -69,13 +71,13 @@ export class JsonLogEncoder implements LogEncoder {
         writeAscii(writer, ',"flags":');
         writeAscii(writer, String(spanContext.traceFlags >>> 0));
       }
-      const traceId = traceIds.lowerHex(spanContext.traceId);
+      const traceId = this.#traceIds.lowerHex(spanContext.traceId);
       if (traceId !== undefined) {
         writeAscii(writer, ',"traceId":"');
         writeAscii(writer, traceId);
         writeChar(writer, QUOTE);
       }
-      const spanId = spanIds.lowerHex(spanContext.spanId);
+      const spanId = this.#spanIds.lowerHex(spanContext.spanId);
       if (spanId !== undefined) {
         writeAscii(writer, ',"spanId":"');
         writeAscii(writer, spanId);
@@ -163,15 +165,14 @@ class HexIdCache {
 
   /** `id` in lower case when it is hex of the right length, else undefined (left out). */
   lowerHex(id: string | undefined): string | undefined {
+    if (typeof id !== 'string') return undefined;
     if (id === this.#last) return this.#lower;
-    if (typeof id !== 'string' || id.length !== this.#length || !HEX_ID.test(id)) return undefined;
+    if (id.length !== this.#length || !HEX_ID.test(id)) return undefined;
     this.#last = id;
     this.#lower = id.toLowerCase();
     return this.#lower;
   }
 }
-const traceIds = new HexIdCache(32);
-const spanIds = new HexIdCache(16);
 
 /** A header's JSON text, written with the record writer's functions. */
 function headerBytes(write: (writer: ProtobufWriter) => void): Buffer {

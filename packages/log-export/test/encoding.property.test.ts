@@ -276,6 +276,33 @@ describe('values the SDK cannot encode', () => {
       expect(depth).toBeLessThan(70);
     });
   }
+  for (const encoding of ['protobuf', 'json'] as const) {
+    it(`${encoding}: trace and span ids that are missing or not hex of the right length are left out`, () => {
+      const valid = { traceId: '0AF7651916CD43DD8448EB211C80319C', spanId: 'b7ad6b7169203331' };
+      // Missing ids first: a fresh encoder's id cache must not mistake them for a cached id.
+      const spanContexts = [
+        { traceId: undefined, spanId: undefined },
+        valid,
+        { traceId: 'not-a-trace-id', spanId: 'b7ad6b716920333' },
+        valid,
+      ];
+      const body = new LogsRequestEncoder(encoding).encode(
+        spanContexts.map((ids) => ({
+          ...base,
+          body: 'x',
+          spanContext: { ...ids, traceFlags: 1 },
+        })) as unknown as ReadableLogRecord[],
+      );
+      if (encoding === 'json') expect(body.toString('utf8')).not.toMatch(/"(trace|span)Id":""/);
+      const decoded = decodeLogsRequest(body, encoding);
+      expect(decoded.map((r) => [r.traceId, r.spanId])).toEqual([
+        ['', ''],
+        ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'],
+        ['', ''],
+        ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'],
+      ]);
+    });
+  }
   it('a throwing getter drops only that record', () => {
     const bad = {
       get boom(): string {
