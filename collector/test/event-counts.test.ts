@@ -4,29 +4,10 @@
 // series names and labels that deploy/prometheus/rules/security.rules.yml and the
 // security-business dashboard query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePrometheusText } from '@threadline/testing';
+import type { PrometheusSample } from '@threadline/testing';
 import { logsRequest, startCollector } from './collector-harness.ts';
 import type { LogRecordInput, RunningCollector } from './collector-harness.ts';
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Parses the samples of a Prometheus text or OpenMetrics exposition. */
-function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)(?: \S+)?$/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[l[1]] = l[2].replace(/\\(.)/g, (_all, c: string) => (c === 'n' ? '\n' : c));
-    }
-    samples.push({ name: m[1], labels, value: Number(m[3]) });
-  }
-  return samples;
-}
 
 const SECURITY = 'threadline_security_events_total';
 const BUSINESS = 'threadline_business_events_total';
@@ -56,10 +37,10 @@ const loginFailed = (reason: string) =>
   event('security.login_failed', 'security', 'failure', { 'threadline.security.reason': reason });
 
 let stack: RunningCollector;
-let samples: Sample[];
-let openMetrics: Sample[];
+let samples: PrometheusSample[];
+let openMetrics: PrometheusSample[];
 
-const find = (name: string, labels: Record<string, string>): Sample[] =>
+const find = (name: string, labels: Record<string, string>): PrometheusSample[] =>
   samples.filter(
     (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
   );
@@ -133,11 +114,11 @@ beforeAll(async () => {
     expect(await stack.send('logs', logsRequest(resource, records))).toBe(200);
   }
   // 9 security and 8 business records; wait until the exporter serves all of them.
-  const total = (all: Sample[], name: string) =>
+  const total = (all: PrometheusSample[], name: string) =>
     all.filter((s) => s.name === name).reduce((sum, s) => sum + s.value, 0);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    samples = parseExposition(await stack.scrape());
+    samples = parsePrometheusText(await stack.scrape());
     const totals = [total(samples, SECURITY), total(samples, BUSINESS)];
     if (totals[0] >= 9 && totals[1] >= 8) break;
     if (Date.now() > deadline) {
@@ -148,7 +129,7 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   // Prometheus 3 asks for OpenMetrics first.
-  openMetrics = parseExposition(
+  openMetrics = parsePrometheusText(
     await stack.scrape('application/openmetrics-text;version=1.0.0;q=0.9,text/plain;q=0.1'),
   );
 }, 60_000);
@@ -242,7 +223,7 @@ describe('count connector → prometheus exporter: event counters', () => {
   });
 
   it('OpenMetrics (what Prometheus 3 negotiates) serves the same counters under the same names', () => {
-    const pick = (all: Sample[]) =>
+    const pick = (all: PrometheusSample[]) =>
       all
         .filter((s) => s.name === SECURITY || s.name === BUSINESS)
         .map((s) => `${s.name}${JSON.stringify(Object.entries(s.labels).sort())} ${s.value}`)

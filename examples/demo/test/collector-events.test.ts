@@ -28,11 +28,12 @@ import {
   EVENT_SECURITY_LOGIN_SUCCEEDED,
   EVENT_SECURITY_LOGOUT,
 } from '@threadline/events';
+import { parsePrometheusText } from '@threadline/testing';
 import type { BulkDocument } from '@threadline/testing';
 import { startFoodDelivery } from '../src/food-delivery.ts';
 import type { FoodDelivery } from '../src/food-delivery.ts';
 import { APPROVED } from '../src/scenarios.ts';
-import { AUTH_TOKEN, parsePrometheusText, startCollectorPipeline } from './collector-pipeline.ts';
+import { AUTH_TOKEN, startCollectorPipeline } from './collector-pipeline.ts';
 import type { CollectorPipeline } from './collector-pipeline.ts';
 
 // OTLP's numbering.

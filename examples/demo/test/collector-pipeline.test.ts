@@ -11,8 +11,9 @@ import { startFoodDelivery, SERVICE_NAMES } from '../src/food-delivery.ts';
 import type { FoodDelivery } from '../src/food-delivery.ts';
 import { placeOrder } from '../src/gateway-client.ts';
 import { ORDER_SCENARIOS } from '../src/scenarios.ts';
-import { AUTH_TOKEN, startCollectorPipeline, sumCounter } from './collector-pipeline.ts';
+import { AUTH_TOKEN, startCollectorPipeline } from './collector-pipeline.ts';
 import type { CollectorPipeline } from './collector-pipeline.ts';
+import { sumCounter } from '@threadline/testing';
 import type { BulkDocument, ReceivedLogRecord } from '@threadline/testing';
 
 interface WrittenLog {
