@@ -26,6 +26,13 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     correlates: false,
     exports: false,
   },
+  {
+    id: 'TJ',
+    module: 'threadline-json-format',
+    title: "W with Threadline's format.json() fast path only (no correlation, no sending)",
+    correlates: false,
+    exports: false,
+  },
   { id: 'P1', module: 'pino-null', title: 'pino → null stream', correlates: false, exports: false },
   {
     id: 'P2',

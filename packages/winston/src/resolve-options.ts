@@ -45,9 +45,11 @@ export interface ResolvedInstrumentationConfig {
   readonly severityMap: Record<string, SeverityNumber> | undefined;
   readonly limits: SerializationLimits | undefined;
   readonly redactor: EntryRedactor | undefined;
+  readonly fastJsonFormat: boolean;
 }
 
 export const LOG_SENDING_ENV = 'THREADLINE_WINSTON_LOG_SENDING';
+export const FAST_JSON_ENV = 'THREADLINE_WINSTON_FAST_JSON';
 
 export function resolveLimits(
   limits: SerializationLimits | undefined,
@@ -163,14 +165,17 @@ export function resolveTransportOptions(
 
 /** `THREADLINE_WINSTON_LOG_SENDING`: `false`/`0`/`no`/`off` disable sending, `true`/`1`/`yes`/`on` enable it. */
 export function logSendingFromEnv(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
-  const raw = env[LOG_SENDING_ENV];
+  return booleanFromEnv(env, LOG_SENDING_ENV);
+}
+
+/** A boolean environment variable: `false`/`0`/`no`/`off` or `true`/`1`/`yes`/`on`; else unset. */
+export function booleanFromEnv(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = raw.trim().toLowerCase();
   if (['false', '0', 'no', 'off'].includes(value)) return false;
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
-  diag.warn(
-    `@threadline/winston: ignoring ${LOG_SENDING_ENV}=${JSON.stringify(raw)}; expected true or false`,
-  );
+  diag.warn(`@threadline/winston: ignoring ${name}=${JSON.stringify(raw)}; expected true or false`);
   return undefined;
 }
 
@@ -192,6 +197,7 @@ export function resolveInstrumentationConfig(
     severityMap,
     limits: config.limits,
     redactor: resolveRedactor(config.redactor, owner),
+    fastJsonFormat: config.fastJsonFormat ?? booleanFromEnv(process.env, FAST_JSON_ENV) ?? true,
   });
 }
 

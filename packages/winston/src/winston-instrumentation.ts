@@ -15,6 +15,8 @@ import {
   patchWrite,
 } from './logger-patches.ts';
 import type { LoggerClass, LoggerPatchHost, WinstonLogger } from './logger-patches.ts';
+import { patchJsonFormat, unpatchJsonFormat } from './json-format-fast-path.ts';
+import type { LogformJsonExports } from './json-format-fast-path.ts';
 import { OpenTelemetryTransport } from './open-telemetry-transport.ts';
 import { RateLimitedWarning } from '@threadline/core';
 import { resolveInstrumentationConfig } from './resolve-options.ts';
@@ -33,6 +35,9 @@ const SUPPORTED_VERSIONS = ['>=3 <4'];
 // Patched rather than the package entry: the Logger class is shared by createLogger, the
 // default logger and winston.loggers, and it is reached by require() in ESM apps too.
 const LOGGER_FILE = 'winston/lib/winston/logger.js';
+// winston 3 depends on logform 2; `format.json()` lives in this file.
+const LOGFORM_VERSIONS = ['>=2 <3'];
+const LOGFORM_JSON_FILE = 'logform/json.js';
 
 /**
  * Instruments winston 3: adds trace-correlation fields to every entry and an
@@ -64,20 +69,41 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
     this.#loggerProvider = loggerProvider;
   }
 
-  protected override init(): InstrumentationNodeModuleDefinition {
+  protected override init(): InstrumentationNodeModuleDefinition[] {
     const loggerFile = new InstrumentationNodeModuleFile(
       LOGGER_FILE,
       SUPPORTED_VERSIONS,
       (moduleExports: LoggerClass) => this.#patch(moduleExports),
       (moduleExports?: LoggerClass) => this.#unpatch(moduleExports),
     );
-    return new InstrumentationNodeModuleDefinition(
-      'winston',
-      SUPPORTED_VERSIONS,
-      (moduleExports: unknown) => moduleExports,
-      () => {},
-      [loggerFile],
+    const jsonFile = new InstrumentationNodeModuleFile(
+      LOGFORM_JSON_FILE,
+      LOGFORM_VERSIONS,
+      (moduleExports: LogformJsonExports) => {
+        // Read when logform's json format loads: setConfig() later does not switch it.
+        if (this._resolved.fastJsonFormat && !patchJsonFormat(moduleExports)) {
+          this._diag.debug(`${LOGFORM_JSON_FILE} is not logform 2's json format; left alone`);
+        }
+        return moduleExports;
+      },
+      (moduleExports?: LogformJsonExports) => unpatchJsonFormat(moduleExports),
     );
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'winston',
+        SUPPORTED_VERSIONS,
+        (moduleExports: unknown) => moduleExports,
+        () => {},
+        [loggerFile],
+      ),
+      new InstrumentationNodeModuleDefinition(
+        'logform',
+        LOGFORM_VERSIONS,
+        (moduleExports: unknown) => moduleExports,
+        () => {},
+        [jsonFile],
+      ),
+    ];
   }
 
   // A getter, so setConfig() after patching takes effect on the next entry.

@@ -67,7 +67,10 @@ const require = createRequire(import.meta.url);
  */
 export function requireFreshWinston(): typeof winston {
   const winstonDir = require.resolve('winston/package.json').replace(/package\.json$/, '');
+  // logform too: its json format is patched when it loads.
+  const winstonRequire = createRequire(`${winstonDir}package.json`);
+  const logformDir = winstonRequire.resolve('logform/package.json').replace(/package\.json$/, '');
   for (const id of Object.keys(require.cache))
-    if (id.startsWith(winstonDir)) delete require.cache[id];
+    if (id.startsWith(winstonDir) || id.startsWith(logformDir)) delete require.cache[id];
   return require('winston') as typeof winston;
 }

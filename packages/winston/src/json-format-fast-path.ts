@@ -1,0 +1,200 @@
+// A faster `format.json()` for winston, byte for byte the same output.
+//
+// logform's json format (2.x) calls `safeStableStringify.configure(opts)` for every entry (a new
+// set of closures and option parsing per log line), then stringifies through a replacer
+// function (one `replacer.call` per value) and escapes every string with a regular
+// expression. On our benchmark that is the largest single cost of a winston log line. This
+// module produces exactly the same text for the format's default options (no `replacer`,
+// `space` or safe-stable-stringify options): keys sorted, `toJSON` honoured, bigint written as
+// a string (logform's replacer), `undefined`/functions/symbols skipped in objects and `null`
+// in arrays, non-finite numbers as `null`, circular references as `"[Circular]"`, typed arrays
+// in index order. Anything else (options given, or an exception while stringifying, e.g. a
+// throwing getter) goes to logform's own transform, so behaviour never differs.
+import { MESSAGE } from 'triple-beam';
+
+const CIRCULAR = '"[Circular]"';
+// Above this length safe-stable-stringify hands the string to JSON.stringify; its result is
+// the same as ours either way (the quoted string when nothing needs escaping).
+const SCAN_LIMIT = 5000;
+const KEY_CACHE_SIZE = 2048;
+
+// `%TypedArray%.prototype[Symbol.toStringTag]` is undefined for anything but a typed array;
+// safe-stable-stringify keeps the index order of typed arrays with entries.
+const typedArrayTag = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Int8Array.prototype) as object,
+  Symbol.toStringTag,
+)?.get as ((this: unknown) => string | undefined) | undefined;
+
+function isTypedArrayWithEntries(value: object): boolean {
+  return (
+    typedArrayTag !== undefined &&
+    typedArrayTag.call(value) !== undefined &&
+    (value as { length: number }).length !== 0
+  );
+}
+
+/** A JSON string literal, as safe-stable-stringify's `strEscape` (and JSON.stringify) write it. */
+export function quoteJsonString(str: string): string {
+  const length = str.length;
+  if (length >= SCAN_LIMIT) return JSON.stringify(str);
+  for (let i = 0; i < length; i++) {
+    const c = str.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+      return JSON.stringify(str);
+    }
+  }
+  return `"${str}"`;
+}
+
+const keyCache = new Map<string, string>();
+
+/** `"key":`, cached: the same few keys recur in every entry. */
+function keyPrefix(key: string): string {
+  let prefix = keyCache.get(key);
+  if (prefix === undefined) {
+    prefix = `${quoteJsonString(key)}:`;
+    if (keyCache.size < KEY_CACHE_SIZE) keyCache.set(key, prefix);
+  }
+  return prefix;
+}
+
+/** Insertion sort for short arrays, as safe-stable-stringify does; same order as `sort()`. */
+function sortKeys(keys: string[]): void {
+  const length = keys.length;
+  if (length > 200) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < length; i++) {
+    const current = keys[i]!;
+    let position = i;
+    while (position !== 0 && keys[position - 1]! > current) {
+      keys[position] = keys[position - 1]!;
+      position--;
+    }
+    keys[position] = current;
+  }
+}
+
+function stringifyValue(input: unknown, key: string, stack: object[]): string | undefined {
+  let value = input;
+  if (typeof value === 'object' && value !== null) {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') value = (toJSON as (k: string) => unknown).call(value, key);
+  }
+  switch (typeof value) {
+    case 'string':
+      return quoteJsonString(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      // logform's replacer turns bigint into its decimal string.
+      return quoteJsonString(value.toString());
+    case 'object':
+      if (value === null) return 'null';
+      if (stack.includes(value)) return CIRCULAR;
+      return Array.isArray(value) ? stringifyArray(value, stack) : stringifyObject(value, stack);
+    default:
+      return undefined;
+  }
+}
+
+function stringifyArray(array: unknown[], stack: object[]): string {
+  const length = array.length;
+  if (length === 0) return '[]';
+  stack.push(array);
+  let out = '[';
+  for (let i = 0; i < length; i++) {
+    if (i !== 0) out += ',';
+    out += stringifyValue(array[i], String(i), stack) ?? 'null';
+  }
+  stack.pop();
+  return `${out}]`;
+}
+
+function stringifyObject(object: object, stack: object[]): string {
+  const keys = Object.keys(object);
+  const length = keys.length;
+  if (length === 0) return '{}';
+  if (!isTypedArrayWithEntries(object)) sortKeys(keys);
+  stack.push(object);
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < length; i++) {
+    const key = keys[i]!;
+    const text = stringifyValue((object as Record<string, unknown>)[key], key, stack);
+    if (text === undefined) continue;
+    out += first ? keyPrefix(key) + text : `,${keyPrefix(key)}${text}`;
+    first = false;
+  }
+  stack.pop();
+  return `${out}}`;
+}
+
+/**
+ * What logform's `format.json()` (default options) writes for `info`, or undefined where
+ * logform would write nothing (`info` itself undefined, a function or a symbol).
+ * Throws where a getter or `toJSON` of the entry throws.
+ */
+export function stringifyLikeLogformJson(info: unknown): string | undefined {
+  return stringifyValue(info, '', []);
+}
+
+/** True when the format was created without options (`format.json()`), the common case. */
+function hasNoOptions(options: unknown): boolean {
+  if (options === undefined || options === null) return true;
+  if (typeof options !== 'object') return false;
+  for (const _ in options) return false;
+  return true;
+}
+
+type Transform = (info: Record<PropertyKey, unknown>, options?: unknown) => unknown;
+
+/** Where the original transform is kept on the fast one, for unpatching. */
+const ORIGINAL = Symbol('@threadline/winston.jsonTransform.original');
+
+/** What `require('logform/json')` exports: a factory with the Format class on it. */
+export interface LogformJsonExports {
+  (options?: unknown): unknown;
+  Format?: { prototype: { transform?: Transform } };
+}
+
+/**
+ * Puts the fast path in front of logform's json transform (every `format.json()` instance,
+ * existing and future, shares the prototype). Returns false when the module does not look
+ * like logform 2's json format, leaving it alone.
+ */
+export function patchJsonFormat(exports: LogformJsonExports | undefined): boolean {
+  const proto = exports?.Format?.prototype;
+  const original = proto?.transform;
+  if (proto === undefined || typeof original !== 'function') return false;
+  if ((original as unknown as Record<symbol, unknown>)[ORIGINAL] !== undefined) return true;
+  const fast: Transform = function fastJsonTransform(
+    this: unknown,
+    info: Record<PropertyKey, unknown>,
+    options?: unknown,
+  ) {
+    if (hasNoOptions(options)) {
+      try {
+        info[MESSAGE] = stringifyLikeLogformJson(info);
+        return info;
+      } catch {
+        // Fall through: logform's own transform decides (and throws as it always would).
+      }
+    }
+    return original.call(this, info, options);
+  };
+  Object.defineProperty(fast, ORIGINAL, { value: original });
+  proto.transform = fast;
+  return true;
+}
+
+/** Restores logform's own json transform. */
+export function unpatchJsonFormat(exports: LogformJsonExports | undefined): void {
+  const proto = exports?.Format?.prototype;
+  const original = (proto?.transform as unknown as Record<symbol, unknown> | undefined)?.[ORIGINAL];
+  if (proto !== undefined && typeof original === 'function')
+    proto.transform = original as Transform;
+}
