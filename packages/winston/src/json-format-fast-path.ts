@@ -161,16 +161,46 @@ export interface LogformJsonExports {
   Format?: { prototype: { transform?: Transform } };
 }
 
+/** An entry on which logform versions differ: key order, Buffer, bigint, Date, escapes. */
+function probeEntry(): Record<PropertyKey, unknown> {
+  return {
+    z: 1,
+    a: Buffer.from('hi'),
+    n: 10n,
+    d: new Date(0),
+    nested: { y: [1, undefined, 'x"\u0001\ud800'], b: Number.NaN },
+    '10': 'ten',
+    '9': 'nine',
+  };
+}
+
+/**
+ * True when `original` writes what we write for the probe entry. logform before 2.3 used
+ * fast-safe-stringify (insertion order, Buffers as base64), a later one may change again:
+ * only a transform that agrees with ours on the probe gets the fast path.
+ */
+function agreesWithFastPath(original: Transform): boolean {
+  try {
+    const written = original.call({ options: {} }, probeEntry(), {}) as
+      Record<PropertyKey, unknown> | undefined;
+    return written?.[MESSAGE] === stringifyLikeLogformJson(probeEntry());
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Puts the fast path in front of logform's json transform (every `format.json()` instance,
- * existing and future, shares the prototype). Returns false when the module does not look
- * like logform 2's json format, leaving it alone.
+ * existing and future, shares the prototype). Returns false, leaving the module alone, when it
+ * does not look like logform 2's json format or its transform writes anything different from
+ * ours for a probe entry (an older or newer logform).
  */
 export function patchJsonFormat(exports: LogformJsonExports | undefined): boolean {
   const proto = exports?.Format?.prototype;
   const original = proto?.transform;
   if (proto === undefined || typeof original !== 'function') return false;
   if ((original as unknown as Record<symbol, unknown>)[ORIGINAL] !== undefined) return true;
+  if (!agreesWithFastPath(original)) return false;
   const fast: Transform = function fastJsonTransform(
     this: unknown,
     info: Record<PropertyKey, unknown>,

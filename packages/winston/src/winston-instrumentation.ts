@@ -82,7 +82,9 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
       (moduleExports: LogformJsonExports) => {
         // Read when logform's json format loads: setConfig() later does not switch it.
         if (this._resolved.fastJsonFormat && !patchJsonFormat(moduleExports)) {
-          this._diag.debug(`${LOGFORM_JSON_FILE} is not logform 2's json format; left alone`);
+          this._diag.debug(
+            `${LOGFORM_JSON_FILE} does not write what the fast path writes (another logform version); left alone`,
+          );
         }
         return moduleExports;
       },

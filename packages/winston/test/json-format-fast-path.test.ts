@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { MESSAGE } from 'triple-beam';
 import { afterEach, describe, expect, it } from 'vitest';
 import type winstonType from 'winston';
-import { stringifyLikeLogformJson } from '../src/json-format-fast-path.ts';
+import { patchJsonFormat, stringifyLikeLogformJson } from '../src/json-format-fast-path.ts';
 import { requireFreshWinston } from './helpers/otel.ts';
 import { LineCollector } from './helpers/streams.ts';
 
@@ -110,6 +110,56 @@ describe('stringifyLikeLogformJson', () => {
         '"customer":{"id":"c-7","tier":"gold"},"level":"info","message":"order placed",' +
         '"nested":[null,null,null,0,{"a":"\\u0001","b":"x\\"y"}],"orderId":7}',
     );
+  });
+});
+
+describe('patchJsonFormat', () => {
+  /** A json module shaped like logform's: a factory with the Format class on it. */
+  function jsonModule(transform: (info: Info, opts?: unknown) => Info) {
+    function Format(this: { options: unknown }, options: unknown = {}) {
+      this.options = options;
+    }
+    Format.prototype.transform = transform;
+    const factory = (options?: unknown) =>
+      new (Format as never as new (o: unknown) => object)(options);
+    return Object.assign(factory, {
+      Format: Format as never as { prototype: { transform: (info: Info, opts?: unknown) => Info } },
+    });
+  }
+
+  it("patches logform 2.3+'s json format", () => {
+    const module = jsonModule(
+      (
+        require(
+          require.resolve('logform/json.js', { paths: [require.resolve('winston/package.json')] }),
+        ) as {
+          Format: { prototype: { transform: (info: Info, opts?: unknown) => Info } };
+        }
+      ).Format.prototype.transform,
+    );
+    expect(patchJsonFormat(module)).toBe(true);
+    expect((module.Format.prototype.transform as { name: string }).name).toBe('fastJsonTransform');
+  });
+
+  it('leaves alone a json format that writes differently (logform < 2.3: insertion order, Buffers as base64)', () => {
+    const oldLogform = (info: Info) => {
+      info[MESSAGE] = JSON.stringify(info, (_key, value: unknown) =>
+        typeof value === 'bigint'
+          ? value.toString()
+          : (value as { type?: unknown })?.type === 'Buffer'
+            ? Buffer.from((value as { data: number[] }).data).toString('base64')
+            : value,
+      );
+      return info;
+    };
+    const module = jsonModule(oldLogform);
+    expect(patchJsonFormat(module)).toBe(false);
+    expect(module.Format.prototype.transform).toBe(oldLogform);
+  });
+
+  it('leaves alone a module that is not a format', () => {
+    expect(patchJsonFormat(undefined)).toBe(false);
+    expect(patchJsonFormat(Object.assign(() => 1, { Format: { prototype: {} } }))).toBe(false);
   });
 });
 
