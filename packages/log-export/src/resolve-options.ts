@@ -27,7 +27,10 @@ export const DEFAULT_OPTIONS = Object.freeze({
   timeoutMillis: 10_000,
   maxQueueSize: 16_384,
   maxQueueBytes: 16 * 1024 * 1024,
-  maxExportBatchSize: 512,
+  // 1,024 rather than the BLRP's 512: half the requests for the same records, ~7 % less CPU per
+  // log at 10k logs/s in bench/ with no higher event-loop delay (2026-11-23); still far
+  // below maxExportBatchBytes for typical records.
+  maxExportBatchSize: 1024,
   maxExportBatchBytes: 1024 * 1024,
   maxRequestBytes: 4 * 1024 * 1024,
   scheduledDelayMillis: 200,
