@@ -34,7 +34,7 @@ function isTypedArrayWithEntries(value: object): boolean {
 }
 
 /** A JSON string literal, as safe-stable-stringify's `strEscape` (and JSON.stringify) write it. */
-export function quoteJsonString(str: string): string {
+function quoteJsonString(str: string): string {
   const length = str.length;
   if (length >= SCAN_LIMIT) return JSON.stringify(str);
   for (let i = 0; i < length; i++) {

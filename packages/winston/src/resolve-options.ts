@@ -163,13 +163,11 @@ export function resolveTransportOptions(
   });
 }
 
-/** `THREADLINE_WINSTON_LOG_SENDING`: `false`/`0`/`no`/`off` disable sending, `true`/`1`/`yes`/`on` enable it. */
-export function logSendingFromEnv(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
-  return booleanFromEnv(env, LOG_SENDING_ENV);
-}
-
-/** A boolean environment variable: `false`/`0`/`no`/`off` or `true`/`1`/`yes`/`on`; else unset. */
-export function booleanFromEnv(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+/**
+ * A boolean environment variable (`THREADLINE_WINSTON_LOG_SENDING`, `THREADLINE_WINSTON_FAST_JSON`):
+ * `false`/`0`/`no`/`off` or `true`/`1`/`yes`/`on`; anything else is unset, with a warning.
+ */
+function booleanFromEnv(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = raw.trim().toLowerCase();
@@ -188,7 +186,7 @@ export function resolveInstrumentationConfig(
   const severityMap = config.severityMap;
   resolveSeverityMap(severityMap, owner);
   resolveLimits(config.limits, owner);
-  const sending = logSendingFromEnv();
+  const sending = booleanFromEnv(process.env, LOG_SENDING_ENV);
   return Object.freeze({
     disableLogSending: config.disableLogSending ?? (sending === undefined ? false : !sending),
     disableCorrelation: config.disableCorrelation ?? false,

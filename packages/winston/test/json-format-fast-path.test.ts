@@ -24,6 +24,16 @@ function logformJson(options?: unknown): JsonFormat {
   return winston.format.json(options as never) as unknown as JsonFormat;
 }
 
+/** The Format class of the logform/json.js that winston loads (as cached now). */
+function logformJsonFormatClass(): {
+  prototype: { transform: (info: Info, opts?: unknown) => Info };
+} {
+  const file = require.resolve('logform/json.js', {
+    paths: [require.resolve('winston/package.json')],
+  });
+  return (require(file) as { Format: ReturnType<typeof logformJsonFormatClass> }).Format;
+}
+
 function logformText(info: Info): string {
   return (logformJson().transform({ ...info }, {}) as Info)[MESSAGE] as string;
 }
@@ -128,15 +138,7 @@ describe('patchJsonFormat', () => {
   }
 
   it("patches logform 2.3+'s json format", () => {
-    const module = jsonModule(
-      (
-        require(
-          require.resolve('logform/json.js', { paths: [require.resolve('winston/package.json')] }),
-        ) as {
-          Format: { prototype: { transform: (info: Info, opts?: unknown) => Info } };
-        }
-      ).Format.prototype.transform,
-    );
+    const module = jsonModule(logformJsonFormatClass().prototype.transform);
     expect(patchJsonFormat(module)).toBe(true);
     expect((module.Format.prototype.transform as { name: string }).name).toBe('fastJsonTransform');
   });
@@ -265,13 +267,7 @@ describe('WinstonInstrumentation: format.json() fast path', () => {
   it('restores logform on disable()', () => {
     instrumentation = new WinstonInstrumentation({ disableLogSending: true });
     const winston = requireFreshWinston();
-    const Format = (
-      require(
-        require.resolve('logform/json.js', {
-          paths: [require.resolve('winston/package.json')],
-        }),
-      ) as { Format: { prototype: { transform: { name: string } } } }
-    ).Format;
+    const Format = logformJsonFormatClass();
     expect(Format.prototype.transform.name).toBe('fastJsonTransform');
     instrumentation.disable();
     instrumentation = undefined;
