@@ -115,6 +115,10 @@ export function writeKeyValuesJson(
     if (value === undefined || value === null) continue;
     const type = typeof value;
     if (type === 'function' || type === 'symbol') continue;
+    if (type !== 'object' && writeShortEntryJson(writer, first, key, value)) {
+      first = false;
+      continue;
+    }
     writeAscii(writer, first ? '{"key":' : ',{"key":');
     first = false;
     writeJsonString(writer, key);
@@ -123,6 +127,89 @@ export function writeKeyValuesJson(
     writeChar(writer, CLOSE_BRACE);
   }
   writeChar(writer, 0x5d); // ]
+}
+
+const FIRST_ENTRY = '{"key":"';
+const NEXT_ENTRY = ',{"key":"';
+const STRING_VALUE = '","value":{"stringValue":"';
+const INT_VALUE = '","value":{"intValue":"';
+const DOUBLE_VALUE = '","value":{"doubleValue":';
+const BOOL_VALUE = '","value":{"boolValue":';
+const QUOTED_END = '"}}';
+const END = '}}';
+
+/**
+ * The common entry in one pass with one capacity check: a key and a string needing no
+ * escapes (printable ASCII), a safe integer, a finite double or a boolean. The same bytes as
+ * the general path; returns false, having written nothing, for anything else.
+ */
+function writeShortEntryJson(
+  writer: ProtobufWriter,
+  first: boolean,
+  key: string,
+  value: unknown,
+): boolean {
+  let text: string;
+  let middle: string;
+  let end: string;
+  let checkText = false;
+  switch (typeof value) {
+    case 'string':
+      text = value;
+      middle = STRING_VALUE;
+      end = QUOTED_END;
+      checkText = true;
+      break;
+    case 'number':
+      if (Number.isSafeInteger(value)) {
+        middle = INT_VALUE;
+        end = QUOTED_END;
+      } else if (Number.isFinite(value) && !Number.isInteger(value)) {
+        middle = DOUBLE_VALUE;
+        end = END;
+      } else {
+        return false;
+      }
+      // For finite numbers String() and JSON.stringify() agree.
+      text = String(value);
+      break;
+    case 'boolean':
+      text = value ? 'true' : 'false';
+      middle = BOOL_VALUE;
+      end = END;
+      break;
+    default:
+      return false;
+  }
+  const keyLength = key.length;
+  const textLength = text.length;
+  writer.ensure(keyLength + textLength + 40);
+  const buf = writer.buf;
+  let pos = putAscii(buf, writer.pos, first ? FIRST_ENTRY : NEXT_ENTRY);
+  for (let i = 0; i < keyLength; i++) {
+    const code = key.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return false;
+    buf[pos++] = code;
+  }
+  pos = putAscii(buf, pos, middle);
+  if (checkText) {
+    for (let i = 0; i < textLength; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return false;
+      buf[pos++] = code;
+    }
+  } else {
+    pos = putAscii(buf, pos, text);
+  }
+  writer.pos = putAscii(buf, pos, end);
+  return true;
+}
+
+/** Copies ASCII text to `buf` at `at` (capacity already ensured); returns the end. */
+function putAscii(buf: Uint8Array, at: number, text: string): number {
+  let pos = at;
+  for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i);
+  return pos;
 }
 
 /** Forgets the cycle-detection path after an encoding threw midway. */

@@ -1,3 +1,4 @@
+import { putVarint32, varint32Size } from './protobuf-writer.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 import {
   CIRCULAR_MARKER,
@@ -15,6 +16,9 @@ const WIRE_LENGTH = 2;
 const KEY_TAG = (1 << 3) | WIRE_LENGTH; // KeyValue.key
 const VALUE_TAG = (2 << 3) | WIRE_LENGTH; // KeyValue.value
 const STRING_VALUE_TAG = (1 << 3) | WIRE_LENGTH; // AnyValue.string_value
+const BOOL_VALUE_TAG = (2 << 3) | WIRE_VARINT; // AnyValue.bool_value
+const INT_VALUE_TAG = (3 << 3) | WIRE_VARINT; // AnyValue.int_value
+const DOUBLE_VALUE_TAG = (4 << 3) | WIRE_FIXED64; // AnyValue.double_value
 
 // Objects on the current path, for cycle detection; shared because encoding is synchronous.
 const ancestors: object[] = [];
@@ -107,11 +111,14 @@ export function writeKeyValues(
   // Every tag here is a single byte (fields below 16); written inline because this loop runs
   // for every attribute of every record.
   const kvTag = (field << 3) | WIRE_LENGTH;
-  for (const key of Object.keys(map)) {
+  const keys = Object.keys(map);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
     const value = map[key];
     if (value === undefined || value === null) continue;
     const type = typeof value;
     if (type === 'function' || type === 'symbol') continue;
+    if (type !== 'object' && writeShortKeyValue(writer, kvTag, key, value)) continue;
     writer.ensure(3);
     let buf = writer.buf;
     let pos = writer.pos;
@@ -136,6 +143,93 @@ export function writeKeyValues(
     writer.finishLength(valueAt);
     writer.finishLength(kvAt);
   }
+}
+
+/**
+ * The common attribute, written in one pass with every length known up front: an ASCII key
+ * and an ASCII string, a boolean, an int64 in [0, 2^28) or a double, the whole `KeyValue`
+ * under 128 bytes. Returns false, having written nothing, for anything else.
+ */
+function writeShortKeyValue(
+  writer: ProtobufWriter,
+  kvTag: number,
+  key: string,
+  value: unknown,
+): boolean {
+  const keyLength = key.length;
+  // AnyValue's bytes: field tag plus payload.
+  let anyLength: number;
+  let stringValue = '';
+  let intValue = 0;
+  let kind: number;
+  switch (typeof value) {
+    case 'string':
+      stringValue = value;
+      if (value.length > 120) return false;
+      anyLength = 2 + value.length;
+      kind = 0;
+      break;
+    case 'boolean':
+      anyLength = 2;
+      intValue = value ? 1 : 0;
+      kind = 1;
+      break;
+    case 'number':
+      if (Number.isInteger(value)) {
+        if (value < 0 || value >= 268435456) return false;
+        intValue = value;
+        anyLength = 1 + varint32Size(value);
+        kind = 2;
+      } else {
+        anyLength = 9;
+        kind = 3;
+      }
+      break;
+    default:
+      return false;
+  }
+  const kvLength = 2 + keyLength + 2 + anyLength;
+  if (kvLength > 127) return false;
+  writer.ensure(kvLength + 2);
+  const buf = writer.buf;
+  let pos = writer.pos;
+  buf[pos++] = kvTag;
+  buf[pos++] = kvLength;
+  buf[pos++] = KEY_TAG;
+  buf[pos++] = keyLength;
+  pos = putAscii(buf, pos, key);
+  if (pos < 0) return false;
+  buf[pos++] = VALUE_TAG;
+  buf[pos++] = anyLength;
+  if (kind === 0) {
+    buf[pos++] = STRING_VALUE_TAG;
+    buf[pos++] = stringValue.length;
+    pos = putAscii(buf, pos, stringValue);
+    if (pos < 0) return false;
+  } else if (kind === 1) {
+    buf[pos++] = BOOL_VALUE_TAG;
+    buf[pos++] = intValue;
+  } else if (kind === 2) {
+    buf[pos++] = INT_VALUE_TAG;
+    pos = putVarint32(buf, pos, intValue);
+  } else {
+    buf[pos++] = DOUBLE_VALUE_TAG;
+    writer.buf.writeDoubleLE(value as number, pos);
+    pos += 8;
+  }
+  writer.pos = pos;
+  return true;
+}
+
+/** Copies ASCII `text` to `buf` at `at`; returns the end, or -1 at the first non-ASCII character. */
+function putAscii(buf: Uint8Array, at: number, text: string): number {
+  let pos = at;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127) return -1;
+    buf[pos++] = code;
+  }
+  return pos;
 }
 
 /** Forgets the cycle-detection path after an encoding threw midway. */

@@ -10,9 +10,40 @@ const NANOS_PER_SECOND = 1e9;
  */
 export const hrTimeLow = { value: 0 };
 
+// Records arrive in bursts within one second: keep that second's nanoseconds, split.
+let cachedSeconds = -1;
+let cachedLow = 0;
+let cachedHigh = 0;
+
 export function hrTimeToFixed64(hrTime: HrTime): number {
   const seconds = Math.trunc(hrTime[0]);
   const nanos = Math.trunc(hrTime[1]);
+  if (seconds === cachedSeconds && nanos >= 0 && nanos < NANOS_PER_SECOND) {
+    // cachedLow < 2^32 and nanos < 2^30: the sum carries at most once.
+    const low = cachedLow + nanos;
+    if (low >= TWO_POW_32) {
+      hrTimeLow.value = low - TWO_POW_32;
+      return (cachedHigh + 1) >>> 0;
+    }
+    hrTimeLow.value = low;
+    return cachedHigh;
+  }
+  const high = splitNanos(seconds, nanos);
+  if (seconds >= 0 && nanos === 0) {
+    cachedSeconds = seconds;
+    cachedLow = hrTimeLow.value;
+    cachedHigh = high;
+  } else if (seconds >= 0 && nanos > 0 && nanos < NANOS_PER_SECOND) {
+    // Cache the second itself (nanos 0), then this record's value.
+    cachedHigh = splitNanos(seconds, 0);
+    cachedLow = hrTimeLow.value;
+    cachedSeconds = seconds;
+    splitNanos(seconds, nanos);
+  }
+  return high;
+}
+
+function splitNanos(seconds: number, nanos: number): number {
   const secondsLow = seconds % 65536;
   const secondsHigh = Math.floor(seconds / 65536);
   // seconds * 1e9 = secondsHigh * 1e9 * 2^16 + secondsLow * 1e9; each product is < 2^53.

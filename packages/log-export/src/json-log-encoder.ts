@@ -2,7 +2,7 @@ import type { HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeAnyValueJson, writeKeyValuesJson } from './any-value-json.ts';
 import { hrTimeToDecimal } from './hr-time.ts';
-import { writeAscii, writeChar, writeJsonString, writePaddedDigits } from './json-writer.ts';
+import { asciiJsonString, writeAscii, writeChar, writeJsonString } from './json-writer.ts';
 import { GroupCache, groupBatch } from './log-encoder.ts';
 import type {
   EncodedBatch,
@@ -30,6 +30,10 @@ export class JsonLogEncoder implements LogEncoder {
   readonly #groups = new GroupCache(encodeResourceHeader, encodeScopeHeader);
   readonly #traceIds = new HexIdCache(32);
   readonly #spanIds = new HexIdCache(16);
+  // Most records share a few severities: the last pair's JSON text is kept.
+  #lastSeverityNumber: number | undefined = -1;
+  #lastSeverityText: string | undefined;
+  #lastSeverityFields = '';
 
   group(resource: LogResource, scope: LogScope): RecordGroup {
     return this.#groups.get(resource, scope);
@@ -41,14 +45,7 @@ export class JsonLogEncoder implements LogEncoder {
     writeAscii(writer, '","observedTimeUnixNano":"');
     writeHrTime(writer, record.hrTimeObserved);
     writeChar(writer, QUOTE);
-    if (record.severityNumber !== undefined && record.severityNumber !== 0) {
-      writeAscii(writer, ',"severityNumber":');
-      writeAscii(writer, String(Math.trunc(record.severityNumber)));
-    }
-    if (record.severityText) {
-      writeAscii(writer, ',"severityText":');
-      writeJsonString(writer, record.severityText);
-    }
+    writeAscii(writer, this.#severityFields(record.severityNumber, record.severityText));
     if (record.body !== undefined && record.body !== null) {
       writeAscii(writer, ',"body":');
       writeAnyValueJson(writer, record.body, 0);
@@ -85,6 +82,20 @@ export class JsonLogEncoder implements LogEncoder {
       }
     }
     writeChar(writer, 0x7d); // }
+  }
+
+  /** `,"severityNumber":N,"severityText":"…"`, each part only when set (ASCII: the text is escaped). */
+  #severityFields(severityNumber: number | undefined, severityText: string | undefined): string {
+    if (severityNumber === this.#lastSeverityNumber && severityText === this.#lastSeverityText)
+      return this.#lastSeverityFields;
+    let fields = '';
+    if (severityNumber !== undefined && severityNumber !== 0)
+      fields += `,"severityNumber":${String(Math.trunc(severityNumber))}`;
+    if (severityText) fields += `,"severityText":${asciiJsonString(severityText)}`;
+    this.#lastSeverityNumber = severityNumber;
+    this.#lastSeverityText = severityText;
+    this.#lastSeverityFields = fields;
+    return fields;
   }
 
   assemble(batch: EncodedBatch): Buffer {
@@ -147,8 +158,18 @@ function writeHrTime(writer: ProtobufWriter, hrTime: HrTime): void {
       lastSeconds = seconds;
       lastSecondsText = String(seconds);
     }
-    writeAscii(writer, lastSecondsText);
-    writePaddedDigits(writer, nanos, 9);
+    const text = lastSecondsText;
+    const length = text.length;
+    writer.ensure(length + 9);
+    const buf = writer.buf;
+    let pos = writer.pos;
+    for (let i = 0; i < length; i++) buf[pos++] = text.charCodeAt(i);
+    let v = nanos;
+    for (let at = pos + 8; at >= pos; at--) {
+      buf[at] = 0x30 + (v % 10);
+      v = (v - (v % 10)) / 10;
+    }
+    writer.pos = pos + 9;
     return;
   }
   writeAscii(writer, hrTimeToDecimal(hrTime));

@@ -52,16 +52,13 @@ export function writeJsonString(writer: ProtobufWriter, value: string): void {
 }
 
 /**
- * Appends a non-negative integer below 10^`width` as exactly `width` decimal digits, zero-padded
- * (the nanosecond part of a timestamp).
+ * `value` as a JSON string literal in ASCII only (`\uXXXX` escapes beyond printable ASCII), so
+ * it can be appended with {@link writeAscii}; the same value as `JSON.stringify` gives once
+ * parsed.
  */
-export function writePaddedDigits(writer: ProtobufWriter, value: number, width: number): void {
-  writer.ensure(width);
-  const buf = writer.buf;
-  let v = value;
-  for (let at = writer.pos + width - 1; at >= writer.pos; at--) {
-    buf[at] = 0x30 + (v % 10);
-    v = Math.floor(v / 10);
-  }
-  writer.pos += width;
+export function asciiJsonString(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

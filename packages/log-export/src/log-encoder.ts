@@ -66,6 +66,11 @@ export class GroupCache {
   >();
   readonly #encodeResource: (resource: LogResource) => EncodedHeader;
   readonly #encodeScope: (scope: LogScope) => EncodedHeader;
+  // Nearly every record of a process has the same resource and scope: the last hit is
+  // answered without the two WeakMap lookups (never while the resource is still pending).
+  #lastResource: LogResource | undefined;
+  #lastScope: LogScope | undefined;
+  #lastGroup: RecordGroup | undefined;
 
   constructor(
     encodeResource: (resource: LogResource) => EncodedHeader,
@@ -76,6 +81,8 @@ export class GroupCache {
   }
 
   get(resource: LogResource, scope: LogScope): RecordGroup {
+    if (resource === this.#lastResource && scope === this.#lastScope)
+      return this.#lastGroup as RecordGroup;
     let entry = this.#byResource.get(resource);
     if (entry === undefined || (entry.pending && !resource.asyncAttributesPending)) {
       // While asynchronous resource detection runs, records carry the attributes known so far
@@ -109,6 +116,11 @@ export class GroupCache {
           16,
       };
       entry.scopes.set(scope, group);
+    }
+    if (!entry.pending) {
+      this.#lastResource = resource;
+      this.#lastScope = scope;
+      this.#lastGroup = group;
     }
     return group;
   }
