@@ -1,3 +1,4 @@
+import { enumeratesOwnKeysOnly } from './own-keys.ts';
 import { putVarint32, varint32Size } from './protobuf-writer.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 import {
@@ -111,38 +112,48 @@ export function writeKeyValues(
   // Every tag here is a single byte (fields below 16); written inline because this loop runs
   // for every attribute of every record.
   const kvTag = (field << 3) | WIRE_LENGTH;
-  const keys = Object.keys(map);
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
-    const value = map[key];
-    if (value === undefined || value === null) continue;
-    const type = typeof value;
-    if (type === 'function' || type === 'symbol') continue;
-    if (type !== 'object' && writeShortKeyValue(writer, kvTag, key, value)) continue;
-    writer.ensure(3);
-    let buf = writer.buf;
-    let pos = writer.pos;
-    buf[pos++] = kvTag;
-    const kvAt = pos++;
-    buf[pos++] = KEY_TAG;
-    writer.pos = pos;
-    writer.string(key);
-    writer.ensure(2);
-    buf = writer.buf;
-    pos = writer.pos;
-    buf[pos++] = VALUE_TAG;
-    const valueAt = pos++;
-    writer.pos = pos;
-    if (type === 'string') {
-      writer.ensure(1);
-      writer.buf[writer.pos++] = STRING_VALUE_TAG;
-      writer.string(value as string);
-    } else {
-      writeAnyValueFields(writer, value, depth);
-    }
-    writer.finishLength(valueAt);
-    writer.finishLength(kvAt);
+  if (enumeratesOwnKeysOnly(map)) {
+    for (const key in map) writeKeyValue(writer, kvTag, key, map[key], depth);
+    return;
   }
+  const keys = Object.keys(map);
+  for (let k = 0; k < keys.length; k++) writeKeyValue(writer, kvTag, keys[k], map[keys[k]], depth);
+}
+
+function writeKeyValue(
+  writer: ProtobufWriter,
+  kvTag: number,
+  key: string,
+  value: unknown,
+  depth: number,
+): void {
+  if (value === undefined || value === null) return;
+  const type = typeof value;
+  if (type === 'function' || type === 'symbol') return;
+  if (type !== 'object' && writeShortKeyValue(writer, kvTag, key, value)) return;
+  writer.ensure(3);
+  let buf = writer.buf;
+  let pos = writer.pos;
+  buf[pos++] = kvTag;
+  const kvAt = pos++;
+  buf[pos++] = KEY_TAG;
+  writer.pos = pos;
+  writer.string(key);
+  writer.ensure(2);
+  buf = writer.buf;
+  pos = writer.pos;
+  buf[pos++] = VALUE_TAG;
+  const valueAt = pos++;
+  writer.pos = pos;
+  if (type === 'string') {
+    writer.ensure(1);
+    writer.buf[writer.pos++] = STRING_VALUE_TAG;
+    writer.string(value as string);
+  } else {
+    writeAnyValueFields(writer, value, depth);
+  }
+  writer.finishLength(valueAt);
+  writer.finishLength(kvAt);
 }
 
 /**

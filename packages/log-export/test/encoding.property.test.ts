@@ -303,6 +303,31 @@ describe('values the SDK cannot encode', () => {
       ]);
     });
   }
+  for (const encoding of ['protobuf', 'json'] as const) {
+    it(`${encoding}: only own keys are sent, even from class instances or with Object.prototype polluted`, () => {
+      class Meta {
+        own = 'yes';
+      }
+      (Meta.prototype as unknown as Record<string, unknown>).inherited = 'no';
+      const records = [
+        { ...base, body: 'x', attributes: { plain: 1, nested: { deep: 'a' } } },
+        { ...base, body: 'x', attributes: { meta: new Meta() } },
+      ] as unknown as ReadableLogRecord[];
+      const keysOf = (): unknown[] =>
+        decodeLogsRequest(new LogsRequestEncoder(encoding).encode(records), encoding).map(
+          (r) => r.attributes,
+        );
+      const expected = [{ plain: 1, nested: { deep: 'a' } }, { meta: { own: 'yes' } }];
+      expect(keysOf()).toEqual(expected);
+      const proto = Object.prototype as Record<string, unknown>;
+      proto.polluted = 'no';
+      try {
+        expect(keysOf()).toEqual(expected);
+      } finally {
+        delete proto.polluted;
+      }
+    });
+  }
   it('a throwing getter drops only that record', () => {
     const bad = {
       get boom(): string {

@@ -7,7 +7,8 @@ import { validSpanContext } from './trace-context.ts';
  * (`hrTime`, `hrTimeObserved`, `spanContext`, `severityNumber`, `severityText`, `body`,
  * `attributes`, `droppedAttributesCount`, `eventName`, `resource`, `instrumentationScope`)
  * during the call, changes nothing but `body` and `attributes` (by assigning new values, never
- * through SDK methods), and keeps no reference to the record. `@threadline/log-export`'s
+ * through SDK methods), and keeps no reference to the record or anything in it (the emitter
+ * reuses the record object and its timestamp array for the next record). `@threadline/log-export`'s
  * `OtlpLogRecordProcessor` and `@threadline/redact`'s redacting processor set it; so can any
  * processor that honours the contract.
  */
@@ -52,11 +53,11 @@ export interface DirectRecord {
 interface PlainLogRecord {
   readonly resource: unknown;
   readonly instrumentationScope: unknown;
-  readonly hrTime: HrTime;
-  readonly hrTimeObserved: HrTime;
-  readonly spanContext: SpanContext | undefined;
-  readonly severityNumber: SeverityNumber;
-  readonly severityText: string;
+  hrTime: HrTime;
+  hrTimeObserved: HrTime;
+  spanContext: SpanContext | undefined;
+  severityNumber: SeverityNumber;
+  severityText: string;
   body: AnyValue | undefined;
   attributes: Record<string, AnyValue>;
   readonly droppedAttributesCount: number;
@@ -78,12 +79,18 @@ export class DirectLogEmitter {
   readonly #shared: SdkSharedState;
   readonly #processors: readonly SdkProcessor[];
   readonly #countLimit: number;
+  readonly #record: PlainLogRecord;
+  #emitting = false;
+  // Records within one millisecond share their timestamp array.
+  #lastNow = -1;
+  #lastHrTime: HrTime = [0, 0];
 
   private constructor(logger: SdkLogger) {
     this.#logger = logger;
     this.#shared = logger._sharedState;
     this.#processors = logger._sharedState.processors;
     this.#countLimit = logger._sharedState.logRecordLimits.attributeCountLimit;
+    this.#record = newPlainRecord(this.#shared.resource, logger);
   }
 
   /** The direct path for `logger` (an API proxy logger or an SDK logger), or `undefined`. */
@@ -144,28 +151,57 @@ export class DirectLogEmitter {
    */
   emit(record: DirectRecord, context: Context): boolean {
     if (record.attributeCount > this.#countLimit) return false;
-    const attributes = record.attributes;
-    const spanContext = validSpanContext(context);
     const now = Date.now();
-    const hrTime: HrTime = [Math.trunc(now / 1000), Math.round((now % 1000) * 1e6)];
-    const plain: PlainLogRecord = {
-      resource: this.#shared.resource,
-      instrumentationScope: this.#logger._instrumentationScope,
-      hrTime,
-      hrTimeObserved: hrTime,
-      spanContext,
-      severityNumber: record.severityNumber,
-      severityText: record.severityText,
-      body: record.body,
-      attributes,
-      droppedAttributesCount: 0,
-      eventName: undefined,
-    };
+    if (now !== this.#lastNow) {
+      this.#lastNow = now;
+      this.#lastHrTime = [Math.trunc(now / 1000), Math.round((now % 1000) * 1e6)];
+    }
+    // Processors read the record only during onEmit and keep no reference (the contract of
+    // PLAIN_RECORD_PROCESSOR), so one object serves every record; a record emitted from inside
+    // a processor (a diag logger writing to winston) gets its own.
+    const reuse = !this.#emitting;
+    const plain = reuse ? this.#record : newPlainRecord(this.#shared.resource, this.#logger);
+    plain.hrTime = this.#lastHrTime;
+    plain.hrTimeObserved = this.#lastHrTime;
+    plain.spanContext = validSpanContext(context);
+    plain.severityNumber = record.severityNumber;
+    plain.severityText = record.severityText;
+    plain.body = record.body;
+    plain.attributes = record.attributes;
     this.#shared.loggerMetrics?.emitLog();
     const processors = this.#processors;
-    for (let i = 0; i < processors.length; i++) processors[i].onEmit(plain, context);
+    this.#emitting = true;
+    try {
+      for (let i = 0; i < processors.length; i++) processors[i].onEmit(plain, context);
+    } finally {
+      if (reuse) {
+        this.#emitting = false;
+        // Nothing of the record stays reachable from here between calls.
+        plain.spanContext = undefined;
+        plain.body = undefined;
+        plain.attributes = EMPTY_ATTRIBUTES;
+      }
+    }
     return true;
   }
+}
+
+const EMPTY_ATTRIBUTES: Record<string, AnyValue> = Object.freeze({}) as Record<string, AnyValue>;
+
+function newPlainRecord(resource: unknown, logger: SdkLogger): PlainLogRecord {
+  return {
+    resource,
+    instrumentationScope: logger._instrumentationScope,
+    hrTime: [0, 0],
+    hrTimeObserved: [0, 0],
+    spanContext: undefined,
+    severityNumber: SeverityNumber.UNSPECIFIED,
+    severityText: '',
+    body: undefined,
+    attributes: EMPTY_ATTRIBUTES,
+    droppedAttributesCount: 0,
+    eventName: undefined,
+  };
 }
 
 /** The SDK logger behind an API `ProxyLogger` (once the SDK is registered), or the logger itself. */

@@ -98,6 +98,37 @@ describe('direct path to plain-record processors', () => {
     expect(Math.abs(seconds * 1000 - Date.now())).toBeLessThan(5_000);
   });
 
+  it('a record emitted from inside a processor leaves the outer record intact', () => {
+    // The direct path reuses one record object between calls. winston queues a log call made
+    // while the logger is writing, but a processor can reach the same transport directly (a
+    // diag logger writing to it, say); the record it is reading must not be overwritten.
+    let transport: OpenTelemetryTransport | undefined;
+    const afterInner: unknown[] = [];
+    const capture = new PlainCapture();
+    const reentrant = {
+      [PLAIN_RECORD_PROCESSOR]: true,
+      onEmit(record: ReadableLogRecord): void {
+        if (record.body !== 'outer') return;
+        transport?.log({ level: 'info', message: 'inner', depth: 2 }, () => {});
+        afterInner.push(record.body, record.attributes);
+      },
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    };
+    const provider = new LoggerProvider({ processors: [reentrant, capture] });
+    transport = new OpenTelemetryTransport({ loggerProvider: provider });
+    const logger = winston.createLogger({ transports: [transport] });
+    logger.info('outer', { depth: 1 });
+    logger.info('next', { depth: 3 });
+    expect(afterInner).toEqual(['outer', { depth: 1 }]);
+    expect(capture.seen.map(({ record }) => [record.body, record.attributes])).toEqual([
+      ['inner', { depth: 2 }],
+      ['outer', { depth: 1 }],
+      ['next', { depth: 3 }],
+    ]);
+    expect(capture.seen.every(({ isSdkRecord }) => !isSdkRecord)).toBe(true);
+  });
+
   it('falls back to the SDK when a record exceeds the attribute count limit', () => {
     const capture = new PlainCapture();
     logThrough([capture], { logRecordLimits: { attributeCountLimit: 2 } });
