@@ -1,4 +1,4 @@
-import { enumeratesOwnKeysOnly } from './own-keys.ts';
+import { enumeratesOwnKeysOnly } from '@threadline/core';
 import { putVarint32, varint32Size } from './protobuf-writer.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 import {

@@ -1,5 +1,6 @@
 import { types } from 'node:util';
 import type { AnyValue } from '@opentelemetry/api';
+import { enumeratesOwnKeysOnly } from '@threadline/core';
 import type { ResolvedLimits } from './resolve-options.ts';
 
 export const CIRCULAR = '[Circular]';
@@ -279,16 +280,16 @@ export class AnyValueSerializer {
     out: Record<string, AnyValue>,
     skip?: ReadonlySet<string>,
   ): Record<string, AnyValue> {
-    const keys = Object.keys(source);
     const max = this.limits.maxEntries;
-    const end = keys.length > max ? max : keys.length;
-    if (keys.length > max) this.truncated = true;
-    for (let i = 0; i < end; i++) {
-      if (this.#budget <= 0) {
+    // for…in where it lists exactly the own keys (see @threadline/core), else filtered to them.
+    const ownOnly = enumeratesOwnKeysOnly(source);
+    let count = 0;
+    for (const key in source) {
+      if (!ownOnly && !Object.hasOwn(source, key)) continue;
+      if (count++ >= max || this.#budget <= 0) {
         this.truncated = true;
         break;
       }
-      const key = keys[i];
       if (skip !== undefined && skip.has(key)) continue;
       let item: unknown;
       try {

@@ -1,5 +1,6 @@
 import type { AnyValue, Context, SeverityNumber } from '@opentelemetry/api';
 import { ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
+import { enumeratesOwnKeysOnly } from '@threadline/core';
 import { SPLAT } from 'triple-beam';
 import { isErrorLike, unserializable } from './any-value-serializer.ts';
 import type { AnyValueSerializer } from './any-value-serializer.ts';
@@ -96,41 +97,44 @@ export function buildLogRecord(
   const exceptionType = piecesTaken ? attributes[ATTR_EXCEPTION_TYPE] : undefined;
 
   let leading: Attributes | undefined;
-  // A Buffer or typed array logged as the entry itself has an own key per byte: listing
-  // millions of them would block the caller; its message is the body, its bytes are skipped.
-  const keys = ArrayBuffer.isView(info) ? [] : Object.keys(info);
   const maxEntries = serializer.limits.maxEntries;
   let added = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (excludedKeys.has(key) || (piecesTaken && (key === 'stack' || key === 'cause'))) continue;
-    if (key === 'name' && exceptionType !== undefined && read(info, key) === exceptionType)
-      continue;
-    if (added >= maxEntries || serializer.exhausted) {
-      serializer.truncated = true;
-      break;
-    }
-    const value = read(info, key);
-    if (exception === undefined && !fromPieces && isErrorLike(value)) {
-      // `logger.error('msg', { err })`: the field becomes the exception, and only its extra
-      // fields (code, statusCode…) stay under the original key.
-      exception = value;
-      leading = {};
-      writeErrorAttributes(leading, value, serializer);
-      const extras = serializer.errorExtras(value, 0);
-      if (extras !== undefined) {
-        attributes[serializer.key(key)] = extras;
+  // for…in costs less than Object.keys() on winston's plain entries (see @threadline/core's
+  // enumeratesOwnKeysOnly); any other entry is filtered to its own keys: the same list.
+  const ownOnly = enumeratesOwnKeysOnly(info);
+  // A Buffer or typed array logged as the entry itself has an own key per byte: listing
+  // millions of them would block the caller; its message is the body, its bytes are skipped.
+  if (!ArrayBuffer.isView(info))
+    for (const key in info) {
+      if (!ownOnly && !Object.hasOwn(info, key)) continue;
+      if (excludedKeys.has(key) || (piecesTaken && (key === 'stack' || key === 'cause'))) continue;
+      if (key === 'name' && exceptionType !== undefined && read(info, key) === exceptionType)
+        continue;
+      if (added >= maxEntries || serializer.exhausted) {
+        serializer.truncated = true;
+        break;
+      }
+      const value = read(info, key);
+      if (exception === undefined && !fromPieces && isErrorLike(value)) {
+        // `logger.error('msg', { err })`: the field becomes the exception, and only its extra
+        // fields (code, statusCode…) stay under the original key.
+        exception = value;
+        leading = {};
+        writeErrorAttributes(leading, value, serializer);
+        const extras = serializer.errorExtras(value, 0);
+        if (extras !== undefined) {
+          attributes[serializer.key(key)] = extras;
+          added++;
+        }
+        continue;
+      }
+      if (value === exception && value !== undefined) continue;
+      const converted = serializer.value(value, 0);
+      if (converted !== undefined) {
+        attributes[serializer.key(key)] = converted;
         added++;
       }
-      continue;
     }
-    if (value === exception && value !== undefined) continue;
-    const converted = serializer.value(value, 0);
-    if (converted !== undefined) {
-      attributes[serializer.key(key)] = converted;
-      added++;
-    }
-  }
 
   if (messageError !== undefined) {
     // `{ message: err }` without format.errors: winston never copied the error's own fields.

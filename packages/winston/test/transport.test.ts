@@ -41,6 +41,33 @@ describe('OpenTelemetryTransport records', () => {
     });
   });
 
+  it('sends only own keys: inherited enumerable fields and a polluted Object.prototype stay out', () => {
+    const capture = createLogCapture();
+    const logger = createLogger(capture);
+    class Entry {
+      level = 'info';
+      message = 'class entry';
+      own = 1;
+    }
+    (Entry.prototype as unknown as Record<string, unknown>).inherited = 'no';
+    class Meta {
+      id = 'm-1';
+    }
+    (Meta.prototype as unknown as Record<string, unknown>).inheritedToo = 'no';
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'no';
+    try {
+      logger.log(new Entry() as unknown as winston.LogEntry);
+      logger.info('plain entry', { a: 1, nested: { b: 2 }, meta: new Meta() });
+    } finally {
+      delete proto.polluted;
+    }
+    const [first, second] = capture.records();
+    expect(first.body).toBe('class entry');
+    expect(first.attributes).toEqual({ own: 1 });
+    expect(second.attributes).toEqual({ a: 1, nested: { b: 2 }, meta: { id: 'm-1' } });
+  });
+
   it('keeps child-logger and defaultMeta metadata, the call’s own fields winning', () => {
     const capture = createLogCapture();
     const logger = createLogger(capture, {}, { defaultMeta: { service: 'orders', region: 'eu' } });
