@@ -56,7 +56,7 @@ export class LogsRequestEncoder {
       groups.push(this.#encoder.group(record.resource, record.instrumentationScope));
       ends.push(writer.pos);
     }
-    return this.#encoder.assemble({ arena: writer.buf, groups, ends });
+    return this.#encoder.assemble({ arena: writer.buf, groups, ends }, Buffer.allocUnsafe);
   }
 }
 

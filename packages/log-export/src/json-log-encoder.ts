@@ -3,7 +3,7 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeAnyValueJson, writeKeyValuesJson } from './any-value-json.ts';
 import { hrTimeToDecimal } from './hr-time.ts';
 import { asciiJsonString, writeAscii, writeChar, writeJsonString } from './json-writer.ts';
-import { GroupCache, groupBatch } from './log-encoder.ts';
+import { GroupCache, copyRecords, groupBatch } from './log-encoder.ts';
 import type {
   EncodedBatch,
   EncodedHeader,
@@ -39,8 +39,13 @@ export class JsonLogEncoder implements LogEncoder {
     return this.#groups.get(resource, scope);
   }
 
+  /**
+   * Writes `,{…}`: every record carries the comma that separates it from the one before, so
+   * consecutive records are one contiguous run of the array's text (`assemble` drops the first
+   * record's comma).
+   */
   writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void {
-    writeAscii(writer, '{"timeUnixNano":"');
+    writeAscii(writer, ',{"timeUnixNano":"');
     writeHrTime(writer, record.hrTime);
     writeAscii(writer, '","observedTimeUnixNano":"');
     writeHrTime(writer, record.hrTimeObserved);
@@ -98,22 +103,22 @@ export class JsonLogEncoder implements LogEncoder {
     return fields;
   }
 
-  assemble(batch: EncodedBatch): Buffer {
+  assemble(batch: EncodedBatch, allocate: (size: number) => Buffer): Buffer {
     const byResource = groupBatch(batch);
-    const { arena, ends } = batch;
+    const { ends } = batch;
     const recordStart = (i: number): number => (i === 0 ? 0 : ends[i - 1]);
-    // Pass 1: the exact size (records, their separating commas, headers), so the records are
-    // copied once into one buffer rather than sliced and concatenated.
+    // Pass 1: the exact size (records with their commas, less each scope's first one, and
+    // headers), so the records are copied once into one buffer, not sliced and concatenated.
     let total = REQUEST_PREFIX.length + REQUEST_SUFFIX.length + Math.max(byResource.size - 1, 0);
     for (const [resource, byScope] of byResource) {
       total += resource.prefix.length + resource.suffix.length + byScope.size - 1;
       for (const [group, indexes] of byScope) {
-        total += group.scope.prefix.length + group.scope.suffix.length + indexes.length - 1;
+        total += group.scope.prefix.length + group.scope.suffix.length - 1;
         for (const i of indexes) total += ends[i] - recordStart(i);
       }
     }
     // Pass 2: copy.
-    const out = Buffer.allocUnsafe(total);
+    const out = allocate(total);
     let at = REQUEST_PREFIX.copy(out, 0);
     let firstResource = true;
     for (const [resource, byScope] of byResource) {
@@ -125,11 +130,7 @@ export class JsonLogEncoder implements LogEncoder {
         if (!firstScope) out[at++] = COMMA;
         firstScope = false;
         at += group.scope.prefix.copy(out, at);
-        for (let n = 0; n < indexes.length; n++) {
-          const i = indexes[n];
-          if (n > 0) out[at++] = COMMA;
-          at += arena.copy(out, at, recordStart(i), ends[i]);
-        }
+        at = copyRecords(batch, indexes, out, at, 1);
         at += group.scope.suffix.copy(out, at);
       }
       at += resource.suffix.copy(out, at);

@@ -34,13 +34,24 @@ export interface LogEncoder {
   /** Appends one record at `writer.pos` (framed so requests are plain concatenations). */
   writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void;
   group(resource: LogResource, scope: LogScope): RecordGroup;
-  assemble(batch: EncodedBatch): Buffer;
+  /** The request body, in a buffer from `allocate` (of exactly the size passed to it). */
+  assemble(batch: EncodedBatch, allocate: (size: number) => Buffer): Buffer;
 }
 
 /** Groups a batch's records by resource, then scope, keeping first-seen order. */
 export function groupBatch(batch: EncodedBatch): Map<EncodedHeader, Map<RecordGroup, number[]>> {
   const byResource = new Map<EncodedHeader, Map<RecordGroup, number[]>>();
   const { groups } = batch;
+  // Nearly always one resource and one scope: no map lookups per record.
+  const only = groups[0];
+  let single = only !== undefined;
+  for (let i = 1; single && i < groups.length; i++) single = groups[i] === only;
+  if (single) {
+    const indexes = new Array<number>(groups.length);
+    for (let i = 0; i < indexes.length; i++) indexes[i] = i;
+    byResource.set(only.resource, new Map([[only, indexes]]));
+    return byResource;
+  }
   for (let i = 0; i < groups.length; i++) {
     const group = groups[i];
     let byScope = byResource.get(group.resource);
@@ -56,6 +67,35 @@ export function groupBatch(batch: EncodedBatch): Map<EncodedHeader, Map<RecordGr
     indexes.push(i);
   }
   return byResource;
+}
+
+/**
+ * Copies the records `indexes` (ascending) from the batch's arena to `out` at `at`, one copy
+ * per run of consecutive records (records are contiguous in the arena), leaving out the first
+ * `skipFirst` bytes of the first record. Returns the position after them.
+ */
+export function copyRecords(
+  batch: EncodedBatch,
+  indexes: readonly number[],
+  out: Buffer,
+  at: number,
+  skipFirst = 0,
+): number {
+  const { arena, ends } = batch;
+  let position = at;
+  let n = 0;
+  while (n < indexes.length) {
+    const first = indexes[n++];
+    let last = first;
+    while (n < indexes.length && indexes[n] === last + 1) {
+      last++;
+      n++;
+    }
+    let start = first === 0 ? 0 : ends[first - 1];
+    if (first === indexes[0]) start += skipFirst;
+    position += arena.copy(out, position, start, ends[last]);
+  }
+  return position;
 }
 
 /** Caches one group per (resource, scope) pair, by identity. */

@@ -3,6 +3,7 @@ import { gzip as gzipCallback, gzipSync } from 'node:zlib';
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { BufferPool } from './buffer-pool.ts';
 import { DropWarnings } from './drop-warnings.ts';
 import { appendRecord, createLogEncoder } from './encode-logs-request.ts';
 import { HttpTransport } from './http-transport.ts';
@@ -63,6 +64,8 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
 
   // The open batch is encoded straight into this reused buffer.
   readonly #writer = new ProtobufWriter(64 * 1024);
+  // Sealed batches and request bodies, recycled once assembled or settled.
+  readonly #buffers: BufferPool;
   #openGroups: RecordGroup[] = [];
   #openEnds: number[] = [];
   #openGroupSet = new Set<RecordGroup>();
@@ -88,6 +91,11 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
   constructor(options: OtlpLogRecordProcessorOptions = {}) {
     this.#options = resolveProcessorOptions(options);
     this.#encoder = createLogEncoder(this.#options.encoding);
+    // A batch and its body per export in flight, plus one being assembled.
+    this.#buffers = new BufferPool(
+      2 * this.#options.maxConcurrentExports + 2,
+      2 * this.#options.maxRequestBytes,
+    );
     this.#transport = new HttpTransport({
       url: this.#options.url,
       headers: this.#options.headers,
@@ -180,6 +188,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
       const moved = Buffer.from(writer.buf.subarray(start, writer.pos));
       writer.pos = start;
       this.#seal();
+      this.#schedulePump();
       writer.ensure(moved.length);
       moved.copy(writer.buf, writer.pos);
       writer.pos += moved.length;
@@ -245,7 +254,8 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
       this.#seal();
       const pending = [...this.#active, ...this.#waiting].filter((batch) => !batch.done);
       const bodies = pending.map((batch) => {
-        const body = batch.body ?? this.#encoder.assemble(batch.encoded as EncodedBatch);
+        const body =
+          batch.body ?? this.#encoder.assemble(batch.encoded as EncodedBatch, Buffer.allocUnsafe);
         return this.#options.compression === 'gzip' ? gzipSync(body) : body;
       });
       const headers = {
@@ -321,8 +331,9 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     this.#sealWhenFree = false;
     if (this.#openEnds.length === 0) return;
     const writer = this.#writer;
-    // Copy out exactly the batch's bytes so the (grown) writer buffer is reused.
-    const arena = Buffer.from(writer.buf.subarray(0, writer.pos));
+    // The batch keeps the writer's buffer; the writer goes on in a spare one of the same size.
+    const arena = writer.buf.subarray(0, writer.pos);
+    writer.buf = this.#buffers.take(writer.buf.length);
     const records = this.#openEnds.length;
     let resolveSettled!: () => void;
     const settled = new Promise<void>((resolve) => {
@@ -389,8 +400,10 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
 
   async #export(batch: ExportBatch): Promise<void> {
     try {
-      let body = this.#encoder.assemble(batch.encoded as EncodedBatch);
+      const encoded = batch.encoded as EncodedBatch;
+      let body = this.#encoder.assemble(encoded, (size) => this.#buffers.take(size));
       batch.encoded = undefined;
+      this.#buffers.give(encoded.arena);
       batch.body = body;
       if (this.#options.compression === 'gzip') body = await gzip(body);
       const giveUpAt = Date.now() + this.#options.maxRetryMillis;
@@ -464,6 +477,11 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
   ): void {
     if (batch.done) return;
     batch.done = true;
+    // Nothing reads these any more: the request was answered, or failed and is destroyed.
+    if (batch.encoded !== undefined) this.#buffers.give(batch.encoded.arena);
+    if (batch.body !== undefined) this.#buffers.give(batch.body);
+    batch.encoded = undefined;
+    batch.body = undefined;
     this.#queuedRecords -= batch.records;
     this.#queuedBytes -= batch.bytes;
     this.#exported += exported;

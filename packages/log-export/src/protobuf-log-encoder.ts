@@ -2,7 +2,7 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeAnyValueFields, writeKeyValues } from './any-value-protobuf.ts';
 import { writeHexId } from './hex-id.ts';
 import { hrTimeLow, hrTimeToFixed64 } from './hr-time.ts';
-import { GroupCache, groupBatch } from './log-encoder.ts';
+import { GroupCache, copyRecords, groupBatch } from './log-encoder.ts';
 import type {
   EncodedBatch,
   EncodedHeader,
@@ -80,9 +80,9 @@ export class ProtobufLogEncoder implements LogEncoder {
     writer.finishLength(recordAt);
   }
 
-  assemble(batch: EncodedBatch): Buffer {
+  assemble(batch: EncodedBatch, allocate: (size: number) => Buffer): Buffer {
     const byResource = groupBatch(batch);
-    const { arena, ends } = batch;
+    const { ends } = batch;
     const recordBytes = (i: number): number => ends[i] - (i === 0 ? 0 : ends[i - 1]);
     // Pass 1: sizes of every ScopeLogs and ResourceLogs, so lengths are written up front.
     const scopeSizes = new Map<RecordGroup, number>();
@@ -100,7 +100,7 @@ export class ProtobufLogEncoder implements LogEncoder {
       total += 1 + varint32Size(resourceSize) + resourceSize;
     }
     // Pass 2: copy.
-    const out = Buffer.allocUnsafe(total);
+    const out = allocate(total);
     let at = 0;
     for (const [resource, byScope] of byResource) {
       out[at++] = (1 << 3) | WIRE_LENGTH;
@@ -110,7 +110,7 @@ export class ProtobufLogEncoder implements LogEncoder {
         out[at++] = (2 << 3) | WIRE_LENGTH;
         at = putVarint32(out, at, scopeSizes.get(group) as number);
         at += group.scope.prefix.copy(out, at);
-        for (const i of indexes) at += arena.copy(out, at, i === 0 ? 0 : ends[i - 1], ends[i]);
+        at = copyRecords(batch, indexes, out, at);
         at += group.scope.suffix.copy(out, at);
       }
       at += resource.suffix.copy(out, at);

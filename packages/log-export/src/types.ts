@@ -71,9 +71,9 @@ export interface OtlpLogRecordProcessorOptions {
    */
   maxQueueBytes?: number;
   /**
-   * Most records in one export request. Env: `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`. Four times the
+   * Most records in one export request. Env: `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`. Twice the
    * SDK's 512: fewer requests cost less CPU per record (bench/README.md).
-   * @default 2048
+   * @default 1024
    */
   maxExportBatchSize?: number;
   /**

@@ -117,6 +117,24 @@ describe('delivery', () => {
     expectInvariant(processor);
   });
 
+  it('a batch sealed because the next record no longer fits its byte bound goes out at once', async () => {
+    // Records of ~1 kB against a 4 kB batch: every few records a batch is sealed by size,
+    // long before the (here very long) batch timer; none may wait for the timer or a flush.
+    const { processor, emit } = setup({
+      maxExportBatchBytes: 4_096,
+      maxExportBatchSize: 1_000,
+      scheduledDelayMillis: 60_000,
+    });
+    emit(20, () => 'b'.repeat(1_000));
+    await waitFor(() => processor.stats().exported >= 15, 3_000);
+    // Only the last, still open batch (fewer than 4 records) is left for the timer.
+    expect(processor.stats().exported).toBeGreaterThanOrEqual(15);
+    expect(processor.stats().queuedRecords).toBeLessThan(4);
+    for (const request of logRequests())
+      expect(request.uncompressedBytes).toBeLessThanOrEqual(4_096);
+    expectInvariant(processor);
+  });
+
   it('sends a partial batch after scheduledDelayMillis without a flush', async () => {
     const { processor, emit } = setup({ scheduledDelayMillis: 50 });
     emit(3);
@@ -195,6 +213,26 @@ describe('retries', () => {
     expect(requests.map((r) => r.status)).toEqual([429, 200]);
     expect(requests[1].receivedAt - requests[0].receivedAt).toBeGreaterThanOrEqual(1_990);
     expect(processor.stats()).toMatchObject({ exported: 5, retries: 1 });
+    expectInvariant(processor);
+  });
+
+  it('recycled batch buffers never mix records: many batches in flight, retried, all intact once', async () => {
+    // Sealed batches and request bodies are reused once settled; a buffer handed out again
+    // while an export still needed it would corrupt or duplicate records here.
+    receiver.respondWith({ status: 503, times: 3, delayMs: 30 });
+    const { processor, emit } = setup({ maxExportBatchSize: 50, maxConcurrentExports: 4 });
+    const bodyOf = (i: number): string => `record ${i} ${'x'.repeat(i % 300)}`;
+    for (let wave = 0; wave < 4; wave++) {
+      emit(500, (i) => bodyOf(wave * 500 + i));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await processor.forceFlush();
+    const logs = await receiver.waitForLogs(2_000, { timeoutMs: 10_000 });
+    const bodies = logs.map((r) => r.body as string);
+    expect(bodies).toHaveLength(2_000);
+    expect(new Set(bodies).size).toBe(2_000);
+    for (const body of bodies) expect(body).toBe(bodyOf(Number(body.split(' ')[1])));
+    expect(processor.stats()).toMatchObject({ exported: 2_000, retries: 3 });
     expectInvariant(processor);
   });
 

@@ -102,21 +102,20 @@ describe('direct path to plain-record processors', () => {
     // The direct path reuses one record object between calls. winston queues a log call made
     // while the logger is writing, but a processor can reach the same transport directly (a
     // diag logger writing to it, say); the record it is reading must not be overwritten.
-    let transport: OpenTelemetryTransport | undefined;
     const afterInner: unknown[] = [];
     const capture = new PlainCapture();
     const reentrant = {
       [PLAIN_RECORD_PROCESSOR]: true,
       onEmit(record: ReadableLogRecord): void {
         if (record.body !== 'outer') return;
-        transport?.log({ level: 'info', message: 'inner', depth: 2 }, () => {});
+        transport.log({ level: 'info', message: 'inner', depth: 2 }, () => {});
         afterInner.push(record.body, record.attributes);
       },
       forceFlush: () => Promise.resolve(),
       shutdown: () => Promise.resolve(),
     };
     const provider = new LoggerProvider({ processors: [reentrant, capture] });
-    transport = new OpenTelemetryTransport({ loggerProvider: provider });
+    const transport = new OpenTelemetryTransport({ loggerProvider: provider });
     const logger = winston.createLogger({ transports: [transport] });
     logger.info('outer', { depth: 1 });
     logger.info('next', { depth: 3 });
