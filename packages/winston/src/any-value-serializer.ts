@@ -281,26 +281,49 @@ export class AnyValueSerializer {
     skip?: ReadonlySet<string>,
   ): Record<string, AnyValue> {
     const max = this.limits.maxEntries;
-    // for…in where it lists exactly the own keys (see @threadline/core), else filtered to them.
-    const ownOnly = enumeratesOwnKeysOnly(source);
-    let count = 0;
-    for (const key in source) {
-      if (!ownOnly && !Object.hasOwn(source, key)) continue;
-      if (count++ >= max || this.#budget <= 0) {
+    if (enumeratesOwnKeysOnly(source)) {
+      // for…in where it lists exactly the own keys (see @threadline/core).
+      let count = 0;
+      for (const key in source) {
+        if (count++ >= max || this.#budget <= 0) {
+          this.truncated = true;
+          break;
+        }
+        this.#entry(source, key, depth, out, skip);
+      }
+      return out;
+    }
+    // Anything else by its own keys only: filtering for…in would visit every inherited key,
+    // millions for an object whose prototype is a large Buffer.
+    const keys = Object.keys(source);
+    const end = keys.length > max ? max : keys.length;
+    if (keys.length > max) this.truncated = true;
+    for (let i = 0; i < end; i++) {
+      if (this.#budget <= 0) {
         this.truncated = true;
         break;
       }
-      if (skip !== undefined && skip.has(key)) continue;
-      let item: unknown;
-      try {
-        item = (source as Record<string, unknown>)[key];
-      } catch (error) {
-        item = unserializable(error);
-      }
-      const converted = this.value(item, depth + 1);
-      if (converted !== undefined) out[this.key(key)] = converted;
+      this.#entry(source, keys[i], depth, out, skip);
     }
     return out;
+  }
+
+  #entry(
+    source: object,
+    key: string,
+    depth: number,
+    out: Record<string, AnyValue>,
+    skip: ReadonlySet<string> | undefined,
+  ): void {
+    if (skip !== undefined && skip.has(key)) return;
+    let item: unknown;
+    try {
+      item = (source as Record<string, unknown>)[key];
+    } catch (error) {
+      item = unserializable(error);
+    }
+    const converted = this.value(item, depth + 1);
+    if (converted !== undefined) out[this.key(key)] = converted;
   }
 
   /** Own enumerable properties of an Error other than the standard ones, or undefined if none. */

@@ -33,6 +33,18 @@ function read(source: object, key: PropertyKey): unknown {
   }
 }
 
+/**
+ * An object whose `for…in` lists `Object.keys(source)` in the same order, nothing inherited.
+ * Filtering `for…in` over `source` itself would be wrong in cost, not result: it visits every
+ * inherited key first, and an entry whose prototype winston set to a 10 MiB Buffer (metadata
+ * with a `__proto__` key, merged by `Object.assign`) has ten million of them.
+ */
+function ownKeysOf(source: object): object {
+  const keys: Record<string, true> = Object.create(null) as Record<string, true>;
+  for (const key of Object.keys(source)) keys[key] = true;
+  return keys;
+}
+
 function firstError(splat: unknown): Error | undefined {
   if (!Array.isArray(splat)) return undefined;
   for (let i = 0; i < splat.length; i++) {
@@ -100,13 +112,11 @@ export function buildLogRecord(
   const maxEntries = serializer.limits.maxEntries;
   let added = 0;
   // for…in costs less than Object.keys() on winston's plain entries (see @threadline/core's
-  // enumeratesOwnKeysOnly); any other entry is filtered to its own keys: the same list.
-  const ownOnly = enumeratesOwnKeysOnly(info);
+  // enumeratesOwnKeysOnly); any other entry is walked through a copy of its own keys.
   // A Buffer or typed array logged as the entry itself has an own key per byte: listing
   // millions of them would block the caller; its message is the body, its bytes are skipped.
   if (!ArrayBuffer.isView(info))
-    for (const key in info) {
-      if (!ownOnly && !Object.hasOwn(info, key)) continue;
+    for (const key in enumeratesOwnKeysOnly(info) ? info : ownKeysOf(info)) {
       if (excludedKeys.has(key) || (piecesTaken && (key === 'stack' || key === 'cause'))) continue;
       if (key === 'name' && exceptionType !== undefined && read(info, key) === exceptionType)
         continue;

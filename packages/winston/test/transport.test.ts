@@ -68,6 +68,34 @@ describe('OpenTelemetryTransport records', () => {
     expect(second.attributes).toEqual({ a: 1, nested: { b: 2 }, meta: { id: 'm-1' } });
   });
 
+  it('never walks the inherited keys of an entry or a value (a Buffer prototype has one per byte)', () => {
+    // Metadata with a `__proto__` key makes winston's Object.assign set the entry's prototype;
+    // a 10 MiB Buffer there once cost 6 s per log call when inherited keys were walked and
+    // filtered. A prototype that counts key listings shows whether anything walks it.
+    let listings = 0;
+    const counting = new Proxy(
+      { inherited: 1 },
+      {
+        ownKeys(target) {
+          listings++;
+          return Reflect.ownKeys(target);
+        },
+      },
+    );
+    const capture = createLogCapture();
+    const transport = new OpenTelemetryTransport({ loggerProvider: capture.provider });
+    const entry = Object.assign(Object.create(counting) as Record<string, unknown>, {
+      level: 'info',
+      message: 'hostile prototype',
+      own: 1,
+      nested: Object.assign(Object.create(counting) as object, { id: 'n-1' }),
+    });
+    transport.log(entry, () => {});
+    const [record] = capture.records();
+    expect(record.attributes).toEqual({ own: 1, nested: { id: 'n-1' } });
+    expect(listings).toBe(0);
+  });
+
   it('keeps child-logger and defaultMeta metadata, the call’s own fields winning', () => {
     const capture = createLogCapture();
     const logger = createLogger(capture, {}, { defaultMeta: { service: 'orders', region: 'eu' } });
