@@ -1,2 +1,2 @@
 export { RateLimitedWarning } from './rate-limited-warning.ts';
-export { enumeratesOwnKeysOnly } from './own-keys.ts';
+export { enumeratesOwnKeysOnly, ownKeysForIn } from './own-keys.ts';

@@ -1,4 +1,4 @@
-import { enumeratesOwnKeysOnly } from '@threadline/core';
+import { enumeratesOwnKeysOnly, ownKeysForIn } from '@threadline/core';
 import { describe, expect, it } from 'vitest';
 
 describe('enumeratesOwnKeysOnly', () => {
@@ -30,5 +30,18 @@ describe('enumeratesOwnKeysOnly', () => {
       delete proto.polluted;
     }
     expect(enumeratesOwnKeysOnly({ a: 1 })).toBe(true);
+  });
+
+  it('ownKeysForIn gives for…in exactly the own keys, in order, under any prototype', () => {
+    const plain = { b: 1, 2: 'y' };
+    expect(ownKeysForIn(plain)).toBe(plain);
+    const inheriting = Object.assign(Object.create({ inherited: 1 }) as object, {
+      z: 1,
+      10: 2,
+      a: 3,
+    });
+    const listed: string[] = [];
+    for (const key in ownKeysForIn(inheriting)) listed.push(key);
+    expect(listed).toEqual(Object.keys(inheriting));
   });
 });

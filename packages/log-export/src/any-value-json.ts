@@ -1,4 +1,4 @@
-import { writeAscii, writeChar, writeJsonString } from './json-writer.ts';
+import { putUnescaped, writeAscii, writeChar, writeJsonString } from './json-writer.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 import {
   CIRCULAR_MARKER,
@@ -185,22 +185,11 @@ function writeShortEntryJson(
   const textLength = text.length;
   writer.ensure(keyLength + textLength + 40);
   const buf = writer.buf;
-  let pos = putAscii(buf, writer.pos, first ? FIRST_ENTRY : NEXT_ENTRY);
-  for (let i = 0; i < keyLength; i++) {
-    const code = key.charCodeAt(i);
-    if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return false;
-    buf[pos++] = code;
-  }
+  let pos = putUnescaped(buf, putAscii(buf, writer.pos, first ? FIRST_ENTRY : NEXT_ENTRY), key);
+  if (pos < 0) return false;
   pos = putAscii(buf, pos, middle);
-  if (checkText) {
-    for (let i = 0; i < textLength; i++) {
-      const code = text.charCodeAt(i);
-      if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7e) return false;
-      buf[pos++] = code;
-    }
-  } else {
-    pos = putAscii(buf, pos, text);
-  }
+  pos = checkText ? putUnescaped(buf, pos, text) : putAscii(buf, pos, text);
+  if (pos < 0) return false;
   writer.pos = putAscii(buf, pos, end);
   return true;
 }

@@ -18,29 +18,20 @@ let cachedHigh = 0;
 export function hrTimeToFixed64(hrTime: HrTime): number {
   const seconds = Math.trunc(hrTime[0]);
   const nanos = Math.trunc(hrTime[1]);
-  if (seconds === cachedSeconds && nanos >= 0 && nanos < NANOS_PER_SECOND) {
-    // cachedLow < 2^32 and nanos < 2^30: the sum carries at most once.
-    const low = cachedLow + nanos;
-    if (low >= TWO_POW_32) {
-      hrTimeLow.value = low - TWO_POW_32;
-      return (cachedHigh + 1) >>> 0;
-    }
-    hrTimeLow.value = low;
-    return cachedHigh;
-  }
-  const high = splitNanos(seconds, nanos);
-  if (seconds >= 0 && nanos === 0) {
-    cachedSeconds = seconds;
-    cachedLow = hrTimeLow.value;
-    cachedHigh = high;
-  } else if (seconds >= 0 && nanos > 0 && nanos < NANOS_PER_SECOND) {
-    // Cache the second itself (nanos 0), then this record's value.
+  if (!(seconds >= 0 && nanos >= 0 && nanos < NANOS_PER_SECOND)) return splitNanos(seconds, nanos);
+  if (seconds !== cachedSeconds) {
     cachedHigh = splitNanos(seconds, 0);
     cachedLow = hrTimeLow.value;
     cachedSeconds = seconds;
-    splitNanos(seconds, nanos);
   }
-  return high;
+  // cachedLow < 2^32 and nanos < 2^30: the sum carries at most once.
+  const low = cachedLow + nanos;
+  if (low >= TWO_POW_32) {
+    hrTimeLow.value = low - TWO_POW_32;
+    return (cachedHigh + 1) >>> 0;
+  }
+  hrTimeLow.value = low;
+  return cachedHigh;
 }
 
 function splitNanos(seconds: number, nanos: number): number {

@@ -26,29 +26,37 @@ export function writeChar(writer: ProtobufWriter, code: number): void {
 }
 
 /**
+ * Copies `text` to `buf` at `at` (capacity already ensured) when every character is printable
+ * ASCII other than `"` and `\\`, i.e. needs no escape inside a JSON string; returns the end,
+ * or -1 at the first character that does.
+ */
+export function putUnescaped(buf: Uint8Array, at: number, text: string): number {
+  let pos = at;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === QUOTE || code === BACKSLASH || code > 0x7e) return -1;
+    buf[pos++] = code;
+  }
+  return pos;
+}
+
+/**
  * Appends `value` as a JSON string literal, byte for byte what `JSON.stringify(value)` gives
  * in UTF-8 (lone surrogates as `\udxxx` escapes). Printable ASCII is copied in one pass; at
  * the first character that needs an escape or is not ASCII, the string goes through
  * `JSON.stringify` and the UTF-8 encoder instead.
  */
 export function writeJsonString(writer: ProtobufWriter, value: string): void {
-  const length = value.length;
-  writer.ensure(length + 2);
+  writer.ensure(value.length + 2);
   const buf = writer.buf;
-  const start = writer.pos;
-  let pos = start;
-  buf[pos++] = QUOTE;
-  for (let i = 0; i < length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x20 || code === QUOTE || code === BACKSLASH || code > 0x7e) {
-      writer.pos = start;
-      writer.utf8(JSON.stringify(value));
-      return;
-    }
-    buf[pos++] = code;
+  buf[writer.pos] = QUOTE;
+  const end = putUnescaped(buf, writer.pos + 1, value);
+  if (end < 0) {
+    writer.utf8(JSON.stringify(value));
+    return;
   }
-  buf[pos++] = QUOTE;
-  writer.pos = pos;
+  buf[end] = QUOTE;
+  writer.pos = end + 1;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import type { AnyValue } from '@opentelemetry/api';
-import { enumeratesOwnKeysOnly } from '@threadline/core';
+import { ownKeysForIn } from '@threadline/core';
 import type { ResolvedLimits } from './resolve-options.ts';
 
 export const CIRCULAR = '[Circular]';
@@ -281,49 +281,24 @@ export class AnyValueSerializer {
     skip?: ReadonlySet<string>,
   ): Record<string, AnyValue> {
     const max = this.limits.maxEntries;
-    if (enumeratesOwnKeysOnly(source)) {
-      // for…in where it lists exactly the own keys (see @threadline/core).
-      let count = 0;
-      for (const key in source) {
-        if (count++ >= max || this.#budget <= 0) {
-          this.truncated = true;
-          break;
-        }
-        this.#entry(source, key, depth, out, skip);
-      }
-      return out;
-    }
-    // Anything else by its own keys only: filtering for…in would visit every inherited key,
-    // millions for an object whose prototype is a large Buffer.
-    const keys = Object.keys(source);
-    const end = keys.length > max ? max : keys.length;
-    if (keys.length > max) this.truncated = true;
-    for (let i = 0; i < end; i++) {
-      if (this.#budget <= 0) {
+    let count = 0;
+    // Own keys only, by for…in where that is cheaper (see @threadline/core).
+    for (const key in ownKeysForIn(source)) {
+      if (count++ >= max || this.#budget <= 0) {
         this.truncated = true;
         break;
       }
-      this.#entry(source, keys[i], depth, out, skip);
+      if (skip !== undefined && skip.has(key)) continue;
+      let item: unknown;
+      try {
+        item = (source as Record<string, unknown>)[key];
+      } catch (error) {
+        item = unserializable(error);
+      }
+      const converted = this.value(item, depth + 1);
+      if (converted !== undefined) out[this.key(key)] = converted;
     }
     return out;
-  }
-
-  #entry(
-    source: object,
-    key: string,
-    depth: number,
-    out: Record<string, AnyValue>,
-    skip: ReadonlySet<string> | undefined,
-  ): void {
-    if (skip !== undefined && skip.has(key)) return;
-    let item: unknown;
-    try {
-      item = (source as Record<string, unknown>)[key];
-    } catch (error) {
-      item = unserializable(error);
-    }
-    const converted = this.value(item, depth + 1);
-    if (converted !== undefined) out[this.key(key)] = converted;
   }
 
   /** Own enumerable properties of an Error other than the standard ones, or undefined if none. */

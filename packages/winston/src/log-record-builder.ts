@@ -1,6 +1,6 @@
 import type { AnyValue, Context, SeverityNumber } from '@opentelemetry/api';
 import { ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
-import { enumeratesOwnKeysOnly } from '@threadline/core';
+import { ownKeysForIn } from '@threadline/core';
 import { SPLAT } from 'triple-beam';
 import { isErrorLike, unserializable } from './any-value-serializer.ts';
 import type { AnyValueSerializer } from './any-value-serializer.ts';
@@ -31,18 +31,6 @@ function read(source: object, key: PropertyKey): unknown {
   } catch (error) {
     return unserializable(error);
   }
-}
-
-/**
- * An object whose `for…in` lists `Object.keys(source)` in the same order, nothing inherited.
- * Filtering `for…in` over `source` itself would be wrong in cost, not result: it visits every
- * inherited key first, and an entry whose prototype winston set to a 10 MiB Buffer (metadata
- * with a `__proto__` key, merged by `Object.assign`) has ten million of them.
- */
-function ownKeysOf(source: object): object {
-  const keys: Record<string, true> = Object.create(null) as Record<string, true>;
-  for (const key of Object.keys(source)) keys[key] = true;
-  return keys;
 }
 
 function firstError(splat: unknown): Error | undefined {
@@ -111,12 +99,11 @@ export function buildLogRecord(
   let leading: Attributes | undefined;
   const maxEntries = serializer.limits.maxEntries;
   let added = 0;
-  // for…in costs less than Object.keys() on winston's plain entries (see @threadline/core's
-  // enumeratesOwnKeysOnly); any other entry is walked through a copy of its own keys.
+  // for…in costs less than Object.keys() on winston's plain entries (see @threadline/core).
   // A Buffer or typed array logged as the entry itself has an own key per byte: listing
   // millions of them would block the caller; its message is the body, its bytes are skipped.
   if (!ArrayBuffer.isView(info))
-    for (const key in enumeratesOwnKeysOnly(info) ? info : ownKeysOf(info)) {
+    for (const key in ownKeysForIn(info)) {
       if (excludedKeys.has(key) || (piecesTaken && (key === 'stack' || key === 'cause'))) continue;
       if (key === 'name' && exceptionType !== undefined && read(info, key) === exceptionType)
         continue;
