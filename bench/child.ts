@@ -151,6 +151,7 @@ async function measure(s: ScenarioInstance): Promise<void> {
   let snap: SinkSnapshot | undefined;
   if (s.exports) snap = await waitForSink(base + result.produced, quietMs, drainTimeoutMs);
   result.cpuNs = cpuNs(cpu0);
+  result.cpuSystemNs = process.cpuUsage(cpu0).system * 1000;
   const tEnd = nowMs();
   result.cpuNsPerLog = result.cpuNs / result.produced;
   result.produceMs = tProduced - t0;

@@ -42,6 +42,8 @@ export interface ChildResult {
   drops: number;
   /** process.cpuUsage() user+system, all threads, from the first measured log until drained. */
   cpuNs: number;
+  /** The kernel's share of cpuNs (system time: syscalls, page faults, loopback TCP). */
+  cpuSystemNs?: number;
   cpuNsPerLog: number;
   /** First measured log until the last record arrived (or production ended). */
   wallMs: number;

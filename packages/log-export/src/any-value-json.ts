@@ -1,3 +1,4 @@
+import { enumeratesOwnKeysOnly } from '@threadline/core';
 import { putUnescaped, writeAscii, writeChar, writeJsonString } from './json-writer.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 import {
@@ -109,32 +110,45 @@ export function writeKeyValuesJson(
   depth: number,
 ): void {
   writeChar(writer, 0x5b); // [
-  let first = true;
-  for (const key of Object.keys(map)) {
-    const value = map[key];
-    if (value === undefined || value === null) continue;
-    const type = typeof value;
-    if (type === 'function' || type === 'symbol') continue;
-    if (type !== 'object' && writeShortEntryJson(writer, first, key, value)) {
-      first = false;
-      continue;
-    }
-    writeAscii(writer, first ? '{"key":' : ',{"key":');
-    first = false;
-    writeJsonString(writer, key);
-    writeAscii(writer, ',"value":');
-    writeAnyValueJson(writer, value, depth);
-    writeChar(writer, CLOSE_BRACE);
+  const start = writer.pos;
+  // As in the protobuf encoder: for…in where it visits exactly the own keys (see @threadline/core).
+  if (enumeratesOwnKeysOnly(map)) {
+    for (const key in map) writeKeyValueJson(writer, writer.pos === start, key, map[key], depth);
+  } else {
+    const keys = Object.keys(map);
+    for (let k = 0; k < keys.length; k++)
+      writeKeyValueJson(writer, writer.pos === start, keys[k], map[keys[k]], depth);
   }
   writeChar(writer, 0x5d); // ]
 }
 
-const FIRST_ENTRY = '{"key":"';
-const NEXT_ENTRY = ',{"key":"';
-const STRING_VALUE = '","value":{"stringValue":"';
-const INT_VALUE = '","value":{"intValue":"';
-const DOUBLE_VALUE = '","value":{"doubleValue":';
-const BOOL_VALUE = '","value":{"boolValue":';
+/** One `{"key":..,"value":..}`, preceded by a comma unless `first`; nothing for skipped values. */
+function writeKeyValueJson(
+  writer: ProtobufWriter,
+  first: boolean,
+  key: string,
+  value: unknown,
+  depth: number,
+): void {
+  if (value === undefined || value === null) return;
+  const type = typeof value;
+  if (type === 'function' || type === 'symbol') return;
+  if (type !== 'object' && writeShortEntryJson(writer, first, key, value)) return;
+  writeAscii(writer, first ? '{"key":' : ',{"key":');
+  writeJsonString(writer, key);
+  writeAscii(writer, ',"value":');
+  writeAnyValueJson(writer, value, depth);
+  writeChar(writer, CLOSE_BRACE);
+}
+
+// The short entry's fixed text as bytes, copied with one native call each.
+const asBytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'latin1'));
+const FIRST_ENTRY = asBytes('{"key":"');
+const NEXT_ENTRY = asBytes(',{"key":"');
+const STRING_VALUE = asBytes('","value":{"stringValue":"');
+const INT_VALUE = asBytes('","value":{"intValue":"');
+const DOUBLE_VALUE = asBytes('","value":{"doubleValue":');
+const BOOL_VALUE = asBytes('","value":{"boolValue":');
 const QUOTED_END = '"}}';
 const END = '}}';
 
@@ -150,7 +164,7 @@ function writeShortEntryJson(
   value: unknown,
 ): boolean {
   let text: string;
-  let middle: string;
+  let middle: Uint8Array;
   let end: string;
   let checkText = false;
   switch (typeof value) {
@@ -185,9 +199,12 @@ function writeShortEntryJson(
   const textLength = text.length;
   writer.ensure(keyLength + textLength + 40);
   const buf = writer.buf;
-  let pos = putUnescaped(buf, putAscii(buf, writer.pos, first ? FIRST_ENTRY : NEXT_ENTRY), key);
+  const prefix = first ? FIRST_ENTRY : NEXT_ENTRY;
+  buf.set(prefix, writer.pos);
+  let pos = putUnescaped(buf, writer.pos + prefix.length, key);
   if (pos < 0) return false;
-  pos = putAscii(buf, pos, middle);
+  buf.set(middle, pos);
+  pos += middle.length;
   pos = checkText ? putUnescaped(buf, pos, text) : putAscii(buf, pos, text);
   if (pos < 0) return false;
   writer.pos = putAscii(buf, pos, end);

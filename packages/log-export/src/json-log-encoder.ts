@@ -30,10 +30,23 @@ export class JsonLogEncoder implements LogEncoder {
   readonly #groups = new GroupCache(encodeResourceHeader, encodeScopeHeader);
   readonly #traceIds = new HexIdCache(32);
   readonly #spanIds = new HexIdCache(16);
-  // Most records share a few severities: the last pair's JSON text is kept.
-  #lastSeverityNumber: number | undefined = -1;
-  #lastSeverityText: string | undefined;
-  #lastSeverityFields = '';
+  // Consecutive records mostly repeat three stretches of their text: the head (timestamps, which
+  // the winston direct path shares per millisecond, and severity), a string body, and the tail
+  // (flags and ids of one span). Each is kept as bytes with what it was written from, and copied
+  // in one call when the next record has the same values; otherwise written and kept anew.
+  readonly #head = new TextMemo();
+  #headSeconds = NaN;
+  #headNanos = NaN;
+  #headObservedSeconds = NaN;
+  #headObservedNanos = NaN;
+  #headSeverityNumber: number | undefined = -1;
+  #headSeverityText: string | undefined;
+  readonly #body = new TextMemo();
+  #bodyText: string | undefined;
+  readonly #tail = new TextMemo();
+  #tailTraceId: string | undefined;
+  #tailSpanId: string | undefined;
+  #tailFlags: number | undefined = -1;
 
   group(resource: LogResource, scope: LogScope): RecordGroup {
     return this.#groups.get(resource, scope);
@@ -45,15 +58,20 @@ export class JsonLogEncoder implements LogEncoder {
    * record's comma).
    */
   writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void {
-    writeAscii(writer, ',{"timeUnixNano":"');
-    writeHrTime(writer, record.hrTime);
-    writeAscii(writer, '","observedTimeUnixNano":"');
-    writeHrTime(writer, record.hrTimeObserved);
-    writeChar(writer, QUOTE);
-    writeAscii(writer, this.#severityFields(record.severityNumber, record.severityText));
-    if (record.body !== undefined && record.body !== null) {
+    this.#writeHead(writer, record);
+    const body = record.body;
+    if (typeof body === 'string') {
+      if (body === this.#bodyText) this.#body.copyTo(writer);
+      else {
+        const start = writer.pos;
+        writeAscii(writer, ',"body":');
+        writeAnyValueJson(writer, body, 0);
+        this.#body.keep(writer, start);
+        this.#bodyText = body;
+      }
+    } else if (body !== undefined && body !== null) {
       writeAscii(writer, ',"body":');
-      writeAnyValueJson(writer, record.body, 0);
+      writeAnyValueJson(writer, body, 0);
     }
     if (record.eventName) {
       writeAscii(writer, ',"eventName":');
@@ -67,40 +85,77 @@ export class JsonLogEncoder implements LogEncoder {
       writeAscii(writer, ',"droppedAttributesCount":');
       writeAscii(writer, String(Math.trunc(record.droppedAttributesCount)));
     }
-    const spanContext = record.spanContext;
-    if (spanContext !== undefined) {
-      if (spanContext.traceFlags) {
-        writeAscii(writer, ',"flags":');
-        writeAscii(writer, String(spanContext.traceFlags >>> 0));
-      }
-      const traceId = this.#traceIds.lowerHex(spanContext.traceId);
-      if (traceId !== undefined) {
-        writeAscii(writer, ',"traceId":"');
-        writeAscii(writer, traceId);
-        writeChar(writer, QUOTE);
-      }
-      const spanId = this.#spanIds.lowerHex(spanContext.spanId);
-      if (spanId !== undefined) {
-        writeAscii(writer, ',"spanId":"');
-        writeAscii(writer, spanId);
-        writeChar(writer, QUOTE);
-      }
-    }
-    writeChar(writer, 0x7d); // }
+    this.#writeTail(writer, record.spanContext);
   }
 
-  /** `,"severityNumber":N,"severityText":"…"`, each part only when set (ASCII: the text is escaped). */
-  #severityFields(severityNumber: number | undefined, severityText: string | undefined): string {
-    if (severityNumber === this.#lastSeverityNumber && severityText === this.#lastSeverityText)
-      return this.#lastSeverityFields;
-    let fields = '';
-    if (severityNumber !== undefined && severityNumber !== 0)
-      fields += `,"severityNumber":${String(Math.trunc(severityNumber))}`;
-    if (severityText) fields += `,"severityText":${asciiJsonString(severityText)}`;
-    this.#lastSeverityNumber = severityNumber;
-    this.#lastSeverityText = severityText;
-    this.#lastSeverityFields = fields;
-    return fields;
+  /** `,{"timeUnixNano":…,"observedTimeUnixNano":…` and the severity fields. */
+  #writeHead(writer: ProtobufWriter, record: ReadableLogRecord): void {
+    const time = record.hrTime;
+    const observed = record.hrTimeObserved;
+    if (
+      time[0] === this.#headSeconds &&
+      time[1] === this.#headNanos &&
+      observed[0] === this.#headObservedSeconds &&
+      observed[1] === this.#headObservedNanos &&
+      record.severityNumber === this.#headSeverityNumber &&
+      record.severityText === this.#headSeverityText
+    ) {
+      this.#head.copyTo(writer);
+      return;
+    }
+    const start = writer.pos;
+    writeAscii(writer, ',{"timeUnixNano":"');
+    writeHrTime(writer, time);
+    writeAscii(writer, '","observedTimeUnixNano":"');
+    writeHrTime(writer, observed);
+    writeChar(writer, QUOTE);
+    writeAscii(writer, severityFields(record.severityNumber, record.severityText));
+    this.#head.keep(writer, start);
+    this.#headSeconds = time[0];
+    this.#headNanos = time[1];
+    this.#headObservedSeconds = observed[0];
+    this.#headObservedNanos = observed[1];
+    this.#headSeverityNumber = record.severityNumber;
+    this.#headSeverityText = record.severityText;
+  }
+
+  /** `,"flags":…,"traceId":…,"spanId":…}`, each id only when valid hex, then the closing brace. */
+  #writeTail(writer: ProtobufWriter, spanContext: ReadableLogRecord['spanContext']): void {
+    if (spanContext === undefined) {
+      writeChar(writer, 0x7d); // }
+      return;
+    }
+    const { traceId, spanId, traceFlags } = spanContext;
+    if (
+      traceId === this.#tailTraceId &&
+      spanId === this.#tailSpanId &&
+      traceFlags === this.#tailFlags
+    ) {
+      this.#tail.copyTo(writer);
+      return;
+    }
+    const start = writer.pos;
+    if (traceFlags) {
+      writeAscii(writer, ',"flags":');
+      writeAscii(writer, String(traceFlags >>> 0));
+    }
+    const lowerTraceId = this.#traceIds.lowerHex(traceId);
+    if (lowerTraceId !== undefined) {
+      writeAscii(writer, ',"traceId":"');
+      writeAscii(writer, lowerTraceId);
+      writeChar(writer, QUOTE);
+    }
+    const lowerSpanId = this.#spanIds.lowerHex(spanId);
+    if (lowerSpanId !== undefined) {
+      writeAscii(writer, ',"spanId":"');
+      writeAscii(writer, lowerSpanId);
+      writeChar(writer, QUOTE);
+    }
+    writeChar(writer, 0x7d); // }
+    this.#tail.keep(writer, start);
+    this.#tailTraceId = traceId;
+    this.#tailSpanId = spanId;
+    this.#tailFlags = traceFlags;
   }
 
   assemble(batch: EncodedBatch, allocate: (size: number) => Buffer): Buffer {
@@ -137,6 +192,35 @@ export class JsonLogEncoder implements LogEncoder {
     }
     REQUEST_SUFFIX.copy(out, at);
     return out;
+  }
+}
+
+/** `,"severityNumber":N,"severityText":"…"`, each part only when set (ASCII: the text is escaped). */
+function severityFields(
+  severityNumber: number | undefined,
+  severityText: string | undefined,
+): string {
+  let fields = '';
+  if (severityNumber !== undefined && severityNumber !== 0)
+    fields += `,"severityNumber":${String(Math.trunc(severityNumber))}`;
+  if (severityText) fields += `,"severityText":${asciiJsonString(severityText)}`;
+  return fields;
+}
+
+/** A stretch of a record's text kept as bytes, copied into later records in one call. */
+class TextMemo {
+  #bytes = new Uint8Array(0);
+
+  /** Keeps what `writer` holds from `start` to its position. */
+  keep(writer: ProtobufWriter, start: number): void {
+    this.#bytes = new Uint8Array(writer.buf.subarray(start, writer.pos));
+  }
+
+  copyTo(writer: ProtobufWriter): void {
+    const bytes = this.#bytes;
+    writer.ensure(bytes.length);
+    writer.buf.set(bytes, writer.pos);
+    writer.pos += bytes.length;
   }
 }
 

@@ -189,6 +189,53 @@ function jsonExact(value: unknown): boolean {
   return Object.values(value).every(jsonExact);
 }
 
+// Records drawn from small pools, so that consecutive ones often share their timestamps,
+// severity, body or span and differ in the rest: the JSON encoder copies a repeated stretch
+// from the record before (its text memos), which must never carry over a field that changed.
+const SHARED_TIMES = [
+  [1_765_000_000, 123_000_000],
+  [1_765_000_000, 124_000_000],
+  [1_765_000_001, 123_000_000],
+] as const;
+const SPANS = [
+  { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 },
+  { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203332', traceFlags: 1 },
+  { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0 },
+  { traceId: '1af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 },
+];
+const similarRecord = fc
+  .record({
+    time: fc.constantFrom(...SHARED_TIMES),
+    observed: fc.constantFrom(...SHARED_TIMES),
+    severity: fc.constantFrom(
+      [9, 'info'],
+      [10, 'info'],
+      [17, 'error'],
+      [9, 'INFO'],
+      [undefined, undefined],
+    ),
+    body: fc.constantFrom('order placed', 'order paid', 'ordér placed', 42, undefined, {
+      k: 'order placed',
+    }),
+    span: fc.constantFrom(undefined, ...SPANS),
+    attributes: fc.constantFrom({}, { orderId: 1 }, { orderId: 2, tier: 'gold' }),
+  })
+  .map(
+    (r) =>
+      ({
+        hrTime: [...r.time],
+        hrTimeObserved: [...r.observed],
+        severityNumber: r.severity[0],
+        severityText: r.severity[1],
+        body: r.body,
+        spanContext: r.span,
+        attributes: r.attributes,
+        droppedAttributesCount: 0,
+        resource: RESOURCES[0],
+        instrumentationScope: SCOPES[0],
+      }) as unknown as ReadableLogRecord,
+  );
+
 describe('encodeLogsRequest agrees with the SDK serializers', () => {
   it(`protobuf: decodes to the same records as ProtobufLogsSerializer (${RUNS} runs)`, () => {
     const encoder = new LogsRequestEncoder('protobuf');
@@ -220,6 +267,23 @@ describe('encodeLogsRequest agrees with the SDK serializers', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it(`both encodings: runs of records sharing some fields and not others, one encoder across batches (${RUNS} runs)`, () => {
+    for (const encoding of ['protobuf', 'json'] as const) {
+      const encoder = new LogsRequestEncoder(encoding);
+      fc.assert(
+        fc.property(fc.array(similarRecord, { minLength: 1, maxLength: 12 }), (batch) => {
+          const ours = decodeLogsRequest(encoder.encode(batch), encoding);
+          const reference = decodeLogsRequest(
+            ProtobufLogsSerializer.serializeRequest(batch.map(sdkRecord)) as Uint8Array,
+            'protobuf',
+          );
+          expect(restore(ours, true)).toEqual(restore(reference, true));
+        }),
+        { numRuns: RUNS },
+      );
+    }
   });
 
   it('json: same records as JsonLogsSerializer where its JSON is exact', () => {
