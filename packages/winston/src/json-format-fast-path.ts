@@ -76,6 +76,44 @@ function sortKeys(keys: string[]): void {
   }
 }
 
+/** One key list in the order written, with each key's `"key":` text. */
+interface KeyPlan {
+  /** The keys as `Object.keys()` listed them: what a later object is compared with. */
+  readonly listed: readonly string[];
+  readonly sorted: readonly string[];
+  readonly prefixes: readonly string[];
+  /** The prefixes after a comma: `,"key":`. */
+  readonly nextPrefixes: readonly string[];
+}
+
+// Entries from one call site have the same keys in the same order, record after record: the
+// last few key lists are kept with their sorted order and key texts, so a repeated list costs
+// one comparison per key instead of a sort and a lookup per key.
+const PLAN_CACHE_SIZE = 8;
+const PLAN_MAX_KEYS = 64;
+const plans: KeyPlan[] = [];
+let nextPlan = 0;
+
+function planFor(keys: string[]): KeyPlan {
+  const length = keys.length;
+  search: for (let p = 0; p < plans.length; p++) {
+    const listed = plans[p]!.listed;
+    if (listed.length !== length) continue;
+    for (let i = 0; i < length; i++) if (listed[i] !== keys[i]) continue search;
+    return plans[p]!;
+  }
+  const sorted = keys.slice();
+  sortKeys(sorted);
+  const prefixes = sorted.map(keyPrefix);
+  const nextPrefixes = prefixes.map((prefix) => `,${prefix}`);
+  const plan: KeyPlan = { listed: keys, sorted, prefixes, nextPrefixes };
+  if (length <= PLAN_MAX_KEYS) {
+    plans[nextPlan] = plan;
+    nextPlan = (nextPlan + 1) % PLAN_CACHE_SIZE;
+  }
+  return plan;
+}
+
 function stringifyValue(input: unknown, key: string, stack: object[]): string | undefined {
   let value = input;
   if (typeof value === 'object' && value !== null) {
@@ -115,19 +153,30 @@ function stringifyArray(array: unknown[], stack: object[]): string {
 }
 
 function stringifyObject(object: object, stack: object[]): string {
-  const keys = Object.keys(object);
-  const length = keys.length;
+  const listed = Object.keys(object);
+  const length = listed.length;
   if (length === 0) return '{}';
-  if (!isTypedArrayWithEntries(object)) sortKeys(keys);
   stack.push(object);
   let out = '{';
   let first = true;
-  for (let i = 0; i < length; i++) {
-    const key = keys[i]!;
-    const text = stringifyValue((object as Record<string, unknown>)[key], key, stack);
-    if (text === undefined) continue;
-    out += first ? keyPrefix(key) + text : `,${keyPrefix(key)}${text}`;
-    first = false;
+  if (isTypedArrayWithEntries(object)) {
+    // Index order, unsorted, as safe-stable-stringify writes typed arrays.
+    for (let i = 0; i < length; i++) {
+      const key = listed[i]!;
+      const text = stringifyValue((object as Record<string, unknown>)[key], key, stack);
+      if (text === undefined) continue;
+      out += first ? keyPrefix(key) + text : `,${keyPrefix(key)}${text}`;
+      first = false;
+    }
+  } else {
+    const { sorted, prefixes, nextPrefixes } = planFor(listed);
+    for (let i = 0; i < length; i++) {
+      const key = sorted[i]!;
+      const text = stringifyValue((object as Record<string, unknown>)[key], key, stack);
+      if (text === undefined) continue;
+      out += (first ? prefixes[i]! : nextPrefixes[i]!) + text;
+      first = false;
+    }
   }
   stack.pop();
   return `${out}}`;

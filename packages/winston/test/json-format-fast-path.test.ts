@@ -98,6 +98,35 @@ describe('stringifyLikeLogformJson', () => {
     );
   });
 
+  it('writes what logform writes for runs of entries sharing key lists, in any insertion order', () => {
+    // Repeated key lists take a memo of their sorted order: same keys in another order, a list
+    // that is a prefix of another, and a typed array (index order) must not be confused.
+    const keyLists = [
+      ['level', 'message', 'orderId', 'amount'],
+      ['amount', 'orderId', 'message', 'level'],
+      ['level', 'message', 'orderId'],
+      ['level', 'message', 'orderId', 'amount', 'b', 'a'],
+      ['0', '1', '2'],
+    ];
+    const format = logformJson();
+    const entry = fc
+      .tuple(fc.nat(keyLists.length - 1), fc.array(anyValue, { minLength: 6, maxLength: 6 }))
+      .map(([list, values]) => {
+        const info: Info = {};
+        keyLists[list]!.forEach((k, i) => (info[k] = values[i]));
+        return list === 4 ? { ...info, bytes: new Uint8Array(3).fill(list) } : info;
+      });
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 20 }), (entries) => {
+        for (const info of entries) {
+          const expected = (format.transform({ ...info }, {}) as Info)[MESSAGE];
+          expect(stringifyLikeLogformJson({ ...info })).toBe(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('writes typical entries identically, keys sorted', () => {
     const info: Info = {
       message: 'order placed',
