@@ -1,6 +1,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeAnyValueJson, writeKeyValuesJson } from './any-value-json.ts';
+import { BytesMemo } from './bytes-memo.ts';
 import { hrTimeToDecimal } from './hr-time.ts';
 import { asciiJsonString, writeAscii, writeChar, writeJsonString } from './json-writer.ts';
 import { GroupCache, copyRecords, groupBatch } from './log-encoder.ts';
@@ -34,16 +35,16 @@ export class JsonLogEncoder implements LogEncoder {
   // the winston direct path shares per millisecond, and severity), a string body, and the tail
   // (flags and ids of one span). Each is kept as bytes with what it was written from, and copied
   // in one call when the next record has the same values; otherwise written and kept anew.
-  readonly #head = new TextMemo();
+  readonly #head = new BytesMemo();
   #headSeconds = NaN;
   #headNanos = NaN;
   #headObservedSeconds = NaN;
   #headObservedNanos = NaN;
   #headSeverityNumber: number | undefined = -1;
   #headSeverityText: string | undefined;
-  readonly #body = new TextMemo();
+  readonly #body = new BytesMemo();
   #bodyText: string | undefined;
-  readonly #tail = new TextMemo();
+  readonly #tail = new BytesMemo();
   #tailTraceId: string | undefined;
   #tailSpanId: string | undefined;
   #tailFlags: number | undefined = -1;
@@ -205,23 +206,6 @@ function severityFields(
     fields += `,"severityNumber":${String(Math.trunc(severityNumber))}`;
   if (severityText) fields += `,"severityText":${asciiJsonString(severityText)}`;
   return fields;
-}
-
-/** A stretch of a record's text kept as bytes, copied into later records in one call. */
-class TextMemo {
-  #bytes = new Uint8Array(0);
-
-  /** Keeps what `writer` holds from `start` to its position. */
-  keep(writer: ProtobufWriter, start: number): void {
-    this.#bytes = new Uint8Array(writer.buf.subarray(start, writer.pos));
-  }
-
-  copyTo(writer: ProtobufWriter): void {
-    const bytes = this.#bytes;
-    writer.ensure(bytes.length);
-    writer.buf.set(bytes, writer.pos);
-    writer.pos += bytes.length;
-  }
 }
 
 // Records arrive in bursts within one second: keep its decimal text.

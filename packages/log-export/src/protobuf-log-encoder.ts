@@ -1,5 +1,6 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeAnyValueFields, writeKeyValues } from './any-value-protobuf.ts';
+import { BytesMemo } from './bytes-memo.ts';
 import { writeHexId } from './hex-id.ts';
 import { hrTimeLow, hrTimeToFixed64 } from './hr-time.ts';
 import { GroupCache, copyRecords, groupBatch } from './log-encoder.ts';
@@ -29,14 +30,74 @@ export class ProtobufLogEncoder implements LogEncoder {
     return this.#groups.get(resource, scope);
   }
 
+  // Consecutive records mostly repeat their head (time, severity), a string body and their
+  // tail (flags, ids of one span, observed time): each is kept as bytes with the values it was
+  // written from and copied when the next record has the same (see bytes-memo.ts).
+  readonly #head = new BytesMemo();
+  #headSeconds = NaN;
+  #headNanos = NaN;
+  #headSeverityNumber: number | undefined = -1;
+  #headSeverityText: string | undefined;
+  readonly #body = new BytesMemo();
+  #bodyText: string | undefined;
+  readonly #tail = new BytesMemo();
+  #tailTraceId: string | undefined;
+  #tailSpanId: string | undefined;
+  #tailFlags: number | undefined = -1;
+  #tailSeconds = NaN;
+  #tailNanos = NaN;
+  // Length bytes reserved for the next record: the size the last one needed, so the record is
+  // not moved to make room for its length.
+  #lengthBytes = 1;
+
   /** Writes `ScopeLogs.log_records` (field 2): tag, length, `LogRecord`. */
   writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void {
     writer.tag(2, WIRE_LENGTH);
-    const recordAt = writer.startLength();
+    const reserved = this.#lengthBytes;
+    const recordAt = writer.startLength(reserved);
+    this.#writeHead(writer, record);
+    const body = record.body;
+    if (typeof body === 'string') {
+      if (body === this.#bodyText) this.#body.copyTo(writer);
+      else {
+        const start = writer.pos;
+        writeBody(writer, body);
+        this.#body.keep(writer, start);
+        this.#bodyText = body;
+      }
+    } else if (body !== undefined && body !== null) {
+      writeBody(writer, body);
+    }
+    if (record.attributes) writeKeyValues(writer, record.attributes, 6, 0);
+    if (record.droppedAttributesCount) {
+      writer.tag(7, WIRE_VARINT);
+      writer.varint32(record.droppedAttributesCount);
+    }
+    this.#writeTail(writer, record);
+    if (record.eventName) {
+      writer.tag(12, WIRE_LENGTH);
+      writer.string(record.eventName);
+    }
+    this.#lengthBytes = varint32Size(writer.pos - recordAt - reserved);
+    writer.finishLength(recordAt, reserved);
+  }
+
+  /** `time_unix_nano` (1), `severity_number` (2), `severity_text` (3). */
+  #writeHead(writer: ProtobufWriter, record: ReadableLogRecord): void {
+    const time = record.hrTime;
+    if (
+      time[0] === this.#headSeconds &&
+      time[1] === this.#headNanos &&
+      record.severityNumber === this.#headSeverityNumber &&
+      record.severityText === this.#headSeverityText
+    ) {
+      this.#head.copyTo(writer);
+      return;
+    }
+    const start = writer.pos;
     writer.tag(1, WIRE_FIXED64);
-    let high = hrTimeToFixed64(record.hrTime);
-    let low = hrTimeLow.value;
-    writer.fixed64(low, high);
+    const high = hrTimeToFixed64(time);
+    writer.fixed64(hrTimeLow.value, high);
     const severityNumber = record.severityNumber;
     if (severityNumber !== undefined && severityNumber !== 0) {
       writer.tag(2, WIRE_VARINT);
@@ -46,38 +107,46 @@ export class ProtobufLogEncoder implements LogEncoder {
       writer.tag(3, WIRE_LENGTH);
       writer.string(record.severityText);
     }
-    const body = record.body;
-    if (body !== undefined && body !== null) {
-      writer.tag(5, WIRE_LENGTH);
-      const bodyAt = writer.startLength();
-      writeAnyValueFields(writer, body, 0);
-      writer.finishLength(bodyAt);
-    }
-    if (record.attributes) writeKeyValues(writer, record.attributes, 6, 0);
-    if (record.droppedAttributesCount) {
-      writer.tag(7, WIRE_VARINT);
-      writer.varint32(record.droppedAttributesCount);
-    }
+    this.#head.keep(writer, start);
+    this.#headSeconds = time[0];
+    this.#headNanos = time[1];
+    this.#headSeverityNumber = record.severityNumber;
+    this.#headSeverityText = record.severityText;
+  }
+
+  /** `flags` (8), `trace_id` (9), `span_id` (10), `observed_time_unix_nano` (11). */
+  #writeTail(writer: ProtobufWriter, record: ReadableLogRecord): void {
     const spanContext = record.spanContext;
-    if (spanContext !== undefined) {
-      if (spanContext.traceFlags) {
-        writer.tag(8, WIRE_FIXED32);
-        writer.fixed32(spanContext.traceFlags);
-      }
-      writeId(writer, 9, spanContext.traceId, traceIds);
-      writeId(writer, 10, spanContext.spanId, spanIds);
+    const traceId = spanContext?.traceId;
+    const spanId = spanContext?.spanId;
+    const traceFlags = spanContext?.traceFlags;
+    const observed = record.hrTimeObserved;
+    if (
+      traceId === this.#tailTraceId &&
+      spanId === this.#tailSpanId &&
+      traceFlags === this.#tailFlags &&
+      observed[0] === this.#tailSeconds &&
+      observed[1] === this.#tailNanos
+    ) {
+      this.#tail.copyTo(writer);
+      return;
     }
+    const start = writer.pos;
+    if (traceFlags) {
+      writer.tag(8, WIRE_FIXED32);
+      writer.fixed32(traceFlags);
+    }
+    writeId(writer, 9, traceId, traceIds);
+    writeId(writer, 10, spanId, spanIds);
     writer.tag(11, WIRE_FIXED64);
-    if (record.hrTimeObserved !== record.hrTime) {
-      high = hrTimeToFixed64(record.hrTimeObserved);
-      low = hrTimeLow.value;
-    }
-    writer.fixed64(low, high);
-    if (record.eventName) {
-      writer.tag(12, WIRE_LENGTH);
-      writer.string(record.eventName);
-    }
-    writer.finishLength(recordAt);
+    const high = hrTimeToFixed64(observed);
+    writer.fixed64(hrTimeLow.value, high);
+    this.#tail.keep(writer, start);
+    this.#tailTraceId = traceId;
+    this.#tailSpanId = spanId;
+    this.#tailFlags = traceFlags;
+    this.#tailSeconds = observed[0];
+    this.#tailNanos = observed[1];
   }
 
   assemble(batch: EncodedBatch, allocate: (size: number) => Buffer): Buffer {
@@ -129,6 +198,14 @@ class IdCache {
 }
 const traceIds = new IdCache(16);
 const spanIds = new IdCache(8);
+
+/** `body` (5): an AnyValue message. */
+function writeBody(writer: ProtobufWriter, body: unknown): void {
+  writer.tag(5, WIRE_LENGTH);
+  const bodyAt = writer.startLength();
+  writeAnyValueFields(writer, body, 0);
+  writer.finishLength(bodyAt);
+}
 
 function writeId(
   writer: ProtobufWriter,

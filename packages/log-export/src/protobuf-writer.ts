@@ -158,29 +158,32 @@ export class ProtobufWriter {
     this.pos += value.length;
   }
 
-  /** Reserves one length byte; pass the result to {@link finishLength}. */
-  startLength(): number {
-    this.ensure(1);
-    return this.pos++;
+  /**
+   * Reserves `reserved` length bytes (1 unless the caller expects a longer message: a log
+   * record is usually 128 bytes to 16 KiB, two bytes); pass the result and the same
+   * `reserved` to {@link finishLength}.
+   */
+  startLength(reserved = 1): number {
+    this.ensure(reserved);
+    const at = this.pos;
+    this.pos += reserved;
+    return at;
   }
 
-  finishLength(lengthAt: number): void {
-    const length = this.pos - lengthAt - 1;
-    if (length < 128) {
+  /** Writes the length of what follows the reserved bytes, moving it when its varint has another size. */
+  finishLength(lengthAt: number, reserved = 1): void {
+    const length = this.pos - lengthAt - reserved;
+    if (length < 128 && reserved === 1) {
       this.buf[lengthAt] = length;
       return;
     }
     const size = varint32Size(length);
-    this.ensure(size - 1);
-    this.buf.copyWithin(lengthAt + size, lengthAt + 1, this.pos);
-    this.pos += size - 1;
-    let v = length;
-    let at = lengthAt;
-    while (v > 127) {
-      this.buf[at++] = (v & 127) | 128;
-      v >>>= 7;
+    if (size !== reserved) {
+      if (size > reserved) this.ensure(size - reserved);
+      this.buf.copyWithin(lengthAt + size, lengthAt + reserved, this.pos);
+      this.pos += size - reserved;
     }
-    this.buf[at] = v;
+    putVarint32(this.buf, lengthAt, length);
   }
 }
 
