@@ -84,7 +84,16 @@ interface KeyPlan {
   readonly prefixes: readonly string[];
   /** The prefixes after a comma: `,"key":`. */
   readonly nextPrefixes: readonly string[];
+  /**
+   * Per key, the last short string value written and its JSON text: level, message and the
+   * trace fields repeat entry after entry, and are then neither scanned nor quoted again.
+   */
+  readonly lastStrings: (string | undefined)[];
+  readonly lastTexts: string[];
 }
+
+// Strings up to this length are remembered per key (longer ones are not kept alive).
+const MEMO_MAX_LENGTH = 256;
 
 // Entries from one call site have the same keys in the same order, record after record: the
 // last few key lists are kept with their sorted order and key texts, so a repeated list costs
@@ -106,7 +115,14 @@ function planFor(keys: string[]): KeyPlan {
   sortKeys(sorted);
   const prefixes = sorted.map(keyPrefix);
   const nextPrefixes = prefixes.map((prefix) => `,${prefix}`);
-  const plan: KeyPlan = { listed: keys, sorted, prefixes, nextPrefixes };
+  const plan: KeyPlan = {
+    listed: keys,
+    sorted,
+    prefixes,
+    nextPrefixes,
+    lastStrings: new Array<string | undefined>(length).fill(undefined),
+    lastTexts: new Array<string>(length).fill(''),
+  };
   if (length <= PLAN_MAX_KEYS) {
     plans[nextPlan] = plan;
     nextPlan = (nextPlan + 1) % PLAN_CACHE_SIZE;
@@ -169,11 +185,24 @@ function stringifyObject(object: object, stack: object[]): string {
       first = false;
     }
   } else {
-    const { sorted, prefixes, nextPrefixes } = planFor(listed);
+    const { sorted, prefixes, nextPrefixes, lastStrings, lastTexts } = planFor(listed);
     for (let i = 0; i < length; i++) {
       const key = sorted[i]!;
-      const text = stringifyValue((object as Record<string, unknown>)[key], key, stack);
-      if (text === undefined) continue;
+      const value = (object as Record<string, unknown>)[key];
+      let text: string | undefined;
+      if (typeof value === 'string') {
+        if (value === lastStrings[i]) text = lastTexts[i]!;
+        else {
+          text = quoteJsonString(value);
+          if (value.length <= MEMO_MAX_LENGTH) {
+            lastStrings[i] = value;
+            lastTexts[i] = text;
+          }
+        }
+      } else {
+        text = stringifyValue(value, key, stack);
+        if (text === undefined) continue;
+      }
       out += (first ? prefixes[i]! : nextPrefixes[i]!) + text;
       first = false;
     }
