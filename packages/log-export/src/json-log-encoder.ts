@@ -1,7 +1,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeAnyValueJson, writeKeyValuesJson } from './any-value-json.ts';
-import { BytesMemo } from './bytes-memo.ts';
+import { RecordMemo } from './bytes-memo.ts';
 import { hrTimeToDecimal } from './hr-time.ts';
 import { asciiJsonString, writeAscii, writeChar, writeJsonString } from './json-writer.ts';
 import { GroupCache, copyRecords, groupBatch } from './log-encoder.ts';
@@ -31,23 +31,7 @@ export class JsonLogEncoder implements LogEncoder {
   readonly #groups = new GroupCache(encodeResourceHeader, encodeScopeHeader);
   readonly #traceIds = new HexIdCache(32);
   readonly #spanIds = new HexIdCache(16);
-  // Consecutive records mostly repeat three stretches of their text: the head (timestamps, which
-  // the winston direct path shares per millisecond, and severity), a string body, and the tail
-  // (flags and ids of one span). Each is kept as bytes with what it was written from, and copied
-  // in one call when the next record has the same values; otherwise written and kept anew.
-  readonly #head = new BytesMemo();
-  #headSeconds = NaN;
-  #headNanos = NaN;
-  #headObservedSeconds = NaN;
-  #headObservedNanos = NaN;
-  #headSeverityNumber: number | undefined = -1;
-  #headSeverityText: string | undefined;
-  readonly #body = new BytesMemo();
-  #bodyText: string | undefined;
-  readonly #tail = new BytesMemo();
-  #tailTraceId: string | undefined;
-  #tailSpanId: string | undefined;
-  #tailFlags: number | undefined = -1;
+  readonly #memo = new RecordMemo();
 
   group(resource: LogResource, scope: LogScope): RecordGroup {
     return this.#groups.get(resource, scope);
@@ -56,27 +40,30 @@ export class JsonLogEncoder implements LogEncoder {
   /**
    * Writes `,{…}`: every record carries the comma that separates it from the one before, so
    * consecutive records are one contiguous run of the array's text (`assemble` drops the first
-   * record's comma).
+   * record's comma). Fields in the protobuf encoder's order: head, body, attributes, tail,
+   * event name.
    */
   writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void {
-    this.#writeHead(writer, record);
+    const memo = this.#memo;
+    if (!memo.copyHead(writer, record)) {
+      const start = writer.pos;
+      writeAscii(writer, ',{"timeUnixNano":"');
+      writeHrTime(writer, record.hrTime);
+      writeChar(writer, QUOTE);
+      writeAscii(writer, severityFields(record.severityNumber, record.severityText));
+      memo.keepHead(writer, start, record);
+    }
     const body = record.body;
     if (typeof body === 'string') {
-      if (body === this.#bodyText) this.#body.copyTo(writer);
-      else {
+      if (!memo.copyBody(writer, body)) {
         const start = writer.pos;
         writeAscii(writer, ',"body":');
         writeAnyValueJson(writer, body, 0);
-        this.#body.keep(writer, start);
-        this.#bodyText = body;
+        memo.keepBody(writer, start, body);
       }
     } else if (body !== undefined && body !== null) {
       writeAscii(writer, ',"body":');
       writeAnyValueJson(writer, body, 0);
-    }
-    if (record.eventName) {
-      writeAscii(writer, ',"eventName":');
-      writeJsonString(writer, record.eventName);
     }
     if (record.attributes) {
       writeAscii(writer, ',"attributes":');
@@ -86,77 +73,42 @@ export class JsonLogEncoder implements LogEncoder {
       writeAscii(writer, ',"droppedAttributesCount":');
       writeAscii(writer, String(Math.trunc(record.droppedAttributesCount)));
     }
-    this.#writeTail(writer, record.spanContext);
-  }
-
-  /** `,{"timeUnixNano":…,"observedTimeUnixNano":…` and the severity fields. */
-  #writeHead(writer: ProtobufWriter, record: ReadableLogRecord): void {
-    const time = record.hrTime;
-    const observed = record.hrTimeObserved;
-    if (
-      time[0] === this.#headSeconds &&
-      time[1] === this.#headNanos &&
-      observed[0] === this.#headObservedSeconds &&
-      observed[1] === this.#headObservedNanos &&
-      record.severityNumber === this.#headSeverityNumber &&
-      record.severityText === this.#headSeverityText
-    ) {
-      this.#head.copyTo(writer);
-      return;
+    if (!memo.copyTail(writer, record)) {
+      const start = writer.pos;
+      this.#writeTail(writer, record);
+      memo.keepTail(writer, start, record);
     }
-    const start = writer.pos;
-    writeAscii(writer, ',{"timeUnixNano":"');
-    writeHrTime(writer, time);
-    writeAscii(writer, '","observedTimeUnixNano":"');
-    writeHrTime(writer, observed);
-    writeChar(writer, QUOTE);
-    writeAscii(writer, severityFields(record.severityNumber, record.severityText));
-    this.#head.keep(writer, start);
-    this.#headSeconds = time[0];
-    this.#headNanos = time[1];
-    this.#headObservedSeconds = observed[0];
-    this.#headObservedNanos = observed[1];
-    this.#headSeverityNumber = record.severityNumber;
-    this.#headSeverityText = record.severityText;
-  }
-
-  /** `,"flags":…,"traceId":…,"spanId":…}`, each id only when valid hex, then the closing brace. */
-  #writeTail(writer: ProtobufWriter, spanContext: ReadableLogRecord['spanContext']): void {
-    if (spanContext === undefined) {
-      writeChar(writer, 0x7d); // }
-      return;
-    }
-    const { traceId, spanId, traceFlags } = spanContext;
-    if (
-      traceId === this.#tailTraceId &&
-      spanId === this.#tailSpanId &&
-      traceFlags === this.#tailFlags
-    ) {
-      this.#tail.copyTo(writer);
-      return;
-    }
-    const start = writer.pos;
-    if (traceFlags) {
-      writeAscii(writer, ',"flags":');
-      writeAscii(writer, String(traceFlags >>> 0));
-    }
-    const lowerTraceId = this.#traceIds.lowerHex(traceId);
-    if (lowerTraceId !== undefined) {
-      writeAscii(writer, ',"traceId":"');
-      writeAscii(writer, lowerTraceId);
-      writeChar(writer, QUOTE);
-    }
-    const lowerSpanId = this.#spanIds.lowerHex(spanId);
-    if (lowerSpanId !== undefined) {
-      writeAscii(writer, ',"spanId":"');
-      writeAscii(writer, lowerSpanId);
-      writeChar(writer, QUOTE);
+    if (record.eventName) {
+      writeAscii(writer, ',"eventName":');
+      writeJsonString(writer, record.eventName);
     }
     writeChar(writer, 0x7d); // }
-    this.#tail.keep(writer, start);
-    this.#tailTraceId = traceId;
-    this.#tailSpanId = spanId;
-    this.#tailFlags = traceFlags;
+  }
+
+  /** `,"flags":…,"traceId":…,"spanId":…` (each id only when valid hex), `,"observedTimeUnixNano":…`. */
+  #writeTail(writer: ProtobufWriter, record: ReadableLogRecord): void {
+    const spanContext = record.spanContext;
+    if (spanContext !== undefined) {
+      if (spanContext.traceFlags) {
+        writeAscii(writer, ',"flags":');
+        writeAscii(writer, String(spanContext.traceFlags >>> 0));
+      }
+      const traceId = this.#traceIds.lowerHex(spanContext.traceId);
+      if (traceId !== undefined) {
+        writeAscii(writer, ',"traceId":"');
+        writeAscii(writer, traceId);
+        writeChar(writer, QUOTE);
+      }
+      const spanId = this.#spanIds.lowerHex(spanContext.spanId);
+      if (spanId !== undefined) {
+        writeAscii(writer, ',"spanId":"');
+        writeAscii(writer, spanId);
+        writeChar(writer, QUOTE);
+      }
+    }
+    writeAscii(writer, ',"observedTimeUnixNano":"');
+    writeHrTime(writer, record.hrTimeObserved);
+    writeChar(writer, QUOTE);
   }
 
   assemble(batch: EncodedBatch, allocate: (size: number) => Buffer): Buffer {

@@ -1,6 +1,6 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { writeAnyValueFields, writeKeyValues } from './any-value-protobuf.ts';
-import { BytesMemo } from './bytes-memo.ts';
+import { RecordMemo } from './bytes-memo.ts';
 import { writeHexId } from './hex-id.ts';
 import { hrTimeLow, hrTimeToFixed64 } from './hr-time.ts';
 import { GroupCache, copyRecords, groupBatch } from './log-encoder.ts';
@@ -30,40 +30,31 @@ export class ProtobufLogEncoder implements LogEncoder {
     return this.#groups.get(resource, scope);
   }
 
-  // Consecutive records mostly repeat their head (time, severity), a string body and their
-  // tail (flags, ids of one span, observed time): each is kept as bytes with the values it was
-  // written from and copied when the next record has the same (see bytes-memo.ts).
-  readonly #head = new BytesMemo();
-  #headSeconds = NaN;
-  #headNanos = NaN;
-  #headSeverityNumber: number | undefined = -1;
-  #headSeverityText: string | undefined;
-  readonly #body = new BytesMemo();
-  #bodyText: string | undefined;
-  readonly #tail = new BytesMemo();
-  #tailTraceId: string | undefined;
-  #tailSpanId: string | undefined;
-  #tailFlags: number | undefined = -1;
-  #tailSeconds = NaN;
-  #tailNanos = NaN;
+  readonly #memo = new RecordMemo();
   // Length bytes reserved for the next record: the size the last one needed, so the record is
   // not moved to make room for its length.
   #lengthBytes = 1;
 
-  /** Writes `ScopeLogs.log_records` (field 2): tag, length, `LogRecord`. */
+  /**
+   * Writes `ScopeLogs.log_records` (field 2): tag, length, `LogRecord` with its fields in the
+   * order head (1–3), body (5), attributes (6, 7), tail (8–11), event name (12).
+   */
   writeRecord(writer: ProtobufWriter, record: ReadableLogRecord): void {
     writer.tag(2, WIRE_LENGTH);
     const reserved = this.#lengthBytes;
     const recordAt = writer.startLength(reserved);
-    this.#writeHead(writer, record);
+    const memo = this.#memo;
+    if (!memo.copyHead(writer, record)) {
+      const start = writer.pos;
+      writeHead(writer, record);
+      memo.keepHead(writer, start, record);
+    }
     const body = record.body;
     if (typeof body === 'string') {
-      if (body === this.#bodyText) this.#body.copyTo(writer);
-      else {
+      if (!memo.copyBody(writer, body)) {
         const start = writer.pos;
         writeBody(writer, body);
-        this.#body.keep(writer, start);
-        this.#bodyText = body;
+        memo.keepBody(writer, start, body);
       }
     } else if (body !== undefined && body !== null) {
       writeBody(writer, body);
@@ -73,80 +64,17 @@ export class ProtobufLogEncoder implements LogEncoder {
       writer.tag(7, WIRE_VARINT);
       writer.varint32(record.droppedAttributesCount);
     }
-    this.#writeTail(writer, record);
+    if (!memo.copyTail(writer, record)) {
+      const start = writer.pos;
+      writeTail(writer, record);
+      memo.keepTail(writer, start, record);
+    }
     if (record.eventName) {
       writer.tag(12, WIRE_LENGTH);
       writer.string(record.eventName);
     }
     this.#lengthBytes = varint32Size(writer.pos - recordAt - reserved);
     writer.finishLength(recordAt, reserved);
-  }
-
-  /** `time_unix_nano` (1), `severity_number` (2), `severity_text` (3). */
-  #writeHead(writer: ProtobufWriter, record: ReadableLogRecord): void {
-    const time = record.hrTime;
-    if (
-      time[0] === this.#headSeconds &&
-      time[1] === this.#headNanos &&
-      record.severityNumber === this.#headSeverityNumber &&
-      record.severityText === this.#headSeverityText
-    ) {
-      this.#head.copyTo(writer);
-      return;
-    }
-    const start = writer.pos;
-    writer.tag(1, WIRE_FIXED64);
-    const high = hrTimeToFixed64(time);
-    writer.fixed64(hrTimeLow.value, high);
-    const severityNumber = record.severityNumber;
-    if (severityNumber !== undefined && severityNumber !== 0) {
-      writer.tag(2, WIRE_VARINT);
-      writer.int64FromNumber(severityNumber);
-    }
-    if (record.severityText) {
-      writer.tag(3, WIRE_LENGTH);
-      writer.string(record.severityText);
-    }
-    this.#head.keep(writer, start);
-    this.#headSeconds = time[0];
-    this.#headNanos = time[1];
-    this.#headSeverityNumber = record.severityNumber;
-    this.#headSeverityText = record.severityText;
-  }
-
-  /** `flags` (8), `trace_id` (9), `span_id` (10), `observed_time_unix_nano` (11). */
-  #writeTail(writer: ProtobufWriter, record: ReadableLogRecord): void {
-    const spanContext = record.spanContext;
-    const traceId = spanContext?.traceId;
-    const spanId = spanContext?.spanId;
-    const traceFlags = spanContext?.traceFlags;
-    const observed = record.hrTimeObserved;
-    if (
-      traceId === this.#tailTraceId &&
-      spanId === this.#tailSpanId &&
-      traceFlags === this.#tailFlags &&
-      observed[0] === this.#tailSeconds &&
-      observed[1] === this.#tailNanos
-    ) {
-      this.#tail.copyTo(writer);
-      return;
-    }
-    const start = writer.pos;
-    if (traceFlags) {
-      writer.tag(8, WIRE_FIXED32);
-      writer.fixed32(traceFlags);
-    }
-    writeId(writer, 9, traceId, traceIds);
-    writeId(writer, 10, spanId, spanIds);
-    writer.tag(11, WIRE_FIXED64);
-    const high = hrTimeToFixed64(observed);
-    writer.fixed64(hrTimeLow.value, high);
-    this.#tail.keep(writer, start);
-    this.#tailTraceId = traceId;
-    this.#tailSpanId = spanId;
-    this.#tailFlags = traceFlags;
-    this.#tailSeconds = observed[0];
-    this.#tailNanos = observed[1];
   }
 
   assemble(batch: EncodedBatch, allocate: (size: number) => Buffer): Buffer {
@@ -198,6 +126,38 @@ class IdCache {
 }
 const traceIds = new IdCache(16);
 const spanIds = new IdCache(8);
+
+/** `time_unix_nano` (1), `severity_number` (2), `severity_text` (3). */
+function writeHead(writer: ProtobufWriter, record: ReadableLogRecord): void {
+  writer.tag(1, WIRE_FIXED64);
+  const high = hrTimeToFixed64(record.hrTime);
+  writer.fixed64(hrTimeLow.value, high);
+  const severityNumber = record.severityNumber;
+  if (severityNumber !== undefined && severityNumber !== 0) {
+    writer.tag(2, WIRE_VARINT);
+    writer.int64FromNumber(severityNumber);
+  }
+  if (record.severityText) {
+    writer.tag(3, WIRE_LENGTH);
+    writer.string(record.severityText);
+  }
+}
+
+/** `flags` (8), `trace_id` (9), `span_id` (10), `observed_time_unix_nano` (11). */
+function writeTail(writer: ProtobufWriter, record: ReadableLogRecord): void {
+  const spanContext = record.spanContext;
+  if (spanContext !== undefined) {
+    if (spanContext.traceFlags) {
+      writer.tag(8, WIRE_FIXED32);
+      writer.fixed32(spanContext.traceFlags);
+    }
+    writeId(writer, 9, spanContext.traceId, traceIds);
+    writeId(writer, 10, spanContext.spanId, spanIds);
+  }
+  writer.tag(11, WIRE_FIXED64);
+  const high = hrTimeToFixed64(record.hrTimeObserved);
+  writer.fixed64(hrTimeLow.value, high);
+}
 
 /** `body` (5): an AnyValue message. */
 function writeBody(writer: ProtobufWriter, body: unknown): void {
