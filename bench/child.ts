@@ -29,11 +29,6 @@ function waitForSink(target: number, quietMs: number, timeoutMs: number): Promis
   });
 }
 
-function cpuNs(since: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) * 1000;
-}
-
 async function produceSaturating(s: ScenarioInstance, from: number, n: number, chunk: number) {
   for (let i = from; i < from + n;) {
     const end = Math.min(from + n, i + chunk);
@@ -150,8 +145,9 @@ async function measure(s: ScenarioInstance): Promise<void> {
   // record (or went quiet for quietMs, i.e. the rest were dropped).
   let snap: SinkSnapshot | undefined;
   if (s.exports) snap = await waitForSink(base + result.produced, quietMs, drainTimeoutMs);
-  result.cpuNs = cpuNs(cpu0);
-  result.cpuSystemNs = process.cpuUsage(cpu0).system * 1000;
+  const used = process.cpuUsage(cpu0);
+  result.cpuNs = (used.user + used.system) * 1000;
+  result.cpuSystemNs = used.system * 1000;
   const tEnd = nowMs();
   result.cpuNsPerLog = result.cpuNs / result.produced;
   result.produceMs = tProduced - t0;

@@ -7,6 +7,7 @@ import {
   INT64_MAX,
   INT64_MIN,
   INT64_MIN_NUMBER,
+  isOmittedEntryValue,
   MAX_DEPTH_MARKER,
   MAX_VALUE_DEPTH,
 } from './value-limits.ts';
@@ -130,10 +131,8 @@ function writeKeyValueJson(
   value: unknown,
   depth: number,
 ): void {
-  if (value === undefined || value === null) return;
-  const type = typeof value;
-  if (type === 'function' || type === 'symbol') return;
-  if (type !== 'object' && writeShortEntryJson(writer, first, key, value)) return;
+  if (isOmittedEntryValue(value)) return;
+  if (typeof value !== 'object' && writeShortEntryJson(writer, first, key, value)) return;
   writeAscii(writer, first ? '{"key":' : ',{"key":');
   writeJsonString(writer, key);
   writeAscii(writer, ',"value":');

@@ -7,6 +7,7 @@ import {
   INT64_MAX,
   INT64_MIN,
   INT64_MIN_NUMBER,
+  isOmittedEntryValue,
   MAX_DEPTH_MARKER,
   MAX_VALUE_DEPTH,
 } from './value-limits.ts';
@@ -127,10 +128,8 @@ function writeKeyValue(
   value: unknown,
   depth: number,
 ): void {
-  if (value === undefined || value === null) return;
-  const type = typeof value;
-  if (type === 'function' || type === 'symbol') return;
-  if (type !== 'object' && writeShortKeyValue(writer, kvTag, key, value)) return;
+  if (isOmittedEntryValue(value)) return;
+  if (typeof value !== 'object' && writeShortKeyValue(writer, kvTag, key, value)) return;
   writer.ensure(3);
   let buf = writer.buf;
   let pos = writer.pos;
@@ -145,10 +144,10 @@ function writeKeyValue(
   buf[pos++] = VALUE_TAG;
   const valueAt = pos++;
   writer.pos = pos;
-  if (type === 'string') {
+  if (typeof value === 'string') {
     writer.ensure(1);
     writer.buf[writer.pos++] = STRING_VALUE_TAG;
-    writer.string(value as string);
+    writer.string(value);
   } else {
     writeAnyValueFields(writer, value, depth);
   }
