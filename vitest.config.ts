@@ -1,5 +1,6 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { SECURITY_TEST_GLOB } from './vitest.security.config.ts';
 
 // Workspace packages export `./src/*.ts` under the `@threadline/source` condition, so tests
 // (and the child processes they spawn, which inherit NODE_OPTIONS) run the sources directly
@@ -37,7 +38,8 @@ export default defineConfig({
       ...extraProjects,
     ].map((test) => ({
       extends: true,
-      test: { ...test, testTimeout: 30_000, hookTimeout: 60_000 },
+      // Attack tests run in `npm run test:security` (vitest.security.config.ts).
+      test: { ...test, exclude: [SECURITY_TEST_GLOB], testTimeout: 30_000, hookTimeout: 60_000 },
     })),
   },
 });
