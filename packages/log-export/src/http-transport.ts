@@ -8,7 +8,10 @@ export type SendOutcome =
       readonly kind: 'response';
       readonly status: number;
       readonly retryAfter: string | undefined;
+      /** At most {@link MAX_RESPONSE_BYTES}: the first bytes of the body. */
       readonly body: Buffer;
+      /** False when the body went on past the cap and was not read further. */
+      readonly complete: boolean;
       readonly json: boolean;
     }
   | {
@@ -33,8 +36,12 @@ export interface HttpTransportOptions {
   readonly maxSockets: number;
 }
 
-// Responses are small status messages; a huge one is read no further.
-const MAX_RESPONSE_BYTES = 64 * 1024;
+/**
+ * Most bytes of a response body read. Responses are small status messages; a receiver sending
+ * more (or never ending) is not read further: the response is destroyed at the cap, so it can
+ * hold neither memory nor the export slot.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** POSTs bodies to one OTLP/HTTP endpoint over a keep-alive agent. Never throws or rejects. */
 export class HttpTransport {
@@ -101,22 +108,34 @@ export class HttpTransport {
       request.on('response', (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          if (size >= MAX_RESPONSE_BYTES) return;
-          size += chunk.length;
-          chunks.push(chunk);
-        });
-        response.on('error', (error) => fail(error));
-        response.on('end', () => {
+        const answer = (complete: boolean): void => {
           const retryAfter = response.headers['retry-after'];
           settle({
             kind: 'response',
             status: response.statusCode ?? 0,
             retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
             body: Buffer.concat(chunks),
+            complete,
             json: (response.headers['content-type'] ?? '').includes('json'),
           });
+        };
+        response.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          const room = MAX_RESPONSE_BYTES - size;
+          if (chunk.length < room) {
+            size += chunk.length;
+            chunks.push(chunk);
+            return;
+          }
+          chunks.push(chunk.subarray(0, room));
+          size = MAX_RESPONSE_BYTES;
+          // Whether the body ends exactly here or goes on is unknown until the next read, which
+          // is not made: at the cap the body counts as cut.
+          answer(false);
+          response.destroy();
         });
+        response.on('error', (error) => fail(error));
+        response.on('end', () => answer(true));
       });
       request.end(body);
     } catch (error) {

@@ -5,8 +5,15 @@ export {
 } from './otlp-log-record-processor.ts';
 export { LogsRequestEncoder, createLogEncoder, encodeLogsRequest } from './encode-logs-request.ts';
 export { ProtobufWriter } from './protobuf-writer.ts';
-export { backoffDelayMillis, parseRetryAfter, RETRYABLE_STATUSES } from './retry-policy.ts';
-export { rejectedLogRecords } from './partial-success.ts';
+export {
+  backoffDelayMillis,
+  parseRetryAfter,
+  retryDelayMillis,
+  RETRYABLE_STATUSES,
+} from './retry-policy.ts';
+export { readPartialSuccess } from './partial-success.ts';
+export type { PartialSuccess } from './partial-success.ts';
+export { receiverText } from './receiver-text.ts';
 export { DEFAULT_OPTIONS } from './resolve-options.ts';
 export { DROP_REASONS } from './types.ts';
 export type { EncodedBatch, LogEncoder, RecordGroup } from './log-encoder.ts';

@@ -9,12 +9,13 @@ import { appendRecord, createLogEncoder } from './encode-logs-request.ts';
 import { HttpTransport } from './http-transport.ts';
 import type { PendingSend } from './http-transport.ts';
 import type { EncodedBatch, LogEncoder, RecordGroup } from './log-encoder.ts';
-import { rejectedLogRecords } from './partial-success.ts';
+import { readPartialSuccess } from './partial-success.ts';
 import { ProcessorMetrics } from './processor-metrics.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
 import { resolveProcessorOptions } from './resolve-options.ts';
 import type { ResolvedProcessorOptions } from './resolve-options.ts';
-import { RETRYABLE_STATUSES, backoffDelayMillis, parseRetryAfter } from './retry-policy.ts';
+import { receiverText } from './receiver-text.ts';
+import { RETRYABLE_STATUSES, retryDelayMillis } from './retry-policy.ts';
 import { sendSync } from './sync-send.ts';
 import { DROP_REASONS } from './types.ts';
 import type {
@@ -413,19 +414,28 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
         const outcome = await batch.send.outcome;
         batch.send = undefined;
         if (batch.done) return;
-        let delay: number | undefined;
+        let retryAfter: string | undefined;
         let failure: string;
         if (outcome.kind === 'response') {
           if (outcome.status >= 200 && outcome.status < 300) {
-            const { rejected, message } = rejectedLogRecords(outcome.body, outcome.json);
-            const count = Math.min(rejected, batch.records);
-            this.#finish(
-              batch,
-              batch.records - count,
-              'rejected',
-              `partial success: ${message}`,
-              count,
+            const { rejected, message } = readPartialSuccess(
+              outcome.body,
+              outcome.json,
+              outcome.complete,
             );
+            const said = message === '' ? '' : `: ${receiverText(message)}`;
+            if (rejected === undefined) {
+              // Neither exported nor rejected can be claimed: see `unknown_outcome` in types.ts.
+              this.#finish(
+                batch,
+                0,
+                'unknown_outcome',
+                `HTTP ${outcome.status} whose partial success could not be read${said}`,
+              );
+              return;
+            }
+            const count = Math.min(rejected, batch.records);
+            this.#finish(batch, batch.records - count, 'rejected', `partial success${said}`, count);
             return;
           }
           failure = `HTTP ${outcome.status}`;
@@ -433,7 +443,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
             this.#finish(batch, 0, 'non_retryable', failure);
             return;
           }
-          delay = parseRetryAfter(outcome.retryAfter);
+          retryAfter = outcome.retryAfter;
         } else {
           if (outcome.timedOut) this.#timeouts++;
           failure = outcome.error.message;
@@ -442,7 +452,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
             return;
           }
         }
-        delay ??= backoffDelayMillis(retry);
+        const delay = retryDelayMillis(retry, retryAfter);
         if (Date.now() + delay > giveUpAt) {
           this.#finish(
             batch,

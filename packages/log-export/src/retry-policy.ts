@@ -26,7 +26,28 @@ export function backoffDelayMillis(retry: number, random: () => number = Math.ra
   return Math.round(base * (1 - JITTER + 2 * JITTER * random()));
 }
 
-/** `Retry-After` as a delay in ms: delta-seconds or an HTTP-date; undefined when absent or unparseable. */
+/**
+ * Delay before retry number `retry`: the backoff, or the receiver's `Retry-After` when it asks
+ * for longer. A `Retry-After` asking for less (0, a date in the past, anything unparseable) is
+ * not obeyed: a receiver answering `503` with `Retry-After: 0` would otherwise get one request
+ * per round trip for the whole retry window.
+ */
+export function retryDelayMillis(
+  retry: number,
+  retryAfter: string | undefined,
+  now: number = Date.now(),
+  random: () => number = Math.random,
+): number {
+  const backoff = backoffDelayMillis(retry, random);
+  const asked = parseRetryAfter(retryAfter, now);
+  return asked !== undefined && asked > backoff ? asked : backoff;
+}
+
+/**
+ * `Retry-After` as a delay in ms: delta-seconds or an HTTP-date (a past date is 0); undefined
+ * when absent or unparseable. Callers use {@link retryDelayMillis}, which never goes below the
+ * backoff.
+ */
 export function parseRetryAfter(
   header: string | undefined,
   now: number = Date.now(),
@@ -35,6 +56,9 @@ export function parseRetryAfter(
   const value = header.trim();
   if (value === '') return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1_000;
+  // An HTTP-date names a weekday and a month (RFC 9110 §5.6.7); Date.parse alone would also
+  // take `-5` or `2` as years.
+  if (!/[a-z]{3}/i.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -17,6 +17,13 @@ export type DropReason =
   | 'non_retryable'
   | 'retries_exhausted'
   | 'rejected'
+  /**
+   * The receiver answered 2xx, but its partial-success count could not be read (the body went
+   * on past the read cap before the count, or the count was not a number): some or all of
+   * the batch may have been rejected. Counted here rather than as exported, which would claim
+   * a delivery nobody confirmed, or as rejected, which would claim a refusal nobody stated.
+   */
+  | 'unknown_outcome'
   | 'shutdown_deadline';
 
 /** Every {@link DropReason}, in a stable order. */
@@ -27,6 +34,7 @@ export const DROP_REASONS: readonly DropReason[] = Object.freeze([
   'non_retryable',
   'retries_exhausted',
   'rejected',
+  'unknown_outcome',
   'shutdown_deadline',
 ]);
 
