@@ -1,7 +1,13 @@
 import type { Attributes } from '@opentelemetry/api';
 import { RateLimitedWarning } from '@threadline/core';
 import { resolveRedactorOptions } from './resolve-options.ts';
-import { KEY_ALLOWED, KEY_SENSITIVE, KeyClassifier } from './sensitive-keys.ts';
+import {
+  KEY_ALLOWED,
+  KEY_SECRETS_OR_COUNT,
+  KEY_SENSITIVE,
+  KeyClassifier,
+  isRedactingDecision,
+} from './sensitive-keys.ts';
 import type { Redactor, RedactorOptions } from './types.ts';
 import { BUILT_IN_PATTERNS, maskCredential, scanForMarkers } from './value-patterns.ts';
 import type { BuiltInPattern, PatternContext } from './value-patterns.ts';
@@ -211,6 +217,8 @@ export function createRedactor(options?: RedactorOptions): Redactor {
       const decision = keys.classify(key);
       if (decision === KEY_ALLOWED) return value;
       if (decision === KEY_SENSITIVE) return mask(value);
+      // `tokens: 1500` counts tokens; `tokens: ['…']` holds them.
+      if (decision === KEY_SECRETS_OR_COUNT) return typeof value === 'number' ? value : mask(value);
     }
     return walk(value, depth, path);
   }
@@ -467,7 +475,7 @@ export function createRedactor(options?: RedactorOptions): Redactor {
     },
     redactHeaders: redactHeaders as Redactor['redactHeaders'],
     isSensitiveKey(key: string): boolean {
-      return typeof key === 'string' && keys.classify(key) === KEY_SENSITIVE;
+      return typeof key === 'string' && isRedactingDecision(keys.classify(key));
     },
     replacement: marker,
     get failureCount(): number {

@@ -1,14 +1,22 @@
-// Which keys hold secrets. Keys are compared normalised: lowercased, with `_`, `-`, `.`,
-// whitespace and `[`/`]` removed, so `X-Api-Key`, `api_key`, `apiKey` and `user[api_key]`
-// all reach the same decision.
+// Which keys hold secrets. Browser-safe: no Node APIs (the browser package and the
+// `@threadline/redact/rules` entry import this module).
+//
+// A key is first normalised (percent-decoded, NFKD with marks and invisible format characters
+// removed, Cyrillic/Greek look-alikes folded to Latin), then split into words (camelCase,
+// snake_case, kebab-case, dots, brackets, spaces), then decided by the rules below on the
+// lowercased words joined together (`X-Api-Key`, `api_key`, `apiKey`, `user[api_key]` and
+// `аpi_kеy` with Cyrillic letters all become `apikey`), with the word boundaries kept so that
+// `secretary` is not `secret` and `password_reset_requested` is not a password.
 
-/** Keys redacted only when the whole normalised key (or its last dotted segment) is one of these. */
+/** Keys redacted when the whole normalised key (or its last dotted segment) is one of these. */
 export const SENSITIVE_KEYS: readonly string[] = [
   // passwords and generic secrets
   'password',
   'passwd',
   'pwd',
+  'pw',
   'pass',
+  'passcode',
   'passphrase',
   'secret',
   'credentials',
@@ -79,86 +87,333 @@ export const SENSITIVE_KEYS: readonly string[] = [
 ];
 
 /**
- * Markers that make a key sensitive wherever they appear in it (`dbPassword`, `github_token`),
- * unless what follows the marker is one of its benign suffixes: `tokenCount`, `maxTokens`,
- * `passwordPolicy` and `secretName` describe a secret without containing one.
+ * Short secret words that also count as the **last word** of a longer key (`db_pwd`,
+ * `admin_pw`, `card_pin`, `x_auth`, `customer_ssn`), but never inside a word (`author`,
+ * `spinner`, `company`). `pass`, `sid` and `pan` are whole-key only: `boarding_pass`,
+ * `account_sid` (Twilio's account id) and `camera_pan` are not secrets.
+ */
+export const SENSITIVE_LAST_WORDS: readonly string[] = [
+  'pw',
+  'pwd',
+  'pin',
+  'otp',
+  'totp',
+  'ssn',
+  'auth',
+  'jwt',
+  'bearer',
+  'authorization',
+  'cookie',
+  'cookies',
+];
+
+// What usually follows a secret word in a key that describes the secret without holding it.
+const DESCRIBES = [
+  'length',
+  'min',
+  'max',
+  'policy',
+  'policies',
+  'rule',
+  'rules',
+  'strength',
+  'expiry',
+  'expires',
+  'expired',
+  'expiration',
+  'ttl',
+  'type',
+  'count',
+  'counts',
+  'less', // passwordless, tokenless
+];
+
+/**
+ * Markers that make a key sensitive wherever they appear in it (`dbPassword`, `github_token`,
+ * `webhooksecret`; a plural `s` included: `tokens`, `refresh_tokens`, `secrets`), unless the
+ * next word is one of the marker's benign followers: `tokenCount`, `passwordPolicy`,
+ * `password_reset_requested`, `secretName` describe a secret without containing one. A
+ * follower also matches a word continuing the marker (`secret` + `ary`, `token` + `izer`).
  */
 export const SENSITIVE_KEY_MARKERS: ReadonlyMap<string, readonly string[]> = new Map([
   [
     'password',
     [
-      'length',
-      'minlength',
-      'maxlength',
-      'policy',
-      'strength',
-      'expiry',
-      'expiresat',
-      'expiresin',
-      'changedat',
-      'updatedat',
-      'lastchanged',
-      'lastchangedat',
+      ...DESCRIBES,
+      'reset',
+      'changed',
+      'updated',
+      'created',
+      'last',
       'age',
+      'complexity',
+      'history',
+      'score',
+      'attempts',
+      'retries',
+      'required',
+      'enabled',
+      'field',
+      'prompt',
+      'label',
+      'url',
+      'page',
+      'form',
     ],
   ],
-  ['passwd', []],
-  ['passphrase', []],
-  ['secret', ['name', 'arn', 'id', 'ref', 'version', 'versionid', 'path', 'expiry', 'expiresat']],
+  ['passwd', DESCRIBES],
+  ['passcode', [...DESCRIBES, 'reset', 'enabled', 'attempts']],
+  ['passphrase', DESCRIBES],
+  [
+    'secret',
+    [
+      ...DESCRIBES,
+      'ary', // secretary, secretary_name
+      'aries',
+      'ariat',
+      'name',
+      'arn',
+      'id',
+      'ids',
+      'ref',
+      'version',
+      'versionid',
+      'path',
+      'manager',
+    ],
+  ],
   [
     'token',
     [
-      's',
-      'count',
-      'counts',
-      'scount',
-      'sused',
-      'susage',
+      ...DESCRIBES,
+      'used',
       'usage',
       'limit',
       'limits',
-      'type',
-      'expiry',
-      'expires',
-      'expiresat',
-      'expiresin',
-      'ttl',
-      'length',
-      'ize',
-      'ized',
+      'total',
+      'budget',
+      'cost',
+      'ize', // tokenize, tokenizer, tokenization
       'izer',
+      'ized',
+      'izes',
+      'izing',
       'ization',
       'url',
       'uri',
       'endpoint',
     ],
   ],
-  ['apikey', ['id', 'name', 'prefix']],
-  ['accesskey', ['id']],
-  ['privatekey', ['id', 'path', 'file']],
-  ['clientsecret', []],
+  ['credential', [...DESCRIBES, 'id', 'ids', 'name', 'provider']],
   ['sessionid', []],
-  ['credential', ['id', 'type', 'name', 'count', 'provider']],
-  ['signature', ['algorithm', 'alg', 'method', 'version', 'type']],
-  ['cardnumber', ['last4', 'suffix', 'mask', 'masked']],
-  ['creditcard', ['type', 'brand', 'last4', 'expiry', 'expmonth', 'expyear']],
+  ['signature', [...DESCRIBES, 'algorithm', 'alg', 'method', 'version']],
+  ['cardnumber', [...DESCRIBES, 'last4', 'last', 'suffix', 'mask', 'masked']],
+  ['creditcard', [...DESCRIBES, 'brand', 'last4', 'last', 'exp', 'expmonth', 'expyear']],
   ['cvv', []],
-  ['cvc', []],
+  ['cvc', ['check']], // Stripe's `cvc_check: 'pass'`
 ]);
 
-const SEPARATORS = /[\s_.\-[\]]+/g;
+/**
+ * Words that, right before `token(s)`, make it a count of language-model tokens (`maxTokens`,
+ * `prompt_tokens`, `completionTokens`), not a credential.
+ */
+export const TOKEN_COUNT_QUALIFIERS: readonly string[] = [
+  'max',
+  'min',
+  'prompt',
+  'completion',
+  'total',
+  'input',
+  'output',
+  'cached',
+  'reasoning',
+  'num',
+  'remaining',
+  'used',
+  'context',
+  'audio',
+  'text',
+  'image',
+  'billed',
+  'generated',
+  'estimated',
+  'candidates',
+  'thoughts',
+];
 
-/** Lowercases `key` and removes `_`, `-`, `.`, whitespace and brackets. */
-export function normalizeKey(key: string): string {
-  let lowered = key.toLowerCase();
-  if (lowered.includes('%')) {
-    try {
-      lowered = decodeURIComponent(lowered);
-    } catch {
-      // Not valid percent-encoding: compare the key as written.
-    }
+/**
+ * Words that make the following `key`/`keys` secret material: `privateKey`, `secret_key`,
+ * `apiKeys`, `authKey`, `encryptionKey`, `signingKey`, `hmac_key`, `masterKey`, `sessionKey`,
+ * `AccountKey` (Azure storage). Other keys stay readable: `primaryKey`, `publicKey`,
+ * `cacheKey`, `partitionKey`, `idempotencyKey`, `keyboard`, `monkey`, `turkey`.
+ */
+export const SECRET_KEY_QUALIFIERS: readonly string[] = [
+  'api',
+  'access',
+  'private',
+  'secret',
+  'client',
+  'session',
+  'auth',
+  'encryption',
+  'encrypt',
+  'decryption',
+  'signing',
+  'hmac',
+  'master',
+  'crypto',
+  'cipher',
+  'aes',
+  'shared',
+  'symmetric',
+  'ssh',
+  'license',
+  'licence',
+  'account',
+  'storage',
+  'subscription',
+  'app',
+  'webhook',
+  'jwt',
+  'root',
+  'wrapping',
+  'recovery',
+  'unlock',
+  'activation',
+  'totp',
+  'otp',
+  'mfa',
+];
+
+/** Words after a secret `key` that describe it: `apiKeyId`, `privateKeyPath`, `accessKeyId`. */
+const KEY_FOLLOWERS: readonly string[] = [
+  ...DESCRIBES,
+  'id',
+  'ids',
+  'name',
+  'path',
+  'file',
+  'filename',
+  'prefix',
+  'version',
+  'alias',
+  'arn',
+  'ref',
+  'fingerprint',
+  'size',
+  'bits',
+  'algorithm',
+  'alg',
+  'rotation',
+  'rotated',
+  'created',
+  'url',
+  'uri',
+  'location',
+  'format',
+  'source',
+  'provider',
+];
+
+// Cyrillic and Greek letters that look like Latin ones, and a few Latin variants NFKD keeps.
+// Folded only for comparison: `pаssword` (Cyrillic а) must not slip past `password`.
+const LOOK_ALIKES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't',
+    у: 'y', х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l',
+    ь: 'b', п: 'n', г: 'r', ѵ: 'v', ɡ: 'g',
+    А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y',
+    Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J', Ү: 'Y', Ԁ: 'D', Ԛ: 'Q', Ԝ: 'W', Ӏ: 'I',
+    α: 'a', β: 'b', γ: 'y', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't',
+    υ: 'u', χ: 'x', ω: 'w', ς: 'c', μ: 'u',
+    Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P',
+    Τ: 'T', Υ: 'Y', Χ: 'X',
+    ı: 'i', ȷ: 'j', ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ß: 'ss',
+  }), // prettier-ignore
+);
+
+// Marks (accents, variation selectors) and invisible format characters (zero-width space and
+// joiners, soft hyphen, BOM, bidi controls, tag characters), plus the invisible fillers that
+// Unicode classes as letters.
+const INVISIBLE = /[\p{M}\p{Cf}\u115f\u1160\u3164\uffa0\u2800]/gu;
+const NON_ASCII = /[^ -~\t\n\r]/;
+
+/** Unicode-folds `key` for comparison: NFKD, invisible characters removed, look-alikes folded. */
+function foldKey(key: string): string {
+  if (!NON_ASCII.test(key)) return key;
+  const stripped = key.normalize('NFKD').replace(INVISIBLE, '');
+  if (!NON_ASCII.test(stripped)) return stripped;
+  let out = '';
+  for (const char of stripped) out += LOOK_ALIKES.get(char) ?? char;
+  return out;
+}
+
+function percentDecodeKey(key: string): string {
+  if (!key.includes('%')) return key;
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    // Not valid percent-encoding: compare the key as written.
+    return key;
   }
-  return lowered.replace(SEPARATORS, '');
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const UPPER = /\p{Lu}/u;
+
+// Character classes for word splitting.
+const OTHER = 0;
+const LOWER = 1;
+const CAPITAL = 2;
+const DIGIT = 3;
+
+function classOf(char: string): number {
+  const code = char.charCodeAt(0);
+  if (code >= 0x61 && code <= 0x7a) return LOWER;
+  if (code >= 0x41 && code <= 0x5a) return CAPITAL;
+  if (code >= 0x30 && code <= 0x39) return DIGIT;
+  if (code < 0x80 || !LETTER_OR_DIGIT.test(char)) return OTHER;
+  return UPPER.test(char) ? CAPITAL : LOWER;
+}
+
+/** A key as the rules see it: lowercased words joined, and where each word starts. */
+export interface KeyWords {
+  readonly joined: string;
+  /** Offsets in `joined` where a word starts (the first is 0 when there is any word). */
+  readonly starts: readonly number[];
+}
+
+/** Normalises and splits `key` into words (camelCase, snake, kebab, dots, brackets, spaces). */
+export function splitKey(key: string): KeyWords {
+  const chars = Array.from(foldKey(percentDecodeKey(key)));
+  let joined = '';
+  const starts: number[] = [];
+  let previous = OTHER;
+  for (let i = 0; i < chars.length; i++) {
+    const kind = classOf(chars[i]);
+    if (kind === OTHER) {
+      previous = OTHER;
+      continue;
+    }
+    let boundary = previous === OTHER;
+    if (kind === CAPITAL) {
+      // `dbPassword`, `sha256Signature`; `APIKey` ends the acronym before `Key`.
+      if (previous === LOWER || previous === DIGIT) boundary = true;
+      else if (previous === CAPITAL && i + 1 < chars.length && classOf(chars[i + 1]) === LOWER)
+        boundary = true;
+    } else if (kind === LOWER && previous === DIGIT) {
+      boundary = true; // `oauth2token`
+    }
+    if (boundary) starts.push(joined.length);
+    joined += chars[i].toLowerCase();
+    previous = kind;
+  }
+  return { joined, starts };
+}
+
+/** The normalised form keys are compared in: `X-Api_Key.v 2` → `xapikeyv2`. */
+export function normalizeKey(key: string): string {
+  return splitKey(key).joined;
 }
 
 /** A key rule written by the user: exact after normalisation, or with `*` at either end. */
@@ -184,17 +439,114 @@ function matchesRule(normalized: string, rule: KeyRule): boolean {
   return normalized === rule.normalized;
 }
 
+function isWordStart(words: KeyWords, at: number): boolean {
+  return at >= words.joined.length || words.starts.includes(at);
+}
+
+/**
+ * Whether the text at `at` is a follower describing the secret: it must end where a word
+ * ends, unless the key is a single run of letters (`tokencount`) with no boundaries to go by.
+ */
+function startsWithFollower(words: KeyWords, at: number, followers: readonly string[]): boolean {
+  const { joined } = words;
+  for (const follower of followers) {
+    if (!joined.startsWith(follower, at)) continue;
+    if (words.starts.length <= 1 || isWordStart(words, at + follower.length)) return true;
+  }
+  return false;
+}
+
+// What a secret word found in a key makes of it.
+const NO_SECRET = 0;
+const SECRET = 1;
+const SECRET_PLURAL = 2;
+
+/**
+ * After a secret word ending at `end`: nothing (a secret), a plural `s` ending the key (a
+ * collection of secrets), or a word, which must not be one of `followers`.
+ */
+function afterSecretWord(words: KeyWords, end: number, followers: readonly string[]): number {
+  const { joined } = words;
+  let at = end;
+  if (joined.charCodeAt(at) === 0x73 && isWordStart(words, at + 1)) {
+    at++; // plural `s`
+    if (at >= joined.length) return SECRET_PLURAL;
+  }
+  if (at >= joined.length) return SECRET;
+  return startsWithFollower(words, at, followers) ? NO_SECRET : SECRET;
+}
+
+function endsWithAny(joined: string, at: number, words: readonly string[]): string | undefined {
+  for (const word of words)
+    if (at >= word.length && joined.startsWith(word, at - word.length)) return word;
+  return undefined;
+}
+
+/**
+ * Whether a qualifier at `start` begins a word (`max_tokens`, `apiKey`, `x_apikey_value`, not
+ * `whatsappKey`); in a key with no boundaries to go by (`maxtokens`) any position counts.
+ */
+function isQualifierWord(words: KeyWords, start: number): boolean {
+  return words.starts.length <= 1 || words.starts.includes(start);
+}
+
+const LAST_WORDS: ReadonlySet<string> = new Set(SENSITIVE_LAST_WORDS);
+
 export const KEY_NORMAL = 0;
 export const KEY_SENSITIVE = 1;
 export const KEY_ALLOWED = 2;
-export type KeyDecision = typeof KEY_NORMAL | typeof KEY_SENSITIVE | typeof KEY_ALLOWED;
+/**
+ * A plural secret word ends the key (`tokens`, `refresh_tokens`, `apiKeys`): its value is a
+ * collection of secrets and is redacted, except a plain number, which is a count
+ * (`tokens: 1500` in a language-model usage record).
+ */
+export const KEY_SECRETS_OR_COUNT = 3;
+export type KeyDecision =
+  typeof KEY_NORMAL | typeof KEY_SENSITIVE | typeof KEY_ALLOWED | typeof KEY_SECRETS_OR_COUNT;
+
+/** Whether `decision` redacts (strings, objects; a number too unless it is a count). */
+export function isRedactingDecision(decision: KeyDecision): boolean {
+  return decision === KEY_SENSITIVE || decision === KEY_SECRETS_OR_COUNT;
+}
+
+/** The built-in rules on a split key (no user rules, no cache). */
+export function decideBuiltIn(words: KeyWords, exact: ReadonlySet<string>): KeyDecision {
+  const { joined, starts } = words;
+  if (joined.length === 0) return KEY_NORMAL;
+  if (exact.has(joined)) return KEY_SENSITIVE;
+  if (starts.length > 1 && LAST_WORDS.has(joined.slice(starts[starts.length - 1])))
+    return KEY_SENSITIVE;
+  let found = NO_SECRET;
+  for (const [marker, followers] of SENSITIVE_KEY_MARKERS) {
+    for (let at = joined.indexOf(marker); at >= 0; at = joined.indexOf(marker, at + 1)) {
+      if (marker === 'token') {
+        // `maxTokens`, `prompt_tokens`: a count; `tokens`, `refresh_tokens`: credentials.
+        const qualifier = endsWithAny(joined, at, TOKEN_COUNT_QUALIFIERS);
+        if (qualifier !== undefined && isQualifierWord(words, at - qualifier.length)) continue;
+      }
+      const kind = afterSecretWord(words, at + marker.length, followers);
+      if (kind === SECRET) return KEY_SENSITIVE;
+      if (kind === SECRET_PLURAL) found = kind;
+    }
+  }
+  for (let at = joined.indexOf('key'); at > 0; at = joined.indexOf('key', at + 1)) {
+    const qualifier = endsWithAny(joined, at, SECRET_KEY_QUALIFIERS);
+    if (qualifier === undefined) continue;
+    // `whatsappKey` is not an `appKey`: in a key with word boundaries the qualifier is a word.
+    if (!isQualifierWord(words, at - qualifier.length)) continue;
+    const kind = afterSecretWord(words, at + 3, KEY_FOLLOWERS);
+    if (kind === SECRET) return KEY_SENSITIVE;
+    if (kind === SECRET_PLURAL) found = kind;
+  }
+  return found === SECRET_PLURAL ? KEY_SECRETS_OR_COUNT : KEY_NORMAL;
+}
 
 // Keys come from application data and can be attacker-chosen; the cache is bounded both in
 // entries and in the length of the keys it keeps.
 const CACHE_ENTRIES = 4096;
 const CACHE_KEY_LENGTH = 128;
 
-/** Decides keys by the built-in lists plus the user's rules, caching decisions. */
+/** Decides keys by the built-in rules plus the user's rules, caching decisions per key. */
 export class KeyClassifier {
   readonly #exact: ReadonlySet<string>;
   readonly #extraRules: readonly KeyRule[];
@@ -202,7 +554,7 @@ export class KeyClassifier {
   readonly #allowRules: readonly KeyRule[];
   readonly #cache = new Map<string, KeyDecision>();
 
-  constructor(extraKeys: readonly KeyRule[], allowKeys: readonly KeyRule[]) {
+  constructor(extraKeys: readonly KeyRule[] = [], allowKeys: readonly KeyRule[] = []) {
     const exact = new Set(SENSITIVE_KEYS);
     const extraRules: KeyRule[] = [];
     for (const rule of extraKeys) {
@@ -232,17 +584,17 @@ export class KeyClassifier {
   }
 
   #decide(key: string): KeyDecision {
-    const normalized = normalizeKey(key);
+    const words = splitKey(key);
     const dot = key.lastIndexOf('.');
     // `http.request.header.authorization`, `user.password`: the last segment is the field name.
-    const last = dot >= 0 && dot < key.length - 1 ? normalizeKey(key.slice(dot + 1)) : undefined;
-    if (this.#isAllowed(normalized) || (last !== undefined && this.#isAllowed(last))) {
+    const last = dot >= 0 && dot < key.length - 1 ? splitKey(key.slice(dot + 1)) : undefined;
+    if (this.#isAllowed(words.joined) || (last !== undefined && this.#isAllowed(last.joined))) {
       return KEY_ALLOWED;
     }
-    if (this.#isSensitive(normalized) || (last !== undefined && this.#isSensitive(last))) {
-      return KEY_SENSITIVE;
-    }
-    return KEY_NORMAL;
+    const whole = this.#decideSensitive(words);
+    if (whole === KEY_SENSITIVE || last === undefined) return whole;
+    const lastDecision = this.#decideSensitive(last);
+    return lastDecision === KEY_NORMAL ? whole : lastDecision;
   }
 
   #isAllowed(normalized: string): boolean {
@@ -251,18 +603,21 @@ export class KeyClassifier {
     return false;
   }
 
-  #isSensitive(normalized: string): boolean {
-    if (normalized.length === 0) return false;
-    if (this.#exact.has(normalized)) return true;
-    for (const rule of this.#extraRules) if (matchesRule(normalized, rule)) return true;
-    for (const [marker, benignSuffixes] of SENSITIVE_KEY_MARKERS) {
-      let from = normalized.indexOf(marker);
-      while (from >= 0) {
-        const suffix = normalized.slice(from + marker.length);
-        if (!benignSuffixes.includes(suffix)) return true;
-        from = normalized.indexOf(marker, from + 1);
-      }
-    }
-    return false;
+  #decideSensitive(words: KeyWords): KeyDecision {
+    if (words.joined.length === 0) return KEY_NORMAL;
+    for (const rule of this.#extraRules) if (matchesRule(words.joined, rule)) return KEY_SENSITIVE;
+    return decideBuiltIn(words, this.#exact);
   }
+}
+
+let defaultClassifier: KeyClassifier | undefined;
+
+/**
+ * Whether values under `key` are secrets by the built-in rules (no extra or allowed keys).
+ * Browser-safe; decisions are cached.
+ */
+export function isSensitiveKeyName(key: string): boolean {
+  if (typeof key !== 'string') return false;
+  defaultClassifier ??= new KeyClassifier();
+  return isRedactingDecision(defaultClassifier.classify(key));
 }

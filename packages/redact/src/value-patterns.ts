@@ -1,5 +1,5 @@
 import { isCardNumber } from './luhn.ts';
-import { KEY_SENSITIVE, normalizeKey } from './sensitive-keys.ts';
+import { KEY_SECRETS_OR_COUNT, isRedactingDecision, normalizeKey } from './sensitive-keys.ts';
 import type { KeyClassifier } from './sensitive-keys.ts';
 import type { BuiltInPatternName } from './types.ts';
 
@@ -262,6 +262,7 @@ function isLineValueKey(key: string): boolean {
   return COOKIE_OR_AUTHORIZATION.test(key) && LINE_VALUE_KEYS.has(normalizeKey(key));
 }
 
+const ALL_DIGITS = /^\d+$/;
 const HARMLESS_VALUES: ReadonlySet<string> = new Set(['null', 'true', 'false', 'undefined']);
 
 function isBareTerminator(code: number): boolean {
@@ -344,7 +345,8 @@ const redactSensitiveParameters: ValuePattern = (value, { marker, keys }) => {
   while (separator >= 0) {
     let next = separator + 1;
     const key = nameBefore(value, separator);
-    if (key !== undefined && keys.classify(key) === KEY_SENSITIVE) {
+    const decision = key === undefined ? undefined : keys.classify(key);
+    if (key !== undefined && decision !== undefined && isRedactingDecision(decision)) {
       let valueStart = separator + 1;
       while (value.charCodeAt(valueStart) === 0x20 || value.charCodeAt(valueStart) === 0x09)
         valueStart++;
@@ -357,7 +359,9 @@ const redactSensitiveParameters: ValuePattern = (value, { marker, keys }) => {
         if (
           start < end &&
           !value.startsWith(marker, start) &&
-          !HARMLESS_VALUES.has(value.slice(start, end))
+          !HARMLESS_VALUES.has(value.slice(start, end)) &&
+          // `tokens: 1500` is a count (see KEY_SECRETS_OR_COUNT).
+          !(decision === KEY_SECRETS_OR_COUNT && ALL_DIGITS.test(value.slice(start, end)))
         ) {
           out += value.slice(copied, start) + marker;
           copied = end;
