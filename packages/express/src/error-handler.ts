@@ -6,6 +6,7 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
+import { ClientError } from './client-error.ts';
 import { errorMessage, exceptionAttributes, stackWithCauses } from './exception-attributes.ts';
 import { checkBooleanOption, invalidOption } from './option-values.ts';
 import { RateLimitedWarning } from '@threadline/core';
@@ -41,7 +42,9 @@ interface HttpErrorFields {
  * Express error middleware (four parameters, mount it last): records the error on the
  * request's span, writes it as a log record with `exception.*` attributes, and answers
  * `{ error: { message, code?, traceId, stack? } }` with the error's `status`/`statusCode`
- * (500 when it has none). In a node:http server, call it from the listener's `catch`.
+ * (500 when it has none). With `exposeDetails` off (production), the message is the status
+ * text (`Forbidden`) unless the error is a 4xx meant for clients: `expose: true` or a
+ * {@link ClientError}. In a node:http server, call it from the listener's `catch`.
  */
 export function errorHandler(
   options: ErrorHandlerOptions = {},
@@ -106,7 +109,7 @@ export function errorHandler(
         return;
       }
       const fields = (typeof err === 'object' && err !== null ? err : {}) as HttpErrorFields;
-      const showMessage = status < 500 || exposeDetails || fields.expose === true;
+      const showMessage = exposeDetails || meantForClients(err, fields, status);
       const body: ErrorResponseBody = {
         error: { message: showMessage && message !== '' ? message : reasonPhrase(status) },
       };
@@ -123,6 +126,18 @@ export function errorHandler(
       }
     }
   };
+}
+
+/**
+ * Whether a message may be shown where strangers read it (production): only a 4xx error that
+ * says so, by `expose: true` (the http-errors convention, which body-parser's errors follow)
+ * or by being a {@link ClientError}. Any other error with a 4xx status may carry internals (an
+ * AWS SDK 403 names the IAM user and the bucket; a DNS failure tagged 404 names the database
+ * host), and a 5xx message never goes out, whatever `expose` says.
+ */
+function meantForClients(err: unknown, fields: HttpErrorFields, status: number): boolean {
+  if (status >= 500) return false;
+  return err instanceof ClientError || fields.expose === true;
 }
 
 /** `err.status` or `err.statusCode` when it is a 4xx or 5xx, else 500. */

@@ -1,5 +1,6 @@
 export { requestLogger } from './request-logger.ts';
 export { errorHandler } from './error-handler.ts';
+export { ClientError, httpError } from './client-error.ts';
 export { traceResponse, formatTraceResponse } from './trace-response.ts';
 export { createHealth } from './health.ts';
 export { cacheCheck, customCheck, databaseCheck, httpCheck } from './health-checks.ts';

@@ -79,8 +79,10 @@ export interface ErrorHandlerOptions {
    */
   loggerProvider?: LoggerProvider;
   /**
-   * Put the stack and the real message of 5xx errors in the response body. Keep it off where
-   * strangers can call you.
+   * Put the stack and every error's real message in the response body. Off (production), a
+   * message is shown only for a 4xx error meant for clients (`expose: true`, as http-errors
+   * sets it, or a `ClientError` / `httpError()`); others get the status text, and a 5xx never
+   * shows its message. Keep it off where strangers can call you.
    * @default true, false when NODE_ENV is 'production'
    */
   exposeDetails?: boolean;
