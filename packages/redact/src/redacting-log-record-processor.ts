@@ -10,8 +10,8 @@ import type { Redactor } from './types.ts';
  */
 const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
 
-// Assignment, not setBody/setAttribute: the SDK's record has a `body` setter and a public
-// `attributes` field, and a plain record has both as fields.
+// Assignment, not setBody/setAttribute: the SDK's record has `body` and `eventName` setters
+// and a public `attributes` field, and a plain record has all three as fields.
 function redactRecord(redactor: Redactor, record: ReadWriteLogRecord): void {
   const body = record.body;
   if (body !== undefined) {
@@ -21,10 +21,16 @@ function redactRecord(redactor: Redactor, record: ReadWriteLogRecord): void {
   const attributes = record.attributes;
   const redacted = redactor.redactAttributes(attributes);
   if (redacted !== attributes) (record as { attributes: typeof attributes }).attributes = redacted;
+  // `eventName` is set by the application (`logger.emit({ eventName })`) and exported as is.
+  const eventName = record.eventName;
+  if (typeof eventName === 'string') {
+    const redactedName = redactor.redactString(eventName);
+    if (redactedName !== eventName) (record as { eventName?: string }).eventName = redactedName;
+  }
 }
 
 /**
- * A LogRecordProcessor that redacts each record's body and attributes in `onEmit`, by changing
+ * A LogRecordProcessor that redacts each record's body, attributes and event name in `onEmit`, by changing
  * the record before the processors after it see it. Register it first: processors before it
  * (a `SimpleLogRecordProcessor`, an encoding processor) would already have sent the original.
  */

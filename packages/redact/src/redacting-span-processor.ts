@@ -8,6 +8,10 @@ interface MutableAttributesHolder {
   attributes?: Attributes;
 }
 
+interface MutableEvent extends MutableAttributesHolder {
+  name: string;
+}
+
 function redactHolders(redactor: Redactor, holders: readonly MutableAttributesHolder[]): void {
   for (const holder of holders) {
     const attributes = holder.attributes;
@@ -15,6 +19,17 @@ function redactHolders(redactor: Redactor, holders: readonly MutableAttributesHo
     const redacted = redactor.redactAttributes(attributes);
     // Events and links are plain objects the SDK built; nothing else holds their attributes yet.
     if (redacted !== attributes) holder.attributes = redacted;
+  }
+}
+
+// An event name is free text (`login failed for token=…`): scanned by the value patterns like
+// the span name.
+function redactEventNames(redactor: Redactor, events: readonly MutableEvent[]): void {
+  for (const event of events) {
+    const name = event.name;
+    if (typeof name !== 'string') continue;
+    const redacted = redactor.redactString(name);
+    if (redacted !== name) event.name = redacted;
   }
 }
 
@@ -27,6 +42,7 @@ function redactSpan(redactor: Redactor, span: Span): void {
     }
   }
   redactHolders(redactor, span.events);
+  redactEventNames(redactor, span.events as MutableEvent[]);
   redactHolders(redactor, span.links);
   const name = redactor.redactString(span.name);
   if (name !== span.name) span.updateName(name);
@@ -39,8 +55,8 @@ function redactSpan(redactor: Redactor, span: Span): void {
 
 /**
  * A SpanProcessor that redacts, while the span is ending, its attributes (URLs, headers,
- * `db.query.text`, exception messages…), its events' and links' attributes, its name and its
- * status message. The SDK calls every processor's `onEnding` before any `onEnd`, so the
+ * `db.query.text`, exception messages…), its events' names and attributes, its links'
+ * attributes, its name and its status message. The SDK calls every processor's `onEnding` before any `onEnd`, so the
  * exporting processors see the redacted span wherever this one is registered.
  */
 export function createRedactingSpanProcessor(redactor: Redactor): SpanProcessor {
