@@ -1,4 +1,4 @@
-import { SPLAT } from 'triple-beam';
+import { LEVEL } from 'triple-beam';
 import { isErrorLike } from './any-value-serializer.ts';
 import type { EntryRedactor } from './types.ts';
 
@@ -19,35 +19,93 @@ function cutLongString(value: string, redactor: EntryRedactor): string {
   return `${redacted.slice(0, end)}…[${value.length - end} more characters cut]`;
 }
 
-/**
- * Replaces every field of a winston entry, and its splat arguments, with the redactor's
- * result where that differs. The redactor copies what it changes, so the caller's nested
- * objects are never modified; an entry that is itself an Error is the caller's object and is
- * left alone (its OpenTelemetry record is still redacted by the log pipeline).
- */
-export function redactEntry(entry: Record<PropertyKey, unknown>, redactor: EntryRedactor): void {
-  if (isErrorLike(entry) || ArrayBuffer.isView(entry)) return;
-  const keys = Object.keys(entry);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (key === 'level') continue;
-    const value = entry[key];
-    if (
-      value === null ||
-      value === undefined ||
-      typeof value === 'number' ||
-      typeof value === 'boolean'
-    )
+function isLongString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > MAX_ENTRY_STRING;
+}
+
+/** Whether a top-level field of `entry` is a string over MAX_ENTRY_STRING (a cheap look, no copy). */
+function hasLongString(entry: Record<PropertyKey, unknown>): boolean {
+  for (const key in entry) {
+    try {
+      if (isLongString(entry[key])) return true;
+    } catch {
+      // A throwing getter: the redactor reads it again and records it as unreadable.
+    }
+  }
+  return false;
+}
+
+/** A shallow copy of `entry` (own enumerable string and symbol keys) with long strings cut. */
+function withLongStringsCut(
+  entry: Record<PropertyKey, unknown>,
+  redactor: EntryRedactor,
+): Record<PropertyKey, unknown> {
+  const copy: Record<PropertyKey, unknown> = {};
+  for (const key of Reflect.ownKeys(entry)) {
+    const descriptor = Object.getOwnPropertyDescriptor(entry, key);
+    if (descriptor === undefined || !descriptor.enumerable) continue;
+    let value: unknown;
+    try {
+      value = entry[key];
+    } catch {
+      // Left as a getter on the copy, so the redactor sees the same failure.
+      Object.defineProperty(copy, key, descriptor);
       continue;
-    const redacted =
-      typeof value === 'string' && value.length > MAX_ENTRY_STRING
-        ? cutLongString(value, redactor)
-        : redactor.redactValue(value);
-    if (redacted !== value) entry[key] = redacted;
+    }
+    Object.defineProperty(copy, key, {
+      value: isLongString(value) ? cutLongString(value, redactor) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
-  const splat = entry[SPLAT];
-  if (Array.isArray(splat)) {
-    const redacted = redactor.redactValue(splat);
-    if (redacted !== splat) entry[SPLAT] = redacted;
+  return copy;
+}
+
+/**
+ * Returns the entry winston should format and deliver: `entry` itself when the redactor finds
+ * nothing, else a redacted copy.
+ *
+ * The entry is handed to the redactor whole, as one object, so its top-level fields are decided
+ * by key exactly as nested ones are (`{ password }` as much as `{ user: { password } }`), and
+ * its splat arguments (the `Symbol(splat)` array) with them. This is the one place every way
+ * of building an entry meets — level methods, `log()`, object form, child loggers,
+ * `defaultMeta`, splat, Errors as the entry or as meta, the exception and rejection handlers,
+ * the profiler — before any format runs, so every format prints the same redacted fields.
+ *
+ * A copy, never an edit: winston passes the caller's own object on for `logger.log(obj)`,
+ * `logger.info({ message, … })` and `logger.error(err)`, and the application must find its
+ * objects (and its Error's fields) as it left them. The redactor returns the same reference
+ * when nothing changed, so a clean entry costs one walk and no allocation.
+ */
+export function redactEntry(
+  entry: Record<PropertyKey, unknown>,
+  redactor: EntryRedactor,
+): Record<PropertyKey, unknown> {
+  if (ArrayBuffer.isView(entry)) return entry;
+  const source =
+    !isErrorLike(entry) && hasLongString(entry) ? withLongStringsCut(entry, redactor) : entry;
+  const redacted = redactor.redactValue(source);
+  if (redacted === entry) return entry;
+  if (typeof redacted === 'object' && redacted !== null)
+    return redacted as Record<PropertyKey, unknown>;
+  // The redactor could not walk the entry (it returns its marker then).
+  return replacementEntry(entry, String(redacted));
+}
+
+/**
+ * An entry standing in for one that could not be redacted: the line is still written, at its
+ * level, with `message` and none of the original fields (a secret must not get out that way).
+ */
+export function replacementEntry(
+  entry: Record<PropertyKey, unknown>,
+  message: string,
+): Record<PropertyKey, unknown> {
+  let level: unknown;
+  try {
+    level = entry[LEVEL] ?? entry.level;
+  } catch {
+    level = undefined;
   }
+  return { level, [LEVEL]: level, message };
 }

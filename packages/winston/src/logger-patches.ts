@@ -1,5 +1,6 @@
 import { context } from '@opentelemetry/api';
-import { redactEntry } from './entry-redaction.ts';
+import { RateLimitedWarning } from '@threadline/core';
+import { redactEntry, replacementEntry } from './entry-redaction.ts';
 import { rememberEntryError } from './error-memo.ts';
 import type { ResolvedInstrumentationConfig } from './resolve-options.ts';
 import type { LevelPriorities } from './severity.ts';
@@ -48,42 +49,55 @@ export interface LoggerPatchHost {
 const configuring = new WeakSet<object>();
 const closing = new WeakSet<object>();
 
+/** What a line says when the application's own redactor threw on it. */
+export const REDACTION_FAILED = '[entry not logged: the redactor failed on it]';
+const redactionFailures = new RateLimitedWarning(
+  '@threadline/winston: the redactor threw on an entry; it was logged without its fields',
+);
+
 /**
  * Every entry passes through `write`, from level methods, `log()`, child loggers and the
- * exception handler alike, before any format runs. It records the caller's context (hidden,
- * so inspect-based formats do not print it) and adds the correlation fields.
+ * exception handler alike, before any format runs. It redacts the entry (handing winston a
+ * redacted copy when something had to change, so the caller's object stays as it was), records
+ * the caller's context (hidden, so inspect-based formats do not print it) and adds the
+ * correlation fields.
  */
 export function patchWrite(original: AnyFunction, host: LoggerPatchHost): AnyFunction {
   return function write(this: unknown, chunk: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    let args = arguments as unknown as unknown[];
     if (chunk !== null && typeof chunk === 'object') {
       let active;
       let remember = true;
+      let entry = chunk as Record<PropertyKey, unknown>;
+      const config = host.config;
+      if (config.redactor !== undefined) {
+        // The redactor never throws; this guards a redactor passed by the application.
+        try {
+          entry = redactEntry(entry, config.redactor);
+        } catch (error) {
+          redactionFailures.report(error);
+          entry = replacementEntry(entry, REDACTION_FAILED);
+        }
+        if (entry !== chunk) {
+          args = Array.prototype.slice.call(args);
+          args[0] = entry;
+        }
+      }
       try {
         active = context.active();
         remember = mayDeliverLater(this);
-        rememberEntryError(chunk);
-        const config = host.config;
-        if (config.redactor !== undefined)
-          redactEntry(chunk as Record<PropertyKey, unknown>, config.redactor);
-        if (!config.disableCorrelation)
-          injectTraceFields(chunk as Record<PropertyKey, unknown>, config.logKeys, active);
+        // After redaction: the transport finds this Error again by its (redacted) stack.
+        rememberEntryError(entry);
+        if (!config.disableCorrelation) injectTraceFields(entry, config.logKeys, active);
       } catch {
         // A frozen entry refuses the fields; it is still logged, uncorrelated.
       }
       if (active !== undefined) {
-        return writeInCallContext(
-          chunk,
-          active,
-          remember,
-          original,
-          this,
-          // eslint-disable-next-line prefer-rest-params
-          arguments as unknown as unknown[],
-        );
+        return writeInCallContext(entry, active, remember, original, this, args);
       }
     }
-    // eslint-disable-next-line prefer-rest-params
-    return original.apply(this, arguments as unknown as unknown[]);
+    return original.apply(this, args);
   };
 }
 

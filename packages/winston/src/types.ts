@@ -171,11 +171,12 @@ export interface WinstonInstrumentationOptions extends InstrumentationConfig {
   limits?: SerializationLimits;
   /**
    * Redacts each entry before any format or transport sees it, so secrets reach neither the
-   * console nor a file nor OpenTelemetry: every field and the splat arguments are replaced by
-   * `redactValue`'s result when it differs (nested objects are copied, never changed). Entries
-   * that are themselves Error objects are left alone (they belong to the caller). Typically
-   * `createRedactor()` from `@threadline/redact`; `@threadline/node` passes one when its
-   * redaction is on.
+   * console nor a file nor OpenTelemetry. The entry goes to `redactValue` whole, so top-level
+   * fields are decided by key exactly as nested ones (`{ password }`, `defaultMeta`, an Error's
+   * own fields), splat arguments included; when anything changed winston gets the redacted
+   * copy and the caller's objects (an Error logged as the entry too) stay as they were.
+   * Typically `createRedactor()` from `@threadline/redact`; `@threadline/node` passes one when
+   * its redaction is on.
    * @default undefined (no redaction here)
    */
   redactor?: EntryRedactor;
@@ -193,5 +194,10 @@ export interface WinstonInstrumentationOptions extends InstrumentationConfig {
 
 /** What the instrumentation needs of a redactor (`@threadline/redact`'s `Redactor` fits). */
 export interface EntryRedactor {
+  /**
+   * Gets each winston entry whole. Returns the same reference when nothing changed, else a
+   * copy that keeps the entry's enumerable symbol keys (winston's level and splat) and, for an
+   * Error, its prototype; never modifies its input.
+   */
   redactValue(value: unknown): unknown;
 }

@@ -16,8 +16,13 @@ const redactor = {
       return out.some((v, i) => v !== value[i]) ? out : value;
     }
     if (value !== null && typeof value === 'object' && !(value instanceof Error)) {
-      const entries = Object.entries(value).map(([k, v]) => [k, redactor.redactValue(v)] as const);
-      const changed = entries.some(([k, v]) => v !== (value as Record<string, unknown>)[k]);
+      // Like @threadline/redact: a copy keeps the enumerable symbol keys (winston's level, splat).
+      const record = value as Record<PropertyKey, unknown>;
+      const keys = Reflect.ownKeys(record).filter((k) =>
+        Object.prototype.propertyIsEnumerable.call(record, k),
+      );
+      const entries = keys.map((k) => [k, redactor.redactValue(record[k])] as const);
+      const changed = entries.some(([k, v]) => v !== record[k]);
       return changed ? Object.fromEntries(entries) : value;
     }
     return value;
