@@ -1,6 +1,13 @@
-// Browser-safe entry (`@threadline/redact/rules`): the redaction rules without the Node-only
-// parts (no Buffer, no OpenTelemetry SDK), for `@threadline/browser` and other bundles.
-// Nothing here may import a module that uses Node APIs.
+// `@threadline/redact/rules`: the redaction rules without the engine around them, for code
+// that must stay small and runs where Node's APIs do not exist (`@threadline/browser`).
+// Everything exported here is browser-safe: no Buffer, no `node:` imports.
+export {
+  CREDENTIAL_FORMATS,
+  mayContainCredential,
+  redactCredentialFormats,
+} from './credential-formats.ts';
+export type { CredentialFormat } from './credential-formats.ts';
+// Sensitive keys (keys engineer): which names hold secrets, normalised and word-aware.
 export {
   SENSITIVE_KEYS,
   SENSITIVE_KEY_MARKERS,

@@ -9,6 +9,11 @@ export type BuiltInPatternName =
   | 'privateKey'
   /** JSON Web Tokens: three (or five) base64url segments starting with `eyJ`. */
   | 'jwt'
+  /**
+   * Vendor credentials recognised by shape (GitHub, GitLab, Slack, Stripe, Google, OpenAI, …;
+   * the list is `CREDENTIAL_FORMATS` in `@threadline/redact/rules`).
+   */
+  | 'credentialFormats'
   /** `Bearer <token>` and `Basic <base64 user:password>` credentials. */
   | 'authorizationCredentials'
   /** The password in `scheme://user:password@host` (and token-like user-only userinfo). */

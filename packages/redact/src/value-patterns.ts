@@ -1,3 +1,4 @@
+import { CREDENTIAL_PREFIX_HINT, redactCredentialFormats } from './credential-formats.ts';
 import { isCardNumber } from './luhn.ts';
 import { KEY_SECRETS_OR_COUNT, isRedactingDecision, normalizeKey } from './sensitive-keys.ts';
 import type { KeyClassifier } from './sensitive-keys.ts';
@@ -19,6 +20,7 @@ export const HAS_PEM_BEGIN = 8; // `-----BEGIN`
 export const HAS_AWS_PREFIX = 16; // `AKIA`, `ASIA`
 export const HAS_AUTH_SCHEME = 32; // `bearer`, `basic`, any case
 export const HAS_DIGIT_RUN = 64; // 13 digits, single spaces or dashes allowed between them
+export const HAS_TOKEN_RUN = 128; // 20 characters of a token (`A-Za-z0-9_.~+/%-`) in a row
 
 function isDigitCode(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
@@ -37,6 +39,14 @@ function startsWithIgnoringCase(value: string, index: number, lowercase: string)
 // than one exact alternation).
 const ANY_TEXT_MARKER = /[=:]|eyJ|-----|[Bb][EeAa][AaSs][RrIi]|A[KS]IA/;
 const ANY_DIGIT_MARKER = /\d\d\d\d[ -]?\d\d/;
+// No credential format is shorter than this; shorter strings skip the credential part of the
+// scan (most log strings are short ids, levels, routes).
+const MIN_CREDENTIAL_LENGTH = 20;
+// The same scan with credential prefixes (`credential-formats.ts` owns that list); the
+// context-anchored credentials need `=` or `:`, which the scan already looks for.
+const ANY_TEXT_OR_CREDENTIAL_MARKER = new RegExp(
+  `${ANY_TEXT_MARKER.source}|${CREDENTIAL_PREFIX_HINT.source}`,
+);
 
 /**
  * The markers of everything a built-in pattern redacts that `value` contains: 0 for most log
@@ -44,15 +54,28 @@ const ANY_DIGIT_MARKER = /\d\d\d\d[ -]?\d\d/;
  * markers they have.
  */
 export function scanForMarkers(value: string): number {
-  return ANY_TEXT_MARKER.test(value) || ANY_DIGIT_MARKER.test(value) ? collectMarkers(value) : 0;
+  const text =
+    value.length < MIN_CREDENTIAL_LENGTH ? ANY_TEXT_MARKER : ANY_TEXT_OR_CREDENTIAL_MARKER;
+  return text.test(value) || ANY_DIGIT_MARKER.test(value) ? collectMarkers(value) : 0;
 }
+
+// Characters a credential is made of, `%` included for percent-encoded base64 (`sig=`).
+const TOKEN_CHARACTER = new Uint8Array(128);
+for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~+/%-')
+  TOKEN_CHARACTER[character.charCodeAt(0)] = 1;
 
 function collectMarkers(value: string): number {
   let flags = 0;
   let run = 0;
+  let tokenRun = 0;
   const length = value.length;
   for (let i = 0; i < length; i++) {
     const code = value.charCodeAt(i);
+    if (code < 128 && TOKEN_CHARACTER[code] === 1) {
+      if (++tokenRun >= MIN_CREDENTIAL_LENGTH) flags |= HAS_TOKEN_RUN;
+    } else {
+      tokenRun = 0;
+    }
     if (isDigitCode(code)) {
       if (++run >= 13) flags |= HAS_DIGIT_RUN;
       continue;
@@ -396,6 +419,9 @@ const redactCardNumbers: ValuePattern = (value, { marker }) =>
     return isCardNumber(head.replace(CARD_SEPARATORS, '')) ? marker + match.slice(cut) : match;
   });
 
+const redactCredentials: ValuePattern = (value, { marker }) =>
+  redactCredentialFormats(value, marker);
+
 export interface BuiltInPattern {
   readonly redact: ValuePattern;
   /** The `scanForMarkers` flag without which the pattern cannot match. */
@@ -406,6 +432,7 @@ export interface BuiltInPattern {
 export const BUILT_IN_PATTERNS: ReadonlyMap<BuiltInPatternName, BuiltInPattern> = new Map([
   ['privateKey', { redact: redactPrivateKeys, marker: HAS_PEM_BEGIN }],
   ['jwt', { redact: redactJwts, marker: HAS_JWT_HEADER }],
+  ['credentialFormats', { redact: redactCredentials, marker: HAS_TOKEN_RUN }],
   ['authorizationCredentials', { redact: redactAuthorizationCredentials, marker: HAS_AUTH_SCHEME }],
   ['urlCredentials', { redact: redactUrlCredentials, marker: HAS_URL_SCHEME }],
   ['sensitiveParameters', { redact: redactSensitiveParameters, marker: HAS_SEPARATOR }],

@@ -295,6 +295,7 @@ describe('options', () => {
   const examples: Record<BuiltInPatternName, string> = {
     privateKey: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
     jwt: JWT,
+    credentialFormats: 'deploy with ghp_0123456789abcdefghijABCDEFGHIJ0aBcDe',
     authorizationCredentials: 'Bearer abc123def456ghi',
     urlCredentials: 'postgres://app:s3cr3t@db/x',
     sensitiveParameters: 'password=hunter2',

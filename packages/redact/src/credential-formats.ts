@@ -1,0 +1,932 @@
+// Vendor credentials recognised by their shape: a fixed prefix or structure, an exact
+// alphabet and length, and a boundary on both sides. The rules follow gitleaks' default rule
+// set (config/gitleaks.toml), and detect-secrets / trufflehog where gitleaks has no
+// prefix-anchored rule; `source` names the rule each one comes from. Only high-confidence
+// shapes are here: a high-entropy string with no prefix and no context is not a credential
+// we can tell apart from an id or a hash.
+//
+// Browser-safe on purpose (no Node APIs): `@threadline/browser` imports it through
+// `@threadline/redact/rules`.
+
+/** One credential format: what it is, where the rule comes from, and its global pattern. */
+export interface CredentialFormat {
+  /** Stable id, the gitleaks rule id where there is one (`github-pat`). */
+  readonly name: string;
+  /** Human-readable name (`GitHub personal access token (classic)`). */
+  readonly title: string;
+  /** The public rule the shape follows (`gitleaks:github-pat`). */
+  readonly source: string;
+  /**
+   * Global pattern. A named group `keep` (the context of a context-anchored credential, such
+   * as `AccountKey=`) is kept; the rest of the match is the secret.
+   */
+  readonly pattern: RegExp;
+}
+
+interface FormatSpec {
+  readonly name: string;
+  readonly title: string;
+  readonly source: string;
+  /** The pattern source between the boundaries. */
+  readonly body: string;
+  /**
+   * Literal texts of which at least one occurs in every match (case-sensitive); the rule runs
+   * only on strings containing one. Empty: the rule has no literal and always runs.
+   */
+  readonly leads: readonly string[];
+  /** Characters that may not follow the match (the body's own alphabet). @default '[A-Za-z0-9_]' */
+  readonly after?: string;
+  /** Characters that may not precede the match. @default word characters */
+  readonly before?: string;
+  readonly flags?: string;
+}
+
+// A credential glued to a word is part of that word (`xghp_…`), except after a JSON escape
+// such as `\n`, which is a line break in the text that was serialised.
+const NOT_AFTER_WORD = '(?<!(?<!\\\\)[A-Za-z0-9_])';
+const WORD_END = '[A-Za-z0-9_]';
+const TOKEN_END = '[A-Za-z0-9_-]';
+const BASE64_END = '[A-Za-z0-9+/=]';
+const HEX_UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+// `name = value`, `name: value`, `"name": "value"`, `\"name\":\"value\"`, `name => 'value'`.
+const ASSIGNMENT = `\\\\?["']?[ \\t]{0,5}(?:=|:|=>)[ \\t]{0,5}\\\\?["']?`;
+
+const SPECS: readonly FormatSpec[] = [
+  // GitHub (github.blog, "Behind GitHub's new authentication token formats")
+  {
+    name: 'github-pat',
+    title: 'GitHub personal access token (classic)',
+    source: 'gitleaks:github-pat',
+    body: 'ghp_[A-Za-z0-9]{36}',
+    leads: ['ghp_'],
+  },
+  {
+    name: 'github-fine-grained-pat',
+    title: 'GitHub fine-grained personal access token',
+    source: 'gitleaks:github-fine-grained-pat',
+    body: 'github_pat_[A-Za-z0-9_]{82}',
+    leads: ['github_pat_'],
+  },
+  {
+    name: 'github-oauth',
+    title: 'GitHub OAuth access token',
+    source: 'gitleaks:github-oauth',
+    body: 'gho_[A-Za-z0-9]{36}',
+    leads: ['gho_'],
+  },
+  {
+    name: 'github-app-token',
+    title: 'GitHub App user-to-server / server-to-server token',
+    source: 'gitleaks:github-app-token',
+    body: 'gh[us]_[A-Za-z0-9]{36}',
+    leads: ['ghu_', 'ghs_'],
+  },
+  {
+    name: 'github-refresh-token',
+    title: 'GitHub refresh token',
+    source: 'gitleaks:github-refresh-token',
+    body: 'ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?',
+    leads: ['ghr_'],
+  },
+  // GitLab (docs.gitlab.com, "Token prefixes")
+  {
+    name: 'gitlab-pat-routable',
+    title: 'GitLab personal access token (routable)',
+    source: 'gitleaks:gitlab-pat-routable',
+    body: 'glpat-[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}',
+    leads: ['glpat-'],
+  },
+  {
+    name: 'gitlab-pat',
+    title: 'GitLab personal access token',
+    source: 'gitleaks:gitlab-pat',
+    body: 'glpat-[A-Za-z0-9_-]{20}',
+    leads: ['glpat-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-ptt',
+    title: 'GitLab pipeline trigger token',
+    source: 'gitleaks:gitlab-ptt',
+    body: 'glptt-(?:[0-9a-f]{40}|[A-Za-z0-9_-]{20})',
+    leads: ['glptt-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-rrt',
+    title: 'GitLab runner registration token',
+    source: 'gitleaks:gitlab-rrt',
+    body: 'GR1348941[A-Za-z0-9_-]{20}',
+    leads: ['GR1348941'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-runner-authentication-token',
+    title: 'GitLab runner authentication token',
+    source: 'gitleaks:gitlab-runner-authentication-token(-routable)',
+    body: 'glrt-(?:t\\d_[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}|[A-Za-z0-9_-]{20})',
+    leads: ['glrt-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-deploy-token',
+    title: 'GitLab deploy token',
+    source: 'gitleaks:gitlab-deploy-token',
+    body: 'gldt-[A-Za-z0-9_-]{20}',
+    leads: ['gldt-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-feed-token',
+    title: 'GitLab feed token',
+    source: 'gitleaks:gitlab-feed-token',
+    body: 'glft-[A-Za-z0-9_-]{20}',
+    leads: ['glft-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-incoming-mail-token',
+    title: 'GitLab incoming mail token',
+    source: 'gitleaks:gitlab-incoming-mail-token',
+    body: 'glimt-[A-Za-z0-9_-]{25}',
+    leads: ['glimt-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-kubernetes-agent-token',
+    title: 'GitLab Kubernetes agent token',
+    source: 'gitleaks:gitlab-kubernetes-agent-token',
+    body: 'glagent-[A-Za-z0-9_-]{50}',
+    leads: ['glagent-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-oauth-app-secret',
+    title: 'GitLab OAuth application secret',
+    source: 'gitleaks:gitlab-oauth-app-secret',
+    body: 'gloas-[A-Za-z0-9_-]{64}',
+    leads: ['gloas-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-scim-token',
+    title: 'GitLab SCIM token',
+    source: 'gitleaks:gitlab-scim-token',
+    body: 'glsoat-[A-Za-z0-9_-]{20}',
+    leads: ['glsoat-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-feature-flag-client-token',
+    title: 'GitLab feature flag client token',
+    source: 'gitleaks:gitlab-feature-flag-client-token',
+    body: 'glffct-[A-Za-z0-9_-]{20}',
+    leads: ['glffct-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gitlab-cicd-job-token',
+    title: 'GitLab CI/CD job token',
+    source: 'gitleaks:gitlab-cicd-job-token',
+    body: 'glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20}',
+    leads: ['glcbt-'],
+    after: TOKEN_END,
+  },
+  // Slack (api.slack.com, "Token types")
+  {
+    name: 'slack-bot-token',
+    title: 'Slack bot token',
+    source: 'gitleaks:slack-bot-token, slack-legacy-bot-token',
+    body: 'xoxb-\\d{8,14}-[A-Za-z0-9-]{10,100}',
+    leads: ['xoxb-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'slack-user-token',
+    title: 'Slack user token',
+    source: 'gitleaks:slack-user-token',
+    body: 'xox[pe]-\\d{8,14}-[A-Za-z0-9-]{10,150}',
+    leads: ['xoxp-', 'xoxe-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'slack-app-token',
+    title: 'Slack app-level token',
+    source: 'gitleaks:slack-app-token',
+    body: 'xapp-\\d-[A-Za-z0-9]{4,20}-\\d{4,20}-[A-Za-z0-9]{16,128}',
+    leads: ['xapp-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'slack-config-access-token',
+    title: 'Slack configuration access token',
+    source: 'gitleaks:slack-config-access-token',
+    body: 'xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{163,166}',
+    leads: ['xoxe.'],
+  },
+  {
+    name: 'slack-config-refresh-token',
+    title: 'Slack configuration refresh token',
+    source: 'gitleaks:slack-config-refresh-token',
+    body: 'xoxe-\\d-[A-Za-z0-9]{146}',
+    leads: ['xoxe-'],
+  },
+  {
+    name: 'slack-legacy-workspace-token',
+    title: 'Slack legacy workspace / refresh token',
+    source: 'gitleaks:slack-legacy-workspace-token',
+    body: 'xox[ar]-(?:\\d-)?[A-Za-z0-9]{8,48}',
+    leads: ['xoxa-', 'xoxr-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'slack-legacy-token',
+    title: 'Slack legacy token',
+    source: 'gitleaks:slack-legacy-token',
+    body: 'xox[os]-\\d{1,20}-\\d{1,20}-\\d{1,20}-[a-fA-F0-9]{8,64}',
+    leads: ['xoxo-', 'xoxs-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'slack-webhook-url',
+    title: 'Slack incoming webhook URL (the path after /services/ is the secret)',
+    source: 'gitleaks:slack-webhook-url',
+    body: '(?<keep>(?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/)[A-Za-z0-9+/]{43,56}',
+    leads: ['hooks.slack.com/'],
+    before: '[A-Za-z0-9_.-]',
+    after: '[A-Za-z0-9+/]',
+  },
+  // Stripe (docs.stripe.com, "API keys")
+  {
+    name: 'stripe-secret-key',
+    title: 'Stripe secret key',
+    source: 'gitleaks:stripe-access-token',
+    body: 'sk_(?:live|test|prod)_[A-Za-z0-9]{10,247}',
+    leads: ['sk_live_', 'sk_test_', 'sk_prod_'],
+  },
+  {
+    name: 'stripe-restricted-key',
+    title: 'Stripe restricted key',
+    source: 'gitleaks:stripe-access-token',
+    body: 'rk_(?:live|test|prod)_[A-Za-z0-9]{10,247}',
+    leads: ['rk_live_', 'rk_test_', 'rk_prod_'],
+  },
+  // Google
+  {
+    name: 'gcp-api-key',
+    title: 'Google API key',
+    source: 'gitleaks:gcp-api-key',
+    body: 'AIza[A-Za-z0-9_-]{35}',
+    leads: ['AIza'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'gcp-oauth-client-secret',
+    title: 'Google OAuth client secret',
+    source: 'trufflehog:gcpoauthclientsecret (GOCSPX- prefix)',
+    body: 'GOCSPX-[A-Za-z0-9_-]{28}',
+    leads: ['GOCSPX-'],
+    after: TOKEN_END,
+  },
+  // Package registries
+  {
+    name: 'npm-access-token',
+    title: 'npm access token',
+    source: 'gitleaks:npm-access-token',
+    body: 'npm_[A-Za-z0-9]{36}',
+    leads: ['npm_'],
+  },
+  {
+    name: 'pypi-upload-token',
+    title: 'PyPI upload token (pypi.org and test.pypi.org)',
+    source: 'gitleaks:pypi-upload-token',
+    body: 'pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}',
+    leads: ['pypi-AgE'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'rubygems-api-token',
+    title: 'RubyGems API key',
+    source: 'gitleaks:rubygems-api-token',
+    body: 'rubygems_[a-f0-9]{48}',
+    leads: ['rubygems_'],
+  },
+  {
+    name: 'clojars-api-token',
+    title: 'Clojars deploy token',
+    source: 'gitleaks:clojars-api-token',
+    body: 'CLOJARS_[A-Za-z0-9]{60}',
+    leads: ['CLOJARS_'],
+  },
+  {
+    name: 'dockerhub-pat',
+    title: 'Docker Hub personal / organisation access token',
+    source: 'gitleaks:docker-hub-pat (dckr_pat_ prefix)',
+    body: 'dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}',
+    leads: ['dckr_pat_', 'dckr_oat_'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'artifactory-api-key',
+    title: 'JFrog Artifactory API key',
+    source: 'gitleaks:artifactory-api-key',
+    body: 'AKCp[A-Za-z0-9]{69}',
+    leads: ['AKCp'],
+  },
+  // AI providers
+  {
+    name: 'openai-api-key',
+    title: 'OpenAI project / service account / admin key',
+    source: 'gitleaks:openai-api-key',
+    body: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}',
+    leads: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'openai-legacy-api-key',
+    title: 'OpenAI API key (legacy user key)',
+    source: 'gitleaks:openai-api-key',
+    body: 'sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}',
+    leads: ['T3BlbkFJ'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'anthropic-api-key',
+    title: 'Anthropic API key',
+    source: 'gitleaks:anthropic-api-key',
+    body: 'sk-ant-api03-[A-Za-z0-9_-]{93}AA',
+    leads: ['sk-ant-api03-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'anthropic-admin-api-key',
+    title: 'Anthropic Admin API key',
+    source: 'gitleaks:anthropic-admin-api-key',
+    body: 'sk-ant-admin01-[A-Za-z0-9_-]{93}AA',
+    leads: ['sk-ant-admin01-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'huggingface-access-token',
+    title: 'Hugging Face access token',
+    source: 'gitleaks:huggingface-access-token',
+    body: 'hf_[A-Za-z]{34}',
+    leads: ['hf_'],
+  },
+  {
+    name: 'huggingface-organization-api-token',
+    title: 'Hugging Face organisation API token',
+    source: 'gitleaks:huggingface-organization-api-token',
+    body: 'api_org_[A-Za-z]{34}',
+    leads: ['api_org_'],
+  },
+  {
+    name: 'perplexity-api-key',
+    title: 'Perplexity API key',
+    source: 'gitleaks:perplexity-api-key',
+    body: 'pplx-[A-Za-z0-9]{48}',
+    leads: ['pplx-'],
+  },
+  // Messaging and email
+  {
+    name: 'twilio-api-key',
+    title: 'Twilio API key SID + secret pair id (SK…)',
+    source: 'gitleaks:twilio-api-key',
+    body: 'SK[0-9a-fA-F]{32}',
+    leads: ['SK'],
+  },
+  {
+    name: 'sendgrid-api-token',
+    title: 'SendGrid API key',
+    source: 'gitleaks:sendgrid-api-token',
+    body: 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}',
+    leads: ['SG.'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'sendinblue-api-token',
+    title: 'Brevo (Sendinblue) API key',
+    source: 'gitleaks:sendinblue-api-token',
+    body: 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}',
+    leads: ['xkeysib-'],
+  },
+  {
+    name: 'mailgun-private-api-token',
+    title: 'Mailgun private API key',
+    source: 'gitleaks:mailgun-private-api-token (without its context word)',
+    body: 'key-[a-f0-9]{32}',
+    leads: ['key-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'mailchimp-api-key',
+    title: 'Mailchimp API key',
+    source: 'detect-secrets:MailchimpDetector',
+    body: '[0-9a-f]{32}-us[0-9]{1,2}',
+    leads: ['-us'],
+  },
+  {
+    name: 'telegram-bot-api-token',
+    title: 'Telegram bot token',
+    source: 'detect-secrets:TelegramBotTokenDetector',
+    body: '[0-9]{8,10}:AA[A-Za-z0-9_-]{33}',
+    leads: [':AA'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'discord-bot-token',
+    title: 'Discord bot token',
+    source: 'detect-secrets:DiscordBotTokenDetector',
+    body: '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}',
+    leads: [],
+    after: TOKEN_END,
+  },
+  {
+    name: 'discord-webhook-url',
+    title: 'Discord webhook URL (the token after the id is the secret)',
+    source: 'trufflehog:discordwebhook',
+    body: '(?<keep>(?:https?://)?(?:(?:canary|ptb)\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/)[A-Za-z0-9_-]{60,80}',
+    leads: ['/api/webhooks/'],
+    before: '[A-Za-z0-9_.-]',
+    after: TOKEN_END,
+  },
+  // Commerce and payments
+  {
+    name: 'shopify-access-token',
+    title: 'Shopify access token',
+    source: 'gitleaks:shopify-access-token',
+    body: 'shpat_[a-fA-F0-9]{32}',
+    leads: ['shpat_'],
+  },
+  {
+    name: 'shopify-shared-secret',
+    title: 'Shopify shared secret',
+    source: 'gitleaks:shopify-shared-secret',
+    body: 'shpss_[a-fA-F0-9]{32}',
+    leads: ['shpss_'],
+  },
+  {
+    name: 'shopify-custom-access-token',
+    title: 'Shopify custom app access token',
+    source: 'gitleaks:shopify-custom-access-token',
+    body: 'shpca_[a-fA-F0-9]{32}',
+    leads: ['shpca_'],
+  },
+  {
+    name: 'shopify-private-app-access-token',
+    title: 'Shopify private app access token',
+    source: 'gitleaks:shopify-private-app-access-token',
+    body: 'shppa_[a-fA-F0-9]{32}',
+    leads: ['shppa_'],
+  },
+  {
+    name: 'square-access-token',
+    title: 'Square access token',
+    source: 'gitleaks:square-access-token',
+    body: '(?:EAAA|sq0atp-)[A-Za-z0-9_-]{22,60}',
+    leads: ['EAAA', 'sq0atp-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'square-oauth-secret',
+    title: 'Square OAuth application secret',
+    source: 'gitleaks:square-secret (earlier rule set)',
+    body: 'sq0csp-[A-Za-z0-9_-]{43}',
+    leads: ['sq0csp-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'shippo-api-token',
+    title: 'Shippo API token',
+    source: 'gitleaks:shippo-api-token',
+    body: 'shippo_(?:live|test)_[a-fA-F0-9]{40}',
+    leads: ['shippo_'],
+  },
+  {
+    name: 'easypost-api-token',
+    title: 'EasyPost API key (production and test)',
+    source: 'gitleaks:easypost-api-token, easypost-test-api-token',
+    body: 'EZ[AT]K[A-Za-z0-9]{54}',
+    leads: ['EZAK', 'EZTK'],
+  },
+  {
+    name: 'flutterwave-secret-key',
+    title: 'Flutterwave secret / encryption key (test)',
+    source: 'gitleaks:flutterwave-secret-key, flutterwave-encryption-key',
+    body: 'FLWSECK_TEST-[a-hA-H0-9]{12}(?:[a-hA-H0-9]{20}-X)?',
+    leads: ['FLWSECK_TEST-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'duffel-api-token',
+    title: 'Duffel API token',
+    source: 'gitleaks:duffel-api-token',
+    body: 'duffel_(?:test|live)_[A-Za-z0-9_=-]{43}',
+    leads: ['duffel_'],
+    after: '[A-Za-z0-9_=-]',
+  },
+  // Cloud providers
+  {
+    name: 'aws-secret-access-key',
+    title: 'AWS secret access key (by its name: aws_secret_access_key, SecretAccessKey, …)',
+    source: 'gitleaks:generic-api-key / detect-secrets:AWSKeyDetector (context)',
+    body: `(?<keep>(?:aws[_.-]?)?secret[_.-]?access[_.-]?key${ASSIGNMENT}|aws[_.-]?secret[_.-]?key${ASSIGNMENT})[A-Za-z0-9/+]{40}`,
+    leads: ['ecret', 'ECRET'],
+    before: '[A-Za-z0-9]',
+    after: BASE64_END,
+    flags: 'i',
+  },
+  {
+    name: 'azure-storage-account-key',
+    title: 'Azure Storage account key in a connection string (AccountKey=)',
+    source: 'detect-secrets:AzureStorageKeyDetector',
+    body: '(?<keep>AccountKey=)[A-Za-z0-9+/]{86}==',
+    leads: ['AccountKey='],
+    before: '[A-Za-z0-9]',
+    after: BASE64_END,
+  },
+  {
+    name: 'azure-shared-access-key',
+    title: 'Azure Service Bus / Event Hubs shared access key (SharedAccessKey=)',
+    source: 'trufflehog:azure_servicebus (SharedAccessKey=)',
+    body: '(?<keep>SharedAccessKey=)[A-Za-z0-9+/]{43}=',
+    leads: ['SharedAccessKey='],
+    before: '[A-Za-z0-9]',
+    after: BASE64_END,
+  },
+  {
+    name: 'azure-sas-signature',
+    title: 'Azure shared access signature (sig= of a SAS URL or token)',
+    source: 'trufflehog:azure_sas (sig=)',
+    body: '(?<keep>sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd])',
+    leads: ['sig='],
+    before: '[A-Za-z0-9_]',
+    after: '[A-Za-z0-9+/=%]',
+  },
+  {
+    name: 'azure-ad-client-secret',
+    title: 'Microsoft Entra ID (Azure AD) client secret',
+    source: 'gitleaks:azure-ad-client-secret',
+    body: '[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}',
+    leads: ['Q~'],
+    before: '[A-Za-z0-9_~.]',
+    after: '[A-Za-z0-9_~.-]',
+  },
+  {
+    name: 'alibaba-access-key-id',
+    title: 'Alibaba Cloud AccessKey ID',
+    source: 'gitleaks:alibaba-access-key-id',
+    body: 'LTAI[A-Za-z0-9]{20}',
+    leads: ['LTAI'],
+  },
+  {
+    name: 'databricks-api-token',
+    title: 'Databricks personal access token',
+    source: 'gitleaks:databricks-api-token',
+    body: 'dapi[a-f0-9]{32}(?:-[0-9])?',
+    leads: ['dapi'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'digitalocean-pat',
+    title: 'DigitalOcean personal access token',
+    source: 'gitleaks:digitalocean-pat',
+    body: 'dop_v1_[a-f0-9]{64}',
+    leads: ['dop_v1_'],
+  },
+  {
+    name: 'digitalocean-access-token',
+    title: 'DigitalOcean OAuth access token',
+    source: 'gitleaks:digitalocean-access-token',
+    body: 'doo_v1_[a-f0-9]{64}',
+    leads: ['doo_v1_'],
+  },
+  {
+    name: 'digitalocean-refresh-token',
+    title: 'DigitalOcean OAuth refresh token',
+    source: 'gitleaks:digitalocean-refresh-token',
+    body: 'dor_v1_[a-f0-9]{64}',
+    leads: ['dor_v1_'],
+  },
+  {
+    name: 'heroku-api-key-v2',
+    title: 'Heroku API key (HRKU- form)',
+    source: 'gitleaks:heroku-api-key-v2',
+    body: 'HRKU-AA[A-Za-z0-9_-]{58}',
+    leads: ['HRKU-AA'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'heroku-api-key',
+    title: 'Heroku API key (a UUID under a heroku name)',
+    source: 'gitleaks:heroku-api-key',
+    body: `(?<keep>heroku[A-Za-z0-9_.-]{0,20}${ASSIGNMENT})${HEX_UUID}`,
+    leads: ['eroku', 'EROKU'],
+    before: '[A-Za-z0-9]',
+    after: TOKEN_END,
+    flags: 'i',
+  },
+  {
+    name: 'flyio-access-token',
+    title: 'Fly.io access token',
+    source: 'gitleaks:flyio-access-token',
+    body: '(?:fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})',
+    leads: ['fo1_', 'fm1', 'fm2_'],
+    after: '[A-Za-z0-9_+/=-]',
+  },
+  {
+    name: 'openshift-user-token',
+    title: 'OpenShift user token',
+    source: 'gitleaks:openshift-user-token',
+    body: 'sha256~[A-Za-z0-9_-]{43}',
+    leads: ['sha256~'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'cloudflare-origin-ca-key',
+    title: 'Cloudflare Origin CA key',
+    source: 'gitleaks:cloudflare-origin-ca-key',
+    body: 'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}',
+    leads: ['v1.0-'],
+  },
+  // Developer platforms
+  {
+    name: 'atlassian-api-token',
+    title: 'Atlassian API token',
+    source: 'gitleaks:atlassian-api-token',
+    body: 'ATATT3[A-Za-z0-9_=-]{186}',
+    leads: ['ATATT3'],
+    after: '[A-Za-z0-9_=-]',
+  },
+  {
+    name: 'linear-api-key',
+    title: 'Linear API key',
+    source: 'gitleaks:linear-api-key',
+    body: 'lin_api_[A-Za-z0-9]{40}',
+    leads: ['lin_api_'],
+  },
+  {
+    name: 'postman-api-token',
+    title: 'Postman API key',
+    source: 'gitleaks:postman-api-token',
+    body: 'PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}',
+    leads: ['PMAK-'],
+  },
+  {
+    name: 'doppler-api-token',
+    title: 'Doppler token (personal, service, CLI, service account)',
+    source: 'gitleaks:doppler-api-token',
+    body: 'dp\\.(?:pt|st|ct|sa)\\.[A-Za-z0-9]{40,44}',
+    leads: ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.'],
+  },
+  {
+    name: 'vault-service-token',
+    title: 'HashiCorp Vault service token',
+    source: 'gitleaks:vault-service-token',
+    body: 'hvs\\.[A-Za-z0-9_-]{90,120}',
+    leads: ['hvs.'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'vault-batch-token',
+    title: 'HashiCorp Vault batch token',
+    source: 'gitleaks:vault-batch-token',
+    body: 'hvb\\.[A-Za-z0-9_-]{138,300}',
+    leads: ['hvb.'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'hashicorp-tf-api-token',
+    title: 'Terraform Cloud / Enterprise API token',
+    source: 'gitleaks:hashicorp-tf-api-token',
+    body: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}',
+    leads: ['.atlasv1.'],
+    after: '[A-Za-z0-9_=-]',
+  },
+  {
+    name: 'grafana-service-account-token',
+    title: 'Grafana service account token',
+    source: 'gitleaks:grafana-service-account-token',
+    body: 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}',
+    leads: ['glsa_'],
+  },
+  {
+    name: 'grafana-cloud-api-token',
+    title: 'Grafana Cloud access policy token',
+    source: 'gitleaks:grafana-cloud-api-token',
+    body: 'glc_[A-Za-z0-9+/]{32,400}={0,3}',
+    leads: ['glc_'],
+    after: BASE64_END,
+  },
+  {
+    name: 'grafana-api-key',
+    title: 'Grafana API key (legacy)',
+    source: 'gitleaks:grafana-api-key',
+    body: 'eyJrIjoi[A-Za-z0-9]{70,400}={0,3}',
+    leads: ['eyJrIjoi'],
+    after: BASE64_END,
+  },
+  {
+    name: 'sentry-user-token',
+    title: 'Sentry user auth token',
+    source: 'gitleaks:sentry-user-token',
+    body: 'sntryu_[a-f0-9]{64}',
+    leads: ['sntryu_'],
+  },
+  {
+    name: 'sentry-org-token',
+    title: 'Sentry organisation auth token',
+    source: 'gitleaks:sentry-org-token',
+    body: 'sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}',
+    leads: ['sntrys_'],
+    after: '[A-Za-z0-9+/]',
+  },
+  {
+    name: 'new-relic-user-api-key',
+    title: 'New Relic user API key',
+    source: 'gitleaks:new-relic-user-api-key',
+    body: 'NRAK-[A-Z0-9]{27}',
+    leads: ['NRAK-'],
+  },
+  {
+    name: 'new-relic-insert-key',
+    title: 'New Relic insights insert key',
+    source: 'gitleaks:new-relic-insert-key',
+    body: 'NRII-[A-Za-z0-9-]{32}',
+    leads: ['NRII-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'planetscale-api-token',
+    title: 'PlanetScale service token, OAuth token or password',
+    source: 'gitleaks:planetscale-api-token, planetscale-oauth-token, planetscale-password',
+    body: 'pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.-]{32,64}',
+    leads: ['pscale_'],
+    after: '[A-Za-z0-9_=.-]',
+  },
+  {
+    name: 'pulumi-api-token',
+    title: 'Pulumi access token',
+    source: 'gitleaks:pulumi-api-token',
+    body: 'pul-[a-f0-9]{40}',
+    leads: ['pul-'],
+  },
+  {
+    name: 'prefect-api-token',
+    title: 'Prefect API key',
+    source: 'gitleaks:prefect-api-token',
+    body: 'pnu_[A-Za-z0-9]{36}',
+    leads: ['pnu_'],
+  },
+  {
+    name: 'readme-api-token',
+    title: 'ReadMe API key',
+    source: 'gitleaks:readme-api-token',
+    body: 'rdme_[a-z0-9]{70}',
+    leads: ['rdme_'],
+  },
+  {
+    name: 'notion-api-token',
+    title: 'Notion integration token',
+    source: 'gitleaks:notion-api-token',
+    body: 'ntn_[0-9]{11}[A-Za-z0-9]{35}',
+    leads: ['ntn_'],
+  },
+  {
+    name: 'dynatrace-api-token',
+    title: 'Dynatrace API token',
+    source: 'gitleaks:dynatrace-api-token',
+    body: 'dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}',
+    leads: ['dt0c01.'],
+  },
+  {
+    name: 'scalingo-api-token',
+    title: 'Scalingo API token',
+    source: 'gitleaks:scalingo-api-token',
+    body: 'tk-us-[A-Za-z0-9_-]{48}',
+    leads: ['tk-us-'],
+    after: TOKEN_END,
+  },
+  {
+    name: 'infracost-api-token',
+    title: 'Infracost API key',
+    source: 'gitleaks:infracost-api-token',
+    body: 'ico-[A-Za-z0-9]{32}',
+    leads: ['ico-'],
+  },
+  {
+    name: 'frameio-api-token',
+    title: 'Frame.io API token',
+    source: 'gitleaks:frameio-api-token',
+    body: 'fio-u-[A-Za-z0-9_=-]{64}',
+    leads: ['fio-u-'],
+    after: '[A-Za-z0-9_=-]',
+  },
+  {
+    name: 'age-secret-key',
+    title: 'age encryption secret key',
+    source: 'gitleaks:age-secret-key',
+    body: 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}',
+    leads: ['AGE-SECRET-KEY-1'],
+  },
+  {
+    name: '1password-service-account-token',
+    title: '1Password service account token',
+    source: 'gitleaks:1password-service-account-token',
+    body: 'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}',
+    leads: ['ops_eyJ'],
+    after: BASE64_END,
+  },
+];
+
+function compile(spec: FormatSpec): RegExp {
+  const before = spec.before === undefined ? NOT_AFTER_WORD : `(?<!${spec.before})`;
+  const after = `(?!${spec.after ?? WORD_END})`;
+  return new RegExp(`${before}(?:${spec.body})${after}`, `g${spec.flags ?? ''}`);
+}
+
+/** Every credential format recognised by shape, in the order they are applied. */
+export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = SPECS.map((spec) =>
+  Object.freeze({
+    name: spec.name,
+    title: spec.title,
+    source: spec.source,
+    pattern: compile(spec),
+  }),
+);
+
+const FORMAT_LEADS: readonly (readonly string[])[] = SPECS.map((spec) => spec.leads);
+
+// Every format's text has at least one of these (checked by the tests for every format).
+// Prefixed credentials: a separator followed by a long token run covers the `xxx_`, `xxx-`,
+// `xxx.` and `xxx~` prefixes; a few literals cover prefixes glued to their body (`AIza…`,
+// `dapi…`) and bodies that may hold `+`, `/` or `~` early on. value-patterns.ts folds this
+// part into its marker scan, so it is shaped for V8 like that scan: short alternatives, no
+// `i` flag.
+export const CREDENTIAL_PREFIX_HINT =
+  /[_.~-][\w-]{19}|A(?:Iza|TATT3|KCp)|dapi|SK[0-9a-fA-F]{16}|EAAA|EZ[AT]K|GR1348941|LTAI|glc_|fm[12]|Q~|-us\d|hooks[./]/;
+// Context-anchored credentials: only with a separator (`=`, `:`) after a telling name.
+const CREDENTIAL_CONTEXT_HINT = /Key=|sig=|ecret|ECRET|eroku|EROKU|:AA/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// The leads of all formats in one alternation, longest first so that a lead that starts
+// another (`xoxe-` and `xoxe.`) is matched in full; each hit selects the formats to run.
+const ALL_LEADS: readonly string[] = [
+  ...new Set(FORMAT_LEADS.flat().sort((a, b) => b.length - a.length)),
+];
+const LEAD = new RegExp(ALL_LEADS.map(escapeRegExp).join('|'), 'g');
+const FORMATS_BY_LEAD: ReadonlyMap<string, readonly number[]> = new Map(
+  ALL_LEADS.map((lead) => [
+    lead,
+    FORMAT_LEADS.flatMap((leads, index) => (leads.includes(lead) ? [index] : [])),
+  ]),
+);
+const ALWAYS_RUN: readonly number[] = FORMAT_LEADS.flatMap((leads, index) =>
+  leads.length === 0 ? [index] : [],
+);
+
+/** Cheap pre-scan: false for (almost) every clean string; true whenever a format could match. */
+export function mayContainCredential(value: string): boolean {
+  return CREDENTIAL_PREFIX_HINT.test(value) || CREDENTIAL_CONTEXT_HINT.test(value);
+}
+
+/**
+ * Replaces every recognised credential with `marker` (the whole token; for context-anchored
+ * ones such as AWS secret access keys, only the secret part); returns `value` itself when
+ * nothing matched.
+ */
+export function redactCredentialFormats(value: string, marker: string): string {
+  if (!mayContainCredential(value)) return value;
+  const selected = new Uint8Array(SPECS.length);
+  let any = false;
+  LEAD.lastIndex = 0;
+  for (let hit = LEAD.exec(value); hit !== null; hit = LEAD.exec(value)) {
+    const formats = FORMATS_BY_LEAD.get(hit[0]);
+    if (formats !== undefined)
+      for (const index of formats) {
+        selected[index] = 1;
+        any = true;
+      }
+  }
+  for (const index of ALWAYS_RUN) {
+    selected[index] = 1;
+    any = true;
+  }
+  if (!any) return value;
+  const replace = (...args: unknown[]): string => {
+    const groups = args[args.length - 1];
+    const keep =
+      typeof groups === 'object' && groups !== null
+        ? (groups as { keep?: string }).keep
+        : undefined;
+    return keep === undefined ? marker : keep + marker;
+  };
+  let out = value;
+  for (let index = 0; index < SPECS.length; index++) {
+    if (selected[index] === 1) out = out.replace(CREDENTIAL_FORMATS[index].pattern, replace);
+  }
+  return out;
+}
