@@ -1,124 +1,105 @@
 import { RateLimitedWarning } from '@threadline/core';
+import { resolveBruteForceOptions } from './brute-force-options.ts';
+import type { ResolvedBruteForceOptions } from './brute-force-options.ts';
+import { ipv6Network } from './client-address.ts';
+import { failureKey, isBruteForceKeyType } from './failure-keys.ts';
+import { MemoryFailureStore } from './memory-failure-store.ts';
 import type {
   BruteForceDetection,
   BruteForceDetector,
   BruteForceDetectorOptions,
   BruteForceKeyType,
+  FailureCount,
+  FailureStore,
+  SharedBruteForceDetector,
+  SharedBruteForceDetectorOptions,
 } from './types.ts';
-
-const OWNER = 'createBruteForceDetector';
-export const DEFAULT_THRESHOLD = 5;
-export const DEFAULT_WINDOW_MS = 5 * 60_000;
-export const DEFAULT_MAX_KEYS = 10_000;
-const MAX_THRESHOLD = 1000;
-/** Longer keys are cut to this many UTF-16 code units (bounding memory per key). */
-export const MAX_KEY_LENGTH = 256;
-
-interface KeyWindow {
-  /** Times of the most recent failures, oldest first, at most `threshold` of them. */
-  readonly times: number[];
-  /** Whether the next crossing reports; false from a crossing until the count drops below. */
-  armed: boolean;
-}
 
 /** Reports a detection somewhere besides `onDetected` (the events instance's record). */
 export type DetectionReporter = (detection: BruteForceDetection, trigger: unknown) => void;
 
-function validInteger(value: unknown, fallback: number, name: string, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new TypeError(`${OWNER}: ${name} must be an integer from 1 to ${max}`);
-  }
-  return value;
+/** What `security.loginFailed` needs of either detector. */
+export interface FailureCounter {
+  recordFailure(keyType: BruteForceKeyType, key: string, trigger?: unknown): unknown;
 }
 
-export class SlidingWindowBruteForceDetector implements BruteForceDetector {
+/** Keys of one failure: the key itself and, for an IPv6 client address, its network. */
+interface FailureKeys {
+  readonly keyType: BruteForceKeyType;
+  readonly key: string;
+  readonly network: string | undefined;
+}
+
+// Clock, key canonicalisation, memory counts and guarded reporting: what both detectors share.
+abstract class DetectorBase {
   readonly threshold: number;
   readonly windowMs: number;
   readonly maxKeys: number;
-  readonly #onDetected: ((detection: BruteForceDetection) => void) | undefined;
-  readonly #now: () => number;
+  readonly ipv6PrefixLength: number;
+  protected readonly options: ResolvedBruteForceOptions;
+  protected readonly memory: MemoryFailureStore;
   readonly #reporter: DetectionReporter | undefined;
-  // Insertion order is recency order: a key is moved to the end on each failure, so the
-  // first key is the least recently failing one, evicted first.
-  readonly #windows: Record<BruteForceKeyType, Map<string, KeyWindow>> = {
-    'client.address': new Map(),
-    'user.id': new Map(),
-  };
-  readonly #warning = new RateLimitedWarning(
+  readonly #callbackWarning = new RateLimitedWarning(
     '@threadline/events: brute-force onDetected callback failed',
   );
+  protected readonly failureWarning = new RateLimitedWarning(
+    '@threadline/events: brute-force detector failed to count a failure',
+  );
+  readonly #evictionWarning = new RateLimitedWarning(
+    '@threadline/events: brute-force detector evicted keys that still had failures inside the window (a flood of keys, or maxKeys too small)',
+  );
+  #evictionsReported = 0;
   #lastNow = Number.NEGATIVE_INFINITY;
 
-  constructor(options: BruteForceDetectorOptions = {}, reporter?: DetectionReporter) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`${OWNER}: options must be an object`);
-    }
-    this.threshold = validInteger(options.threshold, DEFAULT_THRESHOLD, 'threshold', MAX_THRESHOLD);
-    if (
-      options.windowMs !== undefined &&
-      (typeof options.windowMs !== 'number' ||
-        !Number.isFinite(options.windowMs) ||
-        options.windowMs <= 0)
-    ) {
-      throw new TypeError(`${OWNER}: windowMs must be a positive number`);
-    }
-    this.windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
-    this.maxKeys = validInteger(options.maxKeys, DEFAULT_MAX_KEYS, 'maxKeys', 10_000_000);
-    if (options.onDetected !== undefined && typeof options.onDetected !== 'function') {
-      throw new TypeError(`${OWNER}: onDetected must be a function`);
-    }
-    if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new TypeError(`${OWNER}: now must be a function`);
-    }
-    this.#onDetected = options.onDetected;
-    this.#now = options.now ?? Date.now;
+  constructor(options: ResolvedBruteForceOptions, reporter: DetectionReporter | undefined) {
+    this.options = options;
+    this.threshold = options.threshold;
+    this.windowMs = options.windowMs;
+    this.maxKeys = options.maxKeys;
+    this.ipv6PrefixLength = options.ipv6PrefixLength;
+    this.memory = new MemoryFailureStore(options);
     this.#reporter = reporter;
   }
 
-  /** Failures reported by the count only; `trigger` is passed to the reporter (the login event). */
-  recordFailure(
-    keyType: BruteForceKeyType,
-    key: string,
-    trigger?: unknown,
-  ): BruteForceDetection | undefined {
-    const detection = this.#count(keyType, key);
-    if (detection !== undefined) this.#report(detection, trigger);
-    return detection;
-  }
-
-  failureCount(keyType: BruteForceKeyType, key: string): number {
-    const windows = this.#windows[keyType];
-    const normalized = normalizeKey(key);
-    if (windows === undefined || normalized === undefined) return 0;
-    const window = windows.get(normalized);
-    if (window === undefined) return 0;
-    const cutoff = this.#clock() - this.windowMs;
-    let count = 0;
-    for (const time of window.times) if (time > cutoff) count++;
-    return count;
+  get evictedActiveKeyCount(): number {
+    return this.memory.activeEvictions;
   }
 
   trackedKeyCount(keyType?: BruteForceKeyType): number {
-    if (keyType !== undefined) return this.#windows[keyType]?.size ?? 0;
-    return this.#windows['client.address'].size + this.#windows['user.id'].size;
+    return this.memory.size(keyType);
   }
 
-  reset(keyType: BruteForceKeyType, key: string): void {
-    const normalized = normalizeKey(key);
-    if (normalized !== undefined) this.#windows[keyType]?.delete(normalized);
+  protected keysOf(keyType: unknown, key: unknown): FailureKeys | undefined {
+    if (!isBruteForceKeyType(keyType)) return undefined;
+    const canonical = failureKey(keyType, key, this.ipv6PrefixLength);
+    if (canonical === undefined) return undefined;
+    const network =
+      keyType === 'client.address' ? ipv6Network(canonical, this.ipv6PrefixLength) : undefined;
+    return { keyType, key: canonical, network };
   }
 
-  clear(): void {
-    this.#windows['client.address'].clear();
-    this.#windows['user.id'].clear();
+  protected keyOf(keyType: unknown, key: unknown): string | undefined {
+    return isBruteForceKeyType(keyType)
+      ? failureKey(keyType, key, this.ipv6PrefixLength)
+      : undefined;
+  }
+
+  /** Counts in memory, reporting evictions of keys that were still being attacked. */
+  protected countInMemory(keyType: BruteForceKeyType, key: string, now: number): FailureCount {
+    const result = this.memory.record(keyType, key, now);
+    const evictions = this.memory.activeEvictions;
+    if (evictions !== this.#evictionsReported) {
+      this.#evictionsReported = evictions;
+      this.#evictionWarning.report(undefined);
+    }
+    return result;
   }
 
   // A clock that goes backwards (NTP, a test) must not unsort the windows.
-  #clock(): number {
+  protected clock(): number {
     let now: number;
     try {
-      now = this.#now();
+      now = this.options.now();
     } catch {
       now = Date.now();
     }
@@ -128,39 +109,26 @@ export class SlidingWindowBruteForceDetector implements BruteForceDetector {
     return now;
   }
 
-  #count(keyType: BruteForceKeyType, key: unknown): BruteForceDetection | undefined {
-    const windows = this.#windows[keyType];
-    const normalized = normalizeKey(key);
-    if (windows === undefined || normalized === undefined) return undefined;
-    const now = this.#clock();
-    let window = windows.get(normalized);
-    if (window !== undefined) {
-      windows.delete(normalized);
-    } else {
-      if (windows.size >= this.maxKeys) windows.delete(windows.keys().next().value as string);
-      window = { times: [], armed: true };
-    }
-    windows.set(normalized, window);
-
-    const times = window.times;
-    const cutoff = now - this.windowMs;
-    let expired = 0;
-    while (expired < times.length && times[expired] <= cutoff) expired++;
-    if (expired > 0) times.splice(0, expired);
-    if (times.length < this.threshold) window.armed = true;
-    times.push(now);
-    if (times.length > this.threshold) times.shift();
-    if (!window.armed || times.length < this.threshold) return undefined;
-    window.armed = false;
-    return Object.freeze({
+  /** The detection of a crossing, reported; `undefined` when `result` is not one. */
+  protected detect(
+    keyType: BruteForceKeyType,
+    key: string,
+    result: FailureCount,
+    now: number,
+    trigger: unknown,
+  ): BruteForceDetection | undefined {
+    if (!result.crossed) return undefined;
+    const detection: BruteForceDetection = Object.freeze({
       keyType,
-      key: normalized,
-      count: times.length,
+      key,
+      count: result.count,
       threshold: this.threshold,
       windowMs: this.windowMs,
-      firstFailureAt: times[0],
+      firstFailureAt: result.firstFailureAt,
       detectedAt: now,
     });
+    this.#report(detection, trigger);
+    return detection;
   }
 
   #report(detection: BruteForceDetection, trigger: unknown): void {
@@ -168,32 +136,271 @@ export class SlidingWindowBruteForceDetector implements BruteForceDetector {
       try {
         this.#reporter(detection, trigger);
       } catch (error) {
-        this.#warning.report(error);
+        this.#callbackWarning.report(error);
       }
     }
-    const onDetected = this.#onDetected;
+    const onDetected = this.options.onDetected;
     if (onDetected === undefined) return;
     try {
       const result: unknown = onDetected(detection);
-      if (result instanceof Promise) result.catch((error: unknown) => this.#warning.report(error));
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => this.#callbackWarning.report(error));
+      }
     } catch (error) {
-      this.#warning.report(error);
+      this.#callbackWarning.report(error);
     }
   }
 }
 
-function normalizeKey(key: unknown): string | undefined {
-  let s: string;
-  if (typeof key === 'string') s = key;
-  else if (typeof key === 'number' || typeof key === 'bigint') s = String(key);
-  else return undefined;
-  if (s.length === 0) return undefined;
-  if (s.length <= MAX_KEY_LENGTH) return s;
-  // A plain slice can keep the whole long string alive behind the short one; join copies.
-  return Array.from(s.slice(0, MAX_KEY_LENGTH)).join('');
+/** Counts in this process only; every method is synchronous. */
+export class SlidingWindowBruteForceDetector extends DetectorBase implements BruteForceDetector {
+  readonly shared = false as const;
+
+  constructor(options: ResolvedBruteForceOptions, reporter?: DetectionReporter) {
+    super(options, reporter);
+  }
+
+  /** Failures reported by the count only; `trigger` is passed to the reporter (the login event). */
+  recordFailure(
+    keyType: BruteForceKeyType,
+    key: string,
+    trigger?: unknown,
+  ): BruteForceDetection | undefined {
+    try {
+      const keys = this.keysOf(keyType, key);
+      if (keys === undefined) return undefined;
+      const now = this.clock();
+      const detection = this.detect(
+        keys.keyType,
+        keys.key,
+        this.countInMemory(keys.keyType, keys.key, now),
+        now,
+        trigger,
+      );
+      if (keys.network !== undefined) {
+        const result = this.countInMemory('client.network', keys.network, now);
+        this.detect('client.network', keys.network, result, now, trigger);
+      }
+      return detection;
+    } catch (error) {
+      this.failureWarning.report(error);
+      return undefined;
+    }
+  }
+
+  failureCount(keyType: BruteForceKeyType, key: string): number {
+    const canonical = this.keyOf(keyType, key);
+    return canonical === undefined ? 0 : this.memory.count(keyType, canonical, this.clock());
+  }
+
+  reset(keyType: BruteForceKeyType, key: string): void {
+    const canonical = this.keyOf(keyType, key);
+    if (canonical !== undefined) this.memory.reset(keyType, canonical);
+  }
+
+  clear(): void {
+    this.memory.clear();
+  }
 }
 
-/** Creates a detector that reports through `onDetected` only (see `createEvents` for records). */
-export function createBruteForceDetector(options?: BruteForceDetectorOptions): BruteForceDetector {
-  return new SlidingWindowBruteForceDetector(options);
+function isFailureCount(value: unknown): value is FailureCount {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.count === 'number' &&
+    Number.isFinite(v.count) &&
+    typeof v.firstFailureAt === 'number' &&
+    Number.isFinite(v.firstFailureAt) &&
+    typeof v.crossed === 'boolean'
+  );
+}
+
+// reset and clear answer nothing worth checking.
+function isAnything(_value: unknown): _value is unknown {
+  return true;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+class StoreTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`the failure store did not answer within ${ms} ms`);
+    this.name = 'StoreTimeoutError';
+  }
+}
+
+/**
+ * Counts in a shared store (Redis) so replicas see one attacker. Fails open: when the store
+ * rejects, answers nonsense or is slower than `storeTimeoutMs`, the failure is counted in
+ * memory (per replica, as without a store), the store failure is counted and reported through
+ * `diag` at most once a minute, and the store is left alone for `storeRetryMs`.
+ */
+export class SharedStoreBruteForceDetector
+  extends DetectorBase
+  implements SharedBruteForceDetector
+{
+  readonly shared = true as const;
+  readonly #store: FailureStore;
+  readonly #policy: { readonly threshold: number; readonly windowMs: number };
+  readonly #storeWarning = new RateLimitedWarning(
+    '@threadline/events: brute-force failure store unavailable; counting in memory on this replica',
+  );
+  #storeFailures = 0;
+  /** `performance.now()` before which the store is not tried (after a failure). */
+  #storeDownUntil = Number.NEGATIVE_INFINITY;
+
+  constructor(options: ResolvedBruteForceOptions, reporter?: DetectionReporter) {
+    super(options, reporter);
+    this.#store = options.store!;
+    this.#policy = Object.freeze({ threshold: this.threshold, windowMs: this.windowMs });
+  }
+
+  get storeFailureCount(): number {
+    return this.#storeFailures;
+  }
+
+  async recordFailure(
+    keyType: BruteForceKeyType,
+    key: string,
+    trigger?: unknown,
+  ): Promise<BruteForceDetection | undefined> {
+    try {
+      const keys = this.keysOf(keyType, key);
+      if (keys === undefined) return undefined;
+      const now = this.clock();
+      const [detection] = await Promise.all([
+        this.#countOne(keys.keyType, keys.key, now, trigger),
+        keys.network === undefined
+          ? undefined
+          : this.#countOne('client.network', keys.network, now, trigger),
+      ]);
+      return detection;
+    } catch (error) {
+      this.failureWarning.report(error);
+      return undefined;
+    }
+  }
+
+  async failureCount(keyType: BruteForceKeyType, key: string): Promise<number> {
+    try {
+      const canonical = this.keyOf(keyType, key);
+      if (canonical === undefined) return 0;
+      const now = this.clock();
+      return await this.#storeCall(
+        () => this.#store.failureCount(keyType, canonical, now, this.windowMs),
+        isCount,
+        () => this.memory.count(keyType, canonical, now),
+      );
+    } catch (error) {
+      this.failureWarning.report(error);
+      return 0;
+    }
+  }
+
+  async reset(keyType: BruteForceKeyType, key: string): Promise<void> {
+    const canonical = this.keyOf(keyType, key);
+    if (canonical === undefined) return;
+    this.memory.reset(keyType, canonical);
+    await this.#storeCall(
+      () => this.#store.reset(keyType, canonical),
+      isAnything,
+      () => undefined,
+      true,
+    );
+  }
+
+  async clear(): Promise<void> {
+    this.memory.clear();
+    await this.#storeCall(
+      () => this.#store.clear(),
+      isAnything,
+      () => undefined,
+      true,
+    );
+  }
+
+  async #countOne(
+    keyType: BruteForceKeyType,
+    key: string,
+    now: number,
+    trigger: unknown,
+  ): Promise<BruteForceDetection | undefined> {
+    const result = await this.#storeCall(
+      () => this.#store.recordFailure(keyType, key, now, this.#policy),
+      isFailureCount,
+      () => this.countInMemory(keyType, key, now),
+    );
+    return this.detect(keyType, key, result, now, trigger);
+  }
+
+  /** The store's answer, or (store down, failing, slow, nonsense) `local()`'s. Never rejects. */
+  async #storeCall<T>(
+    remote: () => Promise<unknown>,
+    valid: (value: unknown) => value is T,
+    local: () => T,
+    always = false,
+  ): Promise<T> {
+    if (!always && performance.now() < this.#storeDownUntil) return local();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new StoreTimeoutError(this.options.storeTimeoutMs)),
+          this.options.storeTimeoutMs,
+        );
+        timer.unref();
+      });
+      const value = await Promise.race([remote(), timeout]);
+      if (!valid(value)) {
+        throw new TypeError(`the failure store answered ${describe(value)}`);
+      }
+      return value;
+    } catch (error) {
+      this.#storeFailures++;
+      this.#storeDownUntil = performance.now() + this.options.storeRetryMs;
+      this.#storeWarning.report(error);
+      return local();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
+/** A detector for resolved options: shared when they name a store. */
+export function createDetector(
+  options: ResolvedBruteForceOptions,
+  reporter?: DetectionReporter,
+): SlidingWindowBruteForceDetector | SharedStoreBruteForceDetector {
+  return options.store === undefined
+    ? new SlidingWindowBruteForceDetector(options, reporter)
+    : new SharedStoreBruteForceDetector(options, reporter);
+}
+
+/**
+ * Creates a detector that reports through `onDetected` only (see `createEvents` for records):
+ * synchronous and in memory, or with `store` shared between replicas and asynchronous.
+ */
+export function createBruteForceDetector(
+  options: SharedBruteForceDetectorOptions,
+): SharedBruteForceDetector;
+export function createBruteForceDetector(
+  options?: BruteForceDetectorOptions & { store?: undefined },
+): BruteForceDetector;
+export function createBruteForceDetector(
+  options?: BruteForceDetectorOptions,
+): BruteForceDetector | SharedBruteForceDetector;
+export function createBruteForceDetector(
+  options?: BruteForceDetectorOptions,
+): BruteForceDetector | SharedBruteForceDetector {
+  return createDetector(resolveBruteForceOptions(options));
 }

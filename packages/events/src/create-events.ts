@@ -1,5 +1,6 @@
 import { createAuditEvents } from './audit-events.ts';
-import { SlidingWindowBruteForceDetector } from './brute-force-detector.ts';
+import { createDetector } from './brute-force-detector.ts';
+import { resolveBruteForceOptions } from './brute-force-options.ts';
 import { createBusinessEvents } from './business-events.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { resolveEventsOptions } from './resolve-options.ts';
@@ -16,7 +17,7 @@ export function createEvents(options?: EventsOptions): ThreadlineEvents {
   const detector =
     resolved.bruteForce === undefined
       ? undefined
-      : new SlidingWindowBruteForceDetector(resolved.bruteForce, (detection, trigger) =>
+      : createDetector(resolveBruteForceOptions(resolved.bruteForce), (detection, trigger) =>
           recordBruteForce(recorder, detection, trigger as EventFields | undefined, true),
         );
   return {

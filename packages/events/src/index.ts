@@ -1,5 +1,8 @@
 export { createEvents } from './create-events.ts';
 export { createBruteForceDetector } from './brute-force-detector.ts';
+export { canonicalClientAddress, ipv6Network } from './client-address.ts';
+export { createRedisFailureStore } from './redis-failure-store.ts';
+export { normalizeUserName } from './user-name.ts';
 export { paymentStatusOutcome } from './business-events.ts';
 export {
   ATTR_THREADLINE_AUDIT_ACTION,
@@ -32,6 +35,7 @@ export {
   ATTR_THREADLINE_SECURITY_TOKEN_TYPE,
   ATTR_THREADLINE_SECURITY_WINDOW_MS,
   AUDIT_ACTIONS,
+  BRUTE_FORCE_KEY_TYPES,
   CATEGORY_AUDIT,
   CATEGORY_BUSINESS,
   CATEGORY_SECURITY,
@@ -60,6 +64,7 @@ export type {
   AuditRecordInput,
   BruteForceDetection,
   BruteForceDetector,
+  BruteForceDetectorBase,
   BruteForceDetectorOptions,
   BruteForceKeyType,
   BusinessEvents,
@@ -68,13 +73,19 @@ export type {
   EventFields,
   EventOutcome,
   EventsOptions,
+  FailureCount,
+  FailureStore,
   LoginFailedEvent,
   LoginFailureReason,
   LoginSucceededEvent,
   OrderFields,
   PaymentStatusChangedEvent,
   PrivilegeChangedEvent,
+  RedisClientLike,
+  RedisFailureStoreOptions,
   SecurityEvents,
+  SharedBruteForceDetector,
+  SharedBruteForceDetectorOptions,
   SuspiciousRequestEvent,
   ThreadlineEvents,
   TokenRevokedEvent,

@@ -18,6 +18,19 @@ export const ATTR_THREADLINE_SECURITY_KEY = 'threadline.security.key';
 export const ATTR_THREADLINE_SECURITY_FAILURE_COUNT = 'threadline.security.failure_count';
 export const ATTR_THREADLINE_SECURITY_WINDOW_MS = 'threadline.security.window_ms';
 
+/**
+ * What a brute-force detector counts failures by: the client address, its IPv6 network (a /64
+ * by default), the account id and the typed user name. The values of
+ * `threadline.security.key_type`: a closed set, so the collector can count detections by it
+ * without creating a series per attacker.
+ */
+export const BRUTE_FORCE_KEY_TYPES = [
+  'client.address',
+  'client.network',
+  'user.id',
+  'user.name',
+] as const;
+
 export const ATTR_THREADLINE_AUDIT_ACTION = 'threadline.audit.action';
 export const ATTR_THREADLINE_AUDIT_TARGET_TYPE = 'threadline.audit.target.type';
 export const ATTR_THREADLINE_AUDIT_TARGET_ID = 'threadline.audit.target.id';

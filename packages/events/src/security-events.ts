@@ -1,7 +1,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_CLIENT_ADDRESS } from '@opentelemetry/semantic-conventions';
-import type { SlidingWindowBruteForceDetector } from './brute-force-detector.ts';
+import type { FailureCounter } from './brute-force-detector.ts';
 import { defineEvent } from './event-recorder.ts';
 import type { EventRecorder, EventSpec } from './event-recorder.ts';
 import {
@@ -171,12 +171,15 @@ export function recordBruteForce(
     recorder.putText(attributes, ATTR_THREADLINE_SECURITY_KEY, detection.key);
     recorder.putNumber(attributes, ATTR_THREADLINE_SECURITY_FAILURE_COUNT, detection.count);
     recorder.putNumber(attributes, ATTR_THREADLINE_SECURITY_WINDOW_MS, detection.windowMs);
-    // The key is also the address or account it names, so the usual queries find it.
-    recorder.putText(
-      attributes,
-      detection.keyType === 'user.id' ? ATTR_USER_ID : ATTR_CLIENT_ADDRESS,
-      detection.key,
-    );
+    // The key is also the address or account it names, so the usual queries find it (a
+    // network or a folded name is not one: the login's own address and name stay).
+    if (detection.keyType === 'user.id' || detection.keyType === 'client.address') {
+      recorder.putText(
+        attributes,
+        detection.keyType === 'user.id' ? ATTR_USER_ID : ATTR_CLIENT_ADDRESS,
+        detection.key,
+      );
+    }
     const defaultOutcome = BRUTE_FORCE_DETECTED.defaultOutcome;
     const outcome = triggered ? defaultOutcome : recorder.outcome(event, defaultOutcome);
     recorder.finish(emission, attributes, outcome, triggered ? undefined : event?.message);
@@ -187,7 +190,7 @@ export function recordBruteForce(
 
 export function createSecurityEvents(
   recorder: EventRecorder,
-  detector: SlidingWindowBruteForceDetector | undefined,
+  detector: FailureCounter | undefined,
 ): SecurityEvents {
   return {
     loginSucceeded: (event) => recordEvent(recorder, LOGIN_SUCCEEDED, event, fillLoginSucceeded),
@@ -196,8 +199,11 @@ export function createSecurityEvents(
       if (detector === undefined || event === undefined || event === null) return;
       // Detection protects the application, so it runs whether or not anything records events.
       try {
+        // The typed name counts whether or not the account exists: `alice`, `Alice` and an
+        // unknown name alike (a shared detector answers later; its promise never rejects).
         detector.recordFailure('client.address', event.clientAddress as string, event);
         detector.recordFailure('user.id', event.userId as string, event);
+        detector.recordFailure('user.name', event.userName as string, event);
       } catch (error) {
         recorder.reportFailure(error);
       }

@@ -1,6 +1,6 @@
 import type { Attributes, LoggerProvider, MeterProvider } from '@opentelemetry/api';
 import type { Redactor } from '@threadline/redact';
-import type { AUDIT_ACTIONS } from './names.ts';
+import type { AUDIT_ACTIONS, BRUTE_FORCE_KEY_TYPES } from './names.ts';
 
 export type EventCategory = 'security' | 'audit' | 'business';
 export type EventOutcome = 'success' | 'failure' | 'unknown';
@@ -73,12 +73,18 @@ export interface SuspiciousRequestEvent extends EventFields {
   reason: string;
 }
 
-export type BruteForceKeyType = 'client.address' | 'user.id';
+/**
+ * What failures are counted by: `client.address` (canonical: `2001:db8::1`, `192.0.2.1`),
+ * `client.network` (the IPv6 network of the address, `2001:db8:1:2::/64`), `user.id` (as
+ * given) and `user.name` (case-folded, NFKC: `Alice` and `ALICE` are `alice`).
+ */
+export type BruteForceKeyType = (typeof BRUTE_FORCE_KEY_TYPES)[number];
 
 /** What a brute-force detector reports when failures for one key cross its threshold. */
 export interface BruteForceDetection {
-  /** Which kind of key crossed: a client address or an account. */
+  /** Which kind of key crossed. */
   readonly keyType: BruteForceKeyType;
+  /** The key in its canonical form (see {@link BruteForceKeyType}). */
   readonly key: string;
   /** Failures for the key within the window (the threshold, at the crossing). */
   readonly count: number;
@@ -89,22 +95,90 @@ export interface BruteForceDetection {
   readonly detectedAt: number;
 }
 
+/** A store's answer to one failure: the count after it, and whether it crossed the threshold. */
+export interface FailureCount {
+  /** Failures for the key inside the window, this one included (at most the threshold). */
+  readonly count: number;
+  /** Time of the oldest failure counted. */
+  readonly firstFailureAt: number;
+  /**
+   * True for exactly one failure per crossing, across every detector sharing the store: the
+   * one that brought the count to the threshold while the key was armed (see the README).
+   */
+  readonly crossed: boolean;
+}
+
+/**
+ * Where a shared detector keeps its counts, so that replicas see one attacker. Each call must
+ * be atomic for its key. `createRedisFailureStore` is the one this package ships; the detector
+ * guards every call (a rejection or a timeout falls back to counting in memory).
+ */
+export interface FailureStore {
+  /** Counts one failure at `now` for `key`, keeping only failures after `now - windowMs`. */
+  recordFailure(
+    keyType: BruteForceKeyType,
+    key: string,
+    now: number,
+    policy: { readonly threshold: number; readonly windowMs: number },
+  ): Promise<FailureCount>;
+  /** Failures for `key` after `now - windowMs`. */
+  failureCount(
+    keyType: BruteForceKeyType,
+    key: string,
+    now: number,
+    windowMs: number,
+  ): Promise<number>;
+  /** Forgets `key`. */
+  reset(keyType: BruteForceKeyType, key: string): Promise<void>;
+  /** Forgets every key of this store (and only this store's). */
+  clear(): Promise<void>;
+}
+
 export interface BruteForceDetectorOptions {
   /**
-   * Failures for one key within `windowMs` that make a detection. 1–1000.
+   * Failures for one key within `windowMs` that make a detection. 1–1000. Env
+   * `THREADLINE_BRUTE_FORCE_THRESHOLD`.
    * @default 5
    */
   threshold?: number;
   /**
-   * Length of the sliding window in milliseconds.
+   * Length of the sliding window in milliseconds. Env `THREADLINE_BRUTE_FORCE_WINDOW_MS`.
    * @default 300000 (5 minutes)
    */
   windowMs?: number;
   /**
-   * Keys tracked per key type; beyond it the least recently failing key is forgotten.
+   * Keys tracked in memory per key type; beyond it a new key replaces a key whose failures
+   * have all expired, else the least recently failing key with the fewest failures. Env
+   * `THREADLINE_BRUTE_FORCE_MAX_KEYS`.
    * @default 10000
    */
   maxKeys?: number;
+  /**
+   * IPv6 client addresses are also counted per network of this prefix length
+   * (`client.network`), since one attacker holds a whole /64. 1–128; 128 turns it off. Env
+   * `THREADLINE_BRUTE_FORCE_IPV6_PREFIX_LENGTH`.
+   * @default 64
+   */
+  ipv6PrefixLength?: number;
+  /**
+   * A shared store (e.g. `createRedisFailureStore(redis)`), so that every replica counts the
+   * same failures. With a store the detector's methods return promises (see
+   * `SharedBruteForceDetector`); when the store fails or times out the detector counts in
+   * memory instead (fail open: detection continues per replica) and reports it through `diag`.
+   * @default none (counts in this process only; methods are synchronous)
+   */
+  store?: FailureStore;
+  /**
+   * How long a store call may take before the detector counts that failure in memory instead.
+   * @default 1000
+   */
+  storeTimeoutMs?: number;
+  /**
+   * After a store failure, how long the detector counts in memory before it tries the store
+   * again (so an outage costs one timeout per interval, not one per login).
+   * @default 5000
+   */
+  storeRetryMs?: number;
   /**
    * Called once per threshold crossing, after the `security.brute_force_detected` record (when
    * the detector belongs to an events instance). Runs guarded: what it throws is reported
@@ -113,30 +187,92 @@ export interface BruteForceDetectorOptions {
    */
   onDetected?: (detection: BruteForceDetection) => void;
   /**
-   * Clock in milliseconds. For tests.
+   * Clock in milliseconds. For tests. Replicas sharing a store should have synchronised clocks.
    * @default Date.now
    */
   now?: () => number;
 }
 
-/** A bounded sliding-window counter of failures per client address and per account. */
-export interface BruteForceDetector {
+/** Options of a detector that counts in a shared store. */
+export interface SharedBruteForceDetectorOptions extends BruteForceDetectorOptions {
+  store: FailureStore;
+}
+
+/** Settings and counters both kinds of detector have. */
+export interface BruteForceDetectorBase {
+  readonly threshold: number;
+  readonly windowMs: number;
+  readonly maxKeys: number;
+  readonly ipv6PrefixLength: number;
+  /** Keys currently tracked in memory for `keyType`, or for every type. */
+  trackedKeyCount(keyType?: BruteForceKeyType): number;
   /**
-   * Counts one failure for `key`; returns the detection when this failure crossed the
-   * threshold (and reports it), else `undefined`.
+   * Keys evicted from memory while they still had two or more failures inside the window: a
+   * sign of a key flood (or of a `maxKeys` too small). Reported through `diag` too.
+   */
+  readonly evictedActiveKeyCount: number;
+}
+
+/** A bounded sliding-window counter of failures in this process; every method is synchronous. */
+export interface BruteForceDetector extends BruteForceDetectorBase {
+  readonly shared: false;
+  /**
+   * Counts one failure for `key` (for a `client.address` with an IPv6 address, also for its
+   * network); returns the detection when this failure made `key` cross the threshold (every
+   * detection, the network's too, is reported through `onDetected`), else `undefined`.
    */
   recordFailure(keyType: BruteForceKeyType, key: string): BruteForceDetection | undefined;
   /** Failures for `key` within the window now. */
   failureCount(keyType: BruteForceKeyType, key: string): number;
-  /** Keys currently tracked for `keyType`, or for both types. */
-  trackedKeyCount(keyType?: BruteForceKeyType): number;
   /** Forgets `key` (e.g. after an administrator unlocked the account). */
   reset(keyType: BruteForceKeyType, key: string): void;
   /** Forgets every key. */
   clear(): void;
-  readonly threshold: number;
-  readonly windowMs: number;
-  readonly maxKeys: number;
+}
+
+/**
+ * A detector counting in a shared store ({@link BruteForceDetectorOptions.store}). Its methods
+ * return promises that never reject: a store failure is counted, reported through `diag`, and
+ * the failure is counted in memory instead.
+ */
+export interface SharedBruteForceDetector extends BruteForceDetectorBase {
+  readonly shared: true;
+  /** As {@link BruteForceDetector.recordFailure}, once the store answered. */
+  recordFailure(keyType: BruteForceKeyType, key: string): Promise<BruteForceDetection | undefined>;
+  /** Failures for `key` within the window, from the store (from memory while it fails). */
+  failureCount(keyType: BruteForceKeyType, key: string): Promise<number>;
+  /** Forgets `key` in the store and in memory. */
+  reset(keyType: BruteForceKeyType, key: string): Promise<void>;
+  /** Forgets every key in the store and in memory. */
+  clear(): Promise<void>;
+  /** Store calls that failed or timed out (each failure was counted in memory instead). */
+  readonly storeFailureCount: number;
+}
+
+/**
+ * The part of an ioredis client the Redis store uses (`new Redis(...)` or a `Cluster` from
+ * `ioredis` fit; other clients can be adapted in a few lines).
+ */
+export interface RedisClientLike {
+  evalsha(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  scan(
+    cursor: string,
+    matchToken: 'MATCH',
+    pattern: string,
+    countToken: 'COUNT',
+    count: number,
+  ): Promise<[string, string[]]>;
+  del(...keys: string[]): Promise<number>;
+}
+
+export interface RedisFailureStoreOptions {
+  /**
+   * Prefix of every key the store writes; `clear()` deletes the keys under it. Env
+   * `THREADLINE_BRUTE_FORCE_REDIS_PREFIX`.
+   * @default 'threadline:bf:'
+   */
+  keyPrefix?: string;
 }
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -210,8 +346,8 @@ export interface EventsOptions {
    */
   redactor?: Redactor;
   /**
-   * Brute-force detection fed by `security.loginFailed` (per `clientAddress` and per
-   * `userId`); `{}` for the defaults.
+   * Brute-force detection fed by `security.loginFailed` (per `clientAddress`, its IPv6
+   * network, `userId` and `userName`); `{}` for the defaults.
    * @default undefined (off)
    */
   bruteForce?: BruteForceDetectorOptions;
@@ -270,8 +406,11 @@ export interface ThreadlineEvents {
   readonly security: SecurityEvents;
   readonly audit: AuditEvents;
   readonly business: BusinessEvents;
-  /** The detector `security.loginFailed` feeds, when `bruteForce` was configured. */
-  readonly bruteForce: BruteForceDetector | undefined;
+  /**
+   * The detector `security.loginFailed` feeds, when `bruteForce` was configured: synchronous,
+   * or with `bruteForce.store` a shared one whose methods return promises (`shared` tells).
+   */
+  readonly bruteForce: BruteForceDetector | SharedBruteForceDetector | undefined;
   readonly redactor: Redactor;
   /** Events that failed to be recorded (reported through `diag`). */
   readonly failureCount: number;

@@ -296,8 +296,11 @@ describe('brute-force detection in createEvents', () => {
       [ATTR_USER_ID]: 'u-7',
       [ATTR_CLIENT_ADDRESS]: '10.0.0.2',
     });
-    events.bruteForce?.recordFailure('client.address', '192.0.2.1');
-    events.bruteForce?.recordFailure('client.address', '192.0.2.1');
+    // Without a store the detector is the synchronous one.
+    const detector = events.bruteForce;
+    if (detector?.shared !== false) throw new Error('expected the in-memory detector');
+    detector.recordFailure('client.address', '192.0.2.1');
+    detector.recordFailure('client.address', '192.0.2.1');
     const direct = telemetry
       .records()
       .filter((r) => r.eventName === 'security.brute_force_detected');
