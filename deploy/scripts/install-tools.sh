@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# Installs the command-line tools that deploy/test/stack-config.test.ts runs, on a Debian
-# machine, only when they are missing. Idempotent and quiet; run as root (CI runs it before
+# Installs the command-line tools that deploy/test/stack-config.test.ts and the events
+# package's brute-force tests run, on a Debian machine, only when they are missing. Idempotent and quiet; run as root (CI runs it before
 # `npm test`):
 #   promtool        Debian package `prometheus`     (checks/unit-tests the alert rules)
 #   docker-compose  Debian package `docker-compose` (v1; parses docker-compose.yml without an engine)
 #   python3 + yaml  Debian package `python3-yaml`   (the test parses YAML through it; docker-compose
 #                                                    depends on it anyway)
-# Nothing here starts a service: on Debian the prometheus package's service is not started in a
-# container without systemd, and the test only uses promtool.
+#   redis-server    Debian package `redis-server`   (packages/events/test/brute-force.security.test.ts
+#                                                    starts its own throwaway server on 127.0.0.1;
+#                                                    redis-cli comes with it, via redis-tools)
+# Nothing here starts a service: on Debian the prometheus and redis-server packages' services are
+# not started in a container without systemd; the tests only use promtool and start their own
+# redis-server.
 set -euo pipefail
 
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+{ command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; } || missing+=(redis-server)
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-tools: promtool, docker-compose and python3-yaml already present"
+  echo "install-tools: promtool, docker-compose, python3-yaml and redis-server already present"
   exit 0
 fi
 
@@ -29,4 +34,4 @@ export DEBIAN_FRONTEND=noninteractive
 echo "install-tools: installing ${missing[*]}"
 apt-get update -qq >/dev/null
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-tools: done ($(promtool --version 2>&1 | head -n1); $(docker-compose version --short 2>/dev/null || docker-compose --version))"
+echo "install-tools: done ($(promtool --version 2>&1 | head -n1); $(docker-compose version --short 2>/dev/null || docker-compose --version); $(redis-server --version | cut -d' ' -f1-3))"

@@ -258,6 +258,27 @@ describe('Prometheus rules and config (promtool)', () => {
       'unless threadline_business_events_total offset 10m',
       'unless threadline_business_events_total',
     ],
+    // the per-address brute-force alert (issue 16): key type is a bounded label
+    [
+      'address alert fires for account key types too',
+      'threadline_security_key_type=~"client\\\\.address|client\\\\.network"}',
+      'threadline_security_key_type=~".+"}',
+    ],
+    [
+      'address alert misses IPv6 network detections',
+      'threadline_security_key_type=~"client\\\\.address|client\\\\.network"}',
+      'threadline_security_key_type=~"client\\\\.address"}',
+    ],
+    [
+      'brute-force detections summed over key types',
+      'sum by (service_name, threadline_security_key_type)',
+      'sum by (service_name)',
+    ],
+    [
+      'new-series branch of brute-force detections dropped',
+      'threadline_security_events_total{event_name="security.brute_force_detected"} offset 5m',
+      'threadline_security_events_total{event_name="security.brute_force_detected"}',
+    ],
     ['checkout failure-ratio threshold raised', ') > 0.05', ') > 0.5'],
     ['checkout failure-ratio threshold lowered (3 % would fire)', ') > 0.05', ') > 0.02'],
     ['checkout minimum-volume guard dropped', ') >= 20', ') >= 0'],
@@ -425,7 +446,9 @@ describe('docker-compose.yml (docker-compose v1 config)', () => {
     expect(e).toMatchObject({
       OTLP_AUTH_TOKEN: env.OTLP_AUTH_TOKEN,
       OTLP_AUTH_ENABLED: 'true',
+      OTLP_TLS_ENABLED: 'false',
       CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS,
+      OTLP_BROWSER_SERVICE_NAMES: env.OTLP_BROWSER_SERVICE_NAMES,
       LOKI_OTLP_ENDPOINT: 'http://loki:3100/otlp',
       TEMPO_OTLP_ENDPOINT: 'http://tempo:4318',
       ES_ENDPOINT: 'http://elasticsearch:9200',
@@ -436,8 +459,20 @@ describe('docker-compose.yml (docker-compose v1 config)', () => {
       ES_AUDIT_INDEX: 'logs-audit.otel-default',
       ES_TRACES_INDEX: 'traces-app.otel-default',
     });
+    // No fallback token anywhere: compose refuses to start without OTLP_AUTH_TOKEN.
+    expect(readText('docker-compose.yml')).toMatch(/OTLP_AUTH_TOKEN: \$\{OTLP_AUTH_TOKEN:\?/);
+    expect(env.OTLP_BROWSER_SERVICE_NAMES).toBe('web');
     expect(compose().services.elasticsearch.environment.ELASTIC_PASSWORD).toBe(env.ES_PASSWORD);
     expect(compose().services.elasticsearch.environment['xpack.security.enabled']).toBe('true');
+  });
+
+  it('publishes both collector doors: the service door 4317/4318 and the browser door 4320', () => {
+    const ports = compose().services['otel-collector'].ports.map((p: Json) =>
+      typeof p === 'string' ? p : `${p.published}:${p.target}`,
+    );
+    for (const port of ['4317', '4318', '4320']) {
+      expect(ports.some((p: string) => p.endsWith(`${port}:${port}`)), port).toBe(true);
+    }
   });
 
   it('builds the example services from one Dockerfile and points them at the collector', () => {
