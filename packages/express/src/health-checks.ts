@@ -1,4 +1,5 @@
 import { checkBooleanOption, checkNumberOption, invalidOption } from './option-values.ts';
+import { stripUrl } from './safe-error-text.ts';
 import type { HealthCheck, HealthCheckOptions, HttpCheckOptions } from './types.ts';
 
 /**
@@ -33,7 +34,9 @@ export function customCheck(
 
 /**
  * A check calling a downstream HTTP endpoint with global fetch (typically the other service's
- * liveness path); it passes on the expected status (any 2xx by default).
+ * liveness path); it passes on the expected status (any 2xx by default). Credentials in the
+ * URL (`https://user:pass@host/…`) are taken out of it and sent as `Authorization: Basic`
+ * (fetch refuses URLs with credentials), unless `headers` has an `authorization` of its own.
  */
 export function httpCheck(
   name: string,
@@ -45,20 +48,30 @@ export function httpCheck(
   try {
     target = new URL(url);
   } catch {
-    invalidOption(owner, 'url', 'an absolute URL', url);
+    invalidOption(owner, 'url', 'an absolute URL', stripUrl(String(url)));
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    invalidOption(owner, 'url', 'an http: or https: URL', String(url));
+    invalidOption(owner, 'url', 'an http: or https: URL', stripUrl(target.href));
   }
   const accepts = statusPredicate(options.expectStatus, owner);
   const method = options.method ?? 'GET';
   if (typeof method !== 'string' || method === '')
     invalidOption(owner, 'method', 'a method', method);
-  const headers = options.headers ?? {};
-  if (typeof headers !== 'object' || headers === null) {
-    invalidOption(owner, 'headers', 'an object', headers);
+  if (typeof (options.headers ?? {}) !== 'object' || options.headers === null) {
+    invalidOption(owner, 'headers', 'an object', options.headers);
+  }
+  const headers: Record<string, string> = { ...options.headers };
+  if (target.username !== '' || target.password !== '') {
+    const credentials = `${decodeUserInfo(target.username)}:${decodeUserInfo(target.password)}`;
+    target.username = '';
+    target.password = '';
+    if (!Object.keys(headers).some((key) => key.toLowerCase() === 'authorization')) {
+      headers.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    }
   }
   const href = target.href;
+  // What error text names: the endpoint without its query (API keys travel there too).
+  const shown = stripUrl(href);
 
   return buildCheck(
     owner,
@@ -68,16 +81,25 @@ export function httpCheck(
       try {
         response = await fetch(href, { method, headers, signal, redirect: 'manual' });
       } catch (err) {
-        throw new Error(`${method} ${href} failed: ${fetchFailure(err)}`, { cause: err });
+        throw new Error(`${method} ${shown} failed: ${fetchFailure(err)}`, { cause: err });
       }
       // Only the status matters; leaving the body unread would hold the connection.
       await response.body?.cancel().catch(() => undefined);
       if (!accepts(response.status))
-        throw new Error(`${method} ${href} answered ${response.status}`);
+        throw new Error(`${method} ${shown} answered ${response.status}`);
     },
     'http',
     options,
   );
+}
+
+// URL user info is percent-encoded (`p%40ss` for `p@ss`); a malformed escape is kept as written.
+function decodeUserInfo(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function buildCheck(

@@ -3,11 +3,21 @@ import { performance } from 'node:perf_hooks';
 import { context, diag } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { errorMessage } from './exception-attributes.ts';
+import { createRedactor } from '@threadline/redact';
+import type { Redactor } from '@threadline/redact';
+import { CheckRunner, roundMs } from './check-runner.ts';
+import type { ResolvedCheck } from './check-runner.ts';
+import {
+  HEALTH_DETAILS,
+  MIN_HEALTH_TOKEN_LENGTH,
+  fullDetailGate,
+  publicReport,
+} from './health-detail.ts';
 import { HealthMetrics } from './health-metrics.ts';
 import {
   checkBooleanOption,
   checkNumberOption,
+  envChoice,
   envNumber,
   envString,
   invalidOption,
@@ -15,9 +25,9 @@ import {
 import { mountedPath } from './request-path.ts';
 import { readSystemInfo } from './system-info.ts';
 import type {
-  CheckResult,
   Health,
   HealthCheck,
+  HealthDetail,
   HealthOptions,
   HealthReport,
   NextFunction,
@@ -26,22 +36,14 @@ import type {
 const OWNER = 'createHealth';
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
 export const DEFAULT_HEALTH_CACHE_MS = 1000;
-// Long enough for a driver's error with its host and code, short enough for a probe body.
-const MAX_ERROR_LENGTH = 500;
-
-interface ResolvedCheck {
-  readonly name: string;
-  readonly check: (signal: AbortSignal) => unknown;
-  readonly type: string;
-  readonly critical: boolean;
-  readonly timeoutMs: number;
-}
 
 /**
  * Health endpoints: `GET /health` runs every check in parallel, each within its time limit,
- * and answers the {@link HealthReport}, 503 when a critical check failed; `GET /health/simple`
- * answers 200 at once, without running any check. Concurrent probes share one run, and a
- * finished run is reused for `cacheMs`.
+ * and answers 503 when a critical check failed; `GET /health/simple` answers 200 at once,
+ * without running any check. Strangers get the public form (statuses only); the full
+ * {@link HealthReport} goes to callers with the token, or to everyone with `detail: 'full'`.
+ * Concurrent probes share one run, a finished run is reused for `cacheMs`, and a check is
+ * never called again while its previous call is still running.
  */
 export function createHealth(options: HealthOptions = {}): Health {
   if (options === null || typeof options !== 'object') {
@@ -73,6 +75,14 @@ export function createHealth(options: HealthOptions = {}): Health {
   ) {
     invalidOption(OWNER, 'meterProvider', 'a MeterProvider', meterProvider);
   }
+  const detail: HealthDetail =
+    checkDetail(options.detail) ??
+    envChoice('THREADLINE_HEALTH_DETAIL', HEALTH_DETAILS) ??
+    'public';
+  const token = checkToken(options.token) ?? envToken();
+  const redactor = checkRedactor(options.redactor) ?? createRedactor();
+  const wantsFull = fullDetailGate(detail, token);
+  const runner = new CheckRunner(redactor);
   const healthMetrics = new HealthMetrics(meterProvider);
 
   let running: Promise<HealthReport> | undefined;
@@ -82,7 +92,7 @@ export function createHealth(options: HealthOptions = {}): Health {
     const started = performance.now();
     const checkedAt = new Date().toISOString();
     const [results, system] = await Promise.all([
-      Promise.all(checks.map(runCheck)),
+      Promise.all(checks.map((check) => runner.run(check))),
       includeSystem ? readSystemInfo(diskPath) : undefined,
     ]);
     const failed = results.filter((r) => r.status === 'down');
@@ -92,7 +102,10 @@ export function createHealth(options: HealthOptions = {}): Health {
       durationMs: roundMs(performance.now() - started),
       checks: Object.fromEntries(checks.map((c, i) => [c.name, results[i]])),
     };
-    if (system !== undefined) report.system = system;
+    if (system !== undefined) {
+      if (system.disk !== undefined) system.disk.path = redactor.redactString(system.disk.path);
+      report.system = system;
+    }
     try {
       healthMetrics.record(report.checks);
     } catch (err) {
@@ -132,12 +145,19 @@ export function createHealth(options: HealthOptions = {}): Health {
       else send(req, res, 404, { error: { message: 'Not Found' } });
       return;
     }
+    const full = wantsFull(req);
     if (requested === livenessPath) {
-      send(req, res, 200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+      send(
+        req,
+        res,
+        200,
+        full ? { status: 'ok', uptimeSeconds: Math.round(process.uptime()) } : { status: 'ok' },
+      );
       return;
     }
     run().then(
-      (report) => send(req, res, report.status === 'down' ? 503 : 200, report),
+      (report) =>
+        send(req, res, report.status === 'down' ? 503 : 200, full ? report : publicReport(report)),
       (err: unknown) => {
         diag.error('@threadline/express: the health checks could not run', err);
         send(req, res, 503, { status: 'down', error: 'the health checks could not run' });
@@ -152,6 +172,33 @@ export function createHealth(options: HealthOptions = {}): Health {
     },
     run,
   };
+
+  function checkDetail(value: unknown): HealthDetail | undefined {
+    if (value === undefined) return undefined;
+    if (!(HEALTH_DETAILS as readonly unknown[]).includes(value)) {
+      invalidOption(OWNER, 'detail', `one of ${HEALTH_DETAILS.join(', ')}`, value);
+    }
+    return value as HealthDetail;
+  }
+
+  function checkToken(value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value.length < MIN_HEALTH_TOKEN_LENGTH || /\s/.test(value)) {
+      // Not echoed: the value is a secret.
+      throw new TypeError(
+        `${OWNER}: token must be a string of at least ${MIN_HEALTH_TOKEN_LENGTH} characters without spaces`,
+      );
+    }
+    return value;
+  }
+
+  function checkRedactor(value: Redactor | undefined): Redactor | undefined {
+    if (value === undefined) return undefined;
+    if (value === null || typeof value !== 'object' || typeof value.redactString !== 'function') {
+      invalidOption(OWNER, 'redactor', 'a redactor from createRedactor()', value);
+    }
+    return value;
+  }
 
   function checkPath(value: unknown, name: string): string | undefined {
     if (value === undefined) return undefined;
@@ -194,41 +241,6 @@ function resolveChecks(
   });
 }
 
-async function runCheck(check: ResolvedCheck): Promise<CheckResult> {
-  const controller = new AbortController();
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new Error(`timed out after ${check.timeoutMs} ms`);
-      err.name = 'TimeoutError';
-      // Tells the check to stop (fetch, a driver taking a signal); one that ignores the
-      // signal runs on, but no longer holds up the report.
-      controller.abort(err);
-      reject(err);
-    }, check.timeoutMs);
-  });
-  const result = { critical: check.critical, type: check.type };
-  try {
-    const outcome = await Promise.race([
-      Promise.resolve().then(() => check.check(controller.signal)),
-      timedOut,
-    ]);
-    if (outcome === false) throw new Error('the check returned false');
-    return { status: 'up', ...result, durationMs: roundMs(performance.now() - started) };
-  } catch (err) {
-    const message = errorMessage(err) || 'the check failed';
-    return {
-      status: 'down',
-      ...result,
-      durationMs: roundMs(performance.now() - started),
-      error: message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
   try {
     if (res.headersSent) return;
@@ -237,12 +249,22 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, body: u
     res.setHeader('content-type', 'application/json; charset=utf-8');
     res.setHeader('content-length', Buffer.byteLength(json));
     res.setHeader('cache-control', 'no-store');
+    // The answer depends on the token: a shared cache must not hand the full form to others.
+    res.setHeader('vary', 'authorization');
     res.end(req.method === 'HEAD' ? undefined : json);
   } catch (err) {
     diag.error('@threadline/express: could not answer a health request', err);
   }
 }
 
-function roundMs(ms: number): number {
-  return Math.round(ms * 10) / 10;
+function envToken(): string | undefined {
+  const token = envString('THREADLINE_HEALTH_TOKEN');
+  if (token === undefined) return undefined;
+  if (token.length < MIN_HEALTH_TOKEN_LENGTH || /\s/.test(token)) {
+    diag.warn(
+      `@threadline/express: ignoring THREADLINE_HEALTH_TOKEN, shorter than ${MIN_HEALTH_TOKEN_LENGTH} characters or with spaces; the full health report stays closed`,
+    );
+    return undefined;
+  }
+  return token;
 }

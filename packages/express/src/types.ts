@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerProvider, MeterProvider } from '@opentelemetry/api';
+import type { Redactor } from '@threadline/redact';
 
 /**
  * A logger taking winston's call shape, `logger.info(message, meta)`: a winston `Logger`
@@ -149,8 +150,34 @@ export interface HttpCheckOptions extends HealthCheckOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * How much `GET /health` tells a caller: `'public'` the overall status and each check's status
+ * only; `'full'` the whole {@link HealthReport} (redacted error text, timings, system figures).
+ */
+export type HealthDetail = 'public' | 'full';
+
 /** Options of {@link createHealth}. */
 export interface HealthOptions {
+  /**
+   * What every caller gets. `'public'`: the overall status and each check's status, no error
+   * text, paths or memory figures; callers sending `Authorization: Bearer <token>` get the
+   * full report. `'full'`: the full report for every caller, for a port or app only your
+   * platform can reach. Env: `THREADLINE_HEALTH_DETAIL`.
+   * @default 'public'
+   */
+  detail?: HealthDetail;
+  /**
+   * Unlocks the full report under `detail: 'public'` for callers sending
+   * `Authorization: Bearer <token>` (compared in constant time). At least 16 characters.
+   * Env: `THREADLINE_HEALTH_TOKEN`.
+   * @default undefined, no caller gets the full report under 'public'
+   */
+  token?: string;
+  /**
+   * Redacts check error text in the full report (after URLs lose credentials and query).
+   * @default createRedactor() from @threadline/redact
+   */
+  redactor?: Redactor;
   /**
    * The dependencies `GET /health` checks, all at once.
    * @default []
@@ -207,8 +234,17 @@ export interface CheckResult {
   critical: boolean;
   type: string;
   durationMs: number;
-  /** Why the check failed; absent when up. */
+  /**
+   * Why the check failed, redacted (URLs without credentials or query, secrets replaced);
+   * absent when up.
+   */
   error?: string;
+}
+
+/** What `GET /health` answers callers without the full detail. */
+export interface PublicHealthReport {
+  status: HealthReport['status'];
+  checks: Record<string, { status: CheckResult['status'] }>;
 }
 
 /** Host and process figures in a {@link HealthReport}; sizes in bytes. */
@@ -251,6 +287,9 @@ export interface Health {
    * the express instrumentation makes no middleware span for it in their traces).
    */
   readonly paths: string[];
-  /** Runs the checks (or reuses a running or recent run) and resolves with the report. */
+  /**
+   * Runs the checks (or reuses a running or recent run) and resolves with the full report
+   * (error text redacted), whatever `detail` says: it is for the application's own code.
+   */
   run(): Promise<HealthReport>;
 }

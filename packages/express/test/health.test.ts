@@ -27,10 +27,13 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
-/** Serves the health handler in an express app and returns its base URL. */
+/**
+ * Serves the health handler in an express app and returns its base URL. The full report, as
+ * on an internal port: what strangers get is tested in health.security.test.ts.
+ */
 async function serveHealth(options: HealthOptions): Promise<string> {
   const app = express();
-  app.use(createHealth({ cacheMs: 0, ...options }).handler);
+  app.use(createHealth({ cacheMs: 0, detail: 'full', ...options }).handler);
   app.get('/other', (_req, res) => {
     res.send('other');
   });
