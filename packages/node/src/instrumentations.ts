@@ -6,6 +6,7 @@ import { diag } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Redactor } from '@threadline/redact';
 import type { ResolvedConfig } from './config.ts';
+import { PinoRedactionInstrumentation } from './pino-redaction.ts';
 import type { InstrumentationName } from './types.ts';
 
 interface CatalogEntry {
@@ -16,6 +17,8 @@ interface CatalogEntry {
   readonly exportName: string;
   /** Threadline's defaults, overridden by the user's config object. */
   readonly defaults?: (config: ResolvedConfig, shared: SharedParts) => Record<string, unknown>;
+  /** One of ours loaded beside it, for what the upstream instrumentation does not do. */
+  readonly companion?: (shared: SharedParts) => Instrumentation | undefined;
 }
 
 const CATALOG: Readonly<Record<InstrumentationName, CatalogEntry>> = {
@@ -74,6 +77,9 @@ const CATALOG: Readonly<Record<InstrumentationName, CatalogEntry>> = {
     libraries: ['pino'],
     packageName: '@opentelemetry/instrumentation-pino',
     exportName: 'PinoInstrumentation',
+    // Upstream only sends records; pino's own output is redacted by ours (pino-redaction.ts).
+    companion: ({ redactor }) =>
+      redactor === undefined ? undefined : new PinoRedactionInstrumentation({ redactor }),
   },
 };
 
@@ -160,6 +166,8 @@ export function loadInstrumentations(
     try {
       const Ctor = loadExport(entry.packageName, entry.exportName);
       instrumentations.push(new Ctor({ ...entry.defaults?.(config, shared), ...setting }));
+      const companion = entry.companion?.(shared);
+      if (companion !== undefined) instrumentations.push(companion);
       loaded.push(name);
     } catch (error) {
       diag.error(`@threadline/node: could not load the ${name} instrumentation`, error);
