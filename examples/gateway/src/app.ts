@@ -121,8 +121,12 @@ export function createGatewayApp({
   if (paymentsUrl !== undefined) {
     checks.push(httpCheck('payments', new URL('/health/simple', paymentsUrl), { critical: false }));
   }
-  // Probes hit these every few seconds; they are neither traced nor logged.
-  const health = createHealth({ checks });
+  // Probes hit these every few seconds; they are neither traced nor logged. This is the public
+  // port: strangers get each check's status only, never the checks' error text (which named
+  // orders' internal host and the DNS failure), whatever THREADLINE_HEALTH_DETAIL says (the
+  // code option wins). The platform reads the full, redacted report with the token
+  // (THREADLINE_HEALTH_TOKEN, sent as `Authorization: Bearer …`).
+  const health = createHealth({ checks, detail: 'public' });
   app.get(health.paths, health.handler);
   app.use(traceResponse());
   app.use(

@@ -184,11 +184,13 @@ describe('the gateway', () => {
     expect(degraded.status).toBe(200);
     const report = (await degraded.json()) as {
       status: string;
-      checks: Record<string, { status: string; critical: boolean }>;
+      checks: Record<string, { status: string }>;
     };
-    expect(report.status).toBe('degraded');
-    expect(report.checks.orders).toMatchObject({ status: 'up', critical: true });
-    expect(report.checks.payments).toMatchObject({ status: 'down', critical: false });
+    // The public form: statuses only (health.security.test.ts covers what it leaves out).
+    expect(report).toEqual({
+      status: 'degraded',
+      checks: { orders: { status: 'up' }, payments: { status: 'down' } },
+    });
 
     ordersHealthy = false;
     try {
