@@ -3,8 +3,9 @@ import { RateLimitedWarning } from '@threadline/core';
 import { resolveRedactorOptions } from './resolve-options.ts';
 import {
   KEY_ALLOWED,
-  KEY_SECRETS_OR_COUNT,
+  KEY_NORMAL,
   KEY_SENSITIVE,
+  KEY_TEXT_SECRET,
   KeyClassifier,
   isRedactingDecision,
 } from './sensitive-keys.ts';
@@ -79,6 +80,13 @@ function isGlueCode(code: number): boolean {
 }
 
 const HeadersClass: (new () => Headers) | undefined = globalThis.Headers;
+const SearchParamsClass: typeof URLSearchParams | undefined = globalThis.URLSearchParams;
+const FormDataClass: typeof FormData | undefined = globalThis.FormData;
+
+// Text encoded more than once (`password%253D…` is `password%3D…` is `password=…`): runs of
+// `%25` collapse in one step, and other escapes that decoding uncovers (`%2B` → `+` → ` `) are
+// decoded up to this many times; each level is scanned.
+const MAX_DECODES = 3;
 
 /** Creates a redactor; invalid options throw a `TypeError` here, nothing throws afterwards. */
 /** Entries (keys or items) looked at per object or array; the rest are cut, with a marker. */
@@ -86,6 +94,14 @@ const MAX_ENTRIES = 1000;
 
 // A percent escape, or a `+` between two word characters (a space in a query string).
 const ENCODED_TEXT = /%[0-9A-Fa-f]{2}|\w\+\w/;
+
+// `%25` is an encoded `%`: `%25253D` is `=` encoded three times. Collapsing the `%25` runs
+// first decodes any depth of encoding in one linear pass.
+const MULTI_ENCODED = /%(?:25)+(?=[0-9A-Fa-f]{2})/g;
+
+function collapseEncodedPercent(value: string): string {
+  return value.indexOf('%25') === -1 ? value : value.replace(MULTI_ENCODED, '%');
+}
 
 /** Decodes percent escapes (and `+` as a space) where valid, leaving malformed ones as they are. */
 function percentDecode(value: string): string {
@@ -106,7 +122,13 @@ function percentDecode(value: string): string {
 
 export function createRedactor(options?: RedactorOptions): Redactor {
   const resolved = resolveRedactorOptions(options);
-  const keys = new KeyClassifier(resolved.extraKeys, resolved.allowKeys);
+  // A key that is itself a secret (a token used as an object or Map key) is replaced too;
+  // the check runs once per key, cached with the key's decision.
+  const keys = new KeyClassifier(
+    resolved.extraKeys,
+    resolved.allowKeys,
+    (key) => key.length >= MIN_BUILT_IN_LENGTH && redactString(key) !== key,
+  );
   const marker = resolved.replacement;
   const maxDepth = resolved.maxDepth;
   const patternContext: PatternContext = { marker, keys };
@@ -148,15 +170,25 @@ export function createRedactor(options?: RedactorOptions): Redactor {
   // pass, and so do strings whose replacements touch no word character.
   function redactString(value: string): string {
     const out = redactPlainString(value);
-    // Text typed into a URL arrives percent- (or plus-) encoded: `card%204111%201111…`. When
-    // the string carries such escapes, its decoded form is scanned too; if that finds a
-    // secret, the decoded, redacted text is returned (not re-encoded: it is for reading).
-    // indexOf first: a plain scan for two characters is much cheaper than the regex on long text.
-    if ((out.indexOf('%') === -1 && out.indexOf('+') === -1) || !ENCODED_TEXT.test(out)) return out;
-    const decoded = percentDecode(out);
-    if (decoded === out) return out;
-    const redacted = redactPlainString(decoded);
-    return redacted === decoded ? out : redacted;
+    // Text typed into a URL arrives percent- (or plus-) encoded: `card%204111%201111…`, and a
+    // URL inside a URL parameter twice (`next=%2Fcb%253Fpassword%253D…`). When the string
+    // carries such escapes, its decoded forms are scanned too, up to MAX_DECODES levels; if one
+    // finds a secret, the decoded, redacted text is returned (not re-encoded: it is for
+    // reading), decoded as far as the last level that had a secret.
+    let result = out;
+    let current = out;
+    for (let level = 0; level < MAX_DECODES && mayBeEncoded(current); level++) {
+      const decoded = percentDecode(collapseEncodedPercent(current));
+      if (decoded === current) break;
+      current = redactPlainString(decoded);
+      if (current !== decoded) result = current;
+    }
+    return result;
+  }
+
+  // indexOf first: a plain scan for two characters is much cheaper than the regex on long text.
+  function mayBeEncoded(text: string): boolean {
+    return (text.indexOf('%') !== -1 || text.indexOf('+') !== -1) && ENCODED_TEXT.test(text);
   }
 
   function redactPlainString(value: string): string {
@@ -211,16 +243,43 @@ export function createRedactor(options?: RedactorOptions): Redactor {
     }
   }
 
-  function redactEntry(key: PropertyKey, value: unknown, depth: number, path: object[]): unknown {
-    if (value === READ_FAILED) return UNREADABLE;
-    if (typeof key === 'string') {
-      const decision = keys.classify(key);
-      if (decision === KEY_ALLOWED) return value;
-      if (decision === KEY_SENSITIVE) return mask(value);
-      // `tokens: 1500` counts tokens; `tokens: ['…']` holds them.
-      if (decision === KEY_SECRETS_OR_COUNT) return typeof value === 'number' ? value : mask(value);
+  // The decision for an entry's key (with KEY_TEXT_SECRET); a symbol key (`Symbol('password')`)
+  // is decided by its description.
+  function entryDecision(key: PropertyKey): number {
+    if (typeof key === 'string') return keys.classifyEntry(key);
+    if (typeof key === 'symbol') {
+      const description = key.description;
+      if (description !== undefined && description.length > 0) return keys.classify(description);
     }
-    return walk(value, depth, path);
+    return KEY_NORMAL;
+  }
+
+  function redactEntry(key: PropertyKey, value: unknown, depth: number, path: object[]): unknown {
+    return redactDecided(entryDecision(key), value, depth, path);
+  }
+
+  function redactDecided(decision: number, value: unknown, depth: number, path: object[]): unknown {
+    if (value === READ_FAILED) return UNREADABLE;
+    const base = decision & ~KEY_TEXT_SECRET;
+    if (base === KEY_NORMAL) return walk(value, depth, path);
+    if (base === KEY_ALLOWED) return value;
+    if (base === KEY_SENSITIVE) return mask(value);
+    // KEY_SECRETS_OR_COUNT: `tokens: 1500` counts tokens; `tokens: ['…']` holds them.
+    return typeof value === 'number' ? value : mask(value);
+  }
+
+  // The key under which an entry is passed on: the key itself, or its redacted text when the
+  // key is a secret (`{ 'ghp_…': true }`).
+  function outputKey(key: PropertyKey, decision: number): PropertyKey {
+    return (decision & KEY_TEXT_SECRET) !== 0 && typeof key === 'string' ? redactString(key) : key;
+  }
+
+  // Two secret keys can redact to the same text; neither entry may be lost.
+  function putUnique(target: Record<PropertyKey, unknown>, key: PropertyKey, value: unknown): void {
+    let unique = key;
+    for (let n = 2; typeof unique === 'string' && hasOwn.call(target, unique); n++)
+      unique = `${key as string}#${n}`;
+    put(target, unique, value);
   }
 
   function walk(value: unknown, depth: number, path: object[]): unknown {
@@ -251,6 +310,9 @@ export function createRedactor(options?: RedactorOptions): Redactor {
       if (value instanceof Set) return walkSet(value, depth + 1, path);
       if (value instanceof Date || value instanceof RegExp || isBinary(value)) return value;
       if (HeadersClass !== undefined && value instanceof HeadersClass) return walkHeaders(value);
+      if (SearchParamsClass !== undefined && value instanceof SearchParamsClass)
+        return walkSearchParams(value);
+      if (FormDataClass !== undefined && value instanceof FormDataClass) return walkFormData(value);
       const toJSON = read(value, 'toJSON');
       if (toJSON === READ_FAILED) return UNREADABLE;
       if (typeof toJSON === 'function') {
@@ -311,15 +373,24 @@ export function createRedactor(options?: RedactorOptions): Redactor {
     for (let i = 0; i < names.length; i++) {
       const key = names[i];
       const item = read(value, key);
-      const redacted = redactEntry(key, item, depth, path);
+      const decision = entryDecision(key);
+      const redacted = redactDecided(decision, item, depth, path);
+      const renamed = (decision & KEY_TEXT_SECRET) !== 0;
       if (copy === undefined) {
-        if (redacted === item) continue;
+        if (redacted === item && !renamed) continue;
         copy = {};
         // Earlier entries are read again (and redacted again) only when something changed.
-        for (let j = 0; j < i; j++)
-          put(copy, names[j], redactEntry(names[j], read(value, names[j]), depth, path));
+        for (let j = 0; j < i; j++) {
+          const earlier = entryDecision(names[j]);
+          putUnique(
+            copy,
+            outputKey(names[j], earlier),
+            redactDecided(earlier, read(value, names[j]), depth, path),
+          );
+        }
       }
-      put(copy, key, redacted);
+      if (renamed) putUnique(copy, outputKey(key, decision), redacted);
+      else put(copy, key, redacted);
     }
     if (total > names.length)
       put(copy as Record<PropertyKey, unknown>, '[truncated]', `${total - names.length} more keys`);
@@ -389,24 +460,73 @@ export function createRedactor(options?: RedactorOptions): Redactor {
   function walkMap(value: Map<unknown, unknown>, depth: number, path: object[]): unknown {
     let copy: Map<unknown, unknown> | undefined;
     let index = 0;
+    const decisionOf = (key: unknown): number =>
+      typeof key === 'string' || typeof key === 'symbol' ? entryDecision(key) : KEY_NORMAL;
+    const setEntry = (key: unknown, decision: number, redacted: unknown): void => {
+      const target = copy as Map<unknown, unknown>;
+      if ((decision & KEY_TEXT_SECRET) === 0) {
+        target.set(key, redacted);
+        return;
+      }
+      const renamed = outputKey(key as string, decision) as string;
+      let unique = renamed;
+      for (let n = 2; target.has(unique); n++) unique = `${renamed}#${n}`;
+      target.set(unique, redacted);
+    };
     for (const [key, item] of value) {
-      const redacted =
-        typeof key === 'string' ? redactEntry(key, item, depth, path) : walk(item, depth, path);
-      if (copy === undefined && redacted !== item) {
+      const decision = decisionOf(key);
+      const redacted = redactDecided(decision, item, depth, path);
+      if (copy === undefined) {
+        if (redacted === item && (decision & KEY_TEXT_SECRET) === 0) {
+          index++;
+          continue;
+        }
         copy = new Map();
         let j = 0;
         for (const [k, v] of value) {
           if (j++ === index) break;
-          copy.set(
-            k,
-            typeof k === 'string' ? redactEntry(k, v, depth, path) : walk(v, depth, path),
-          );
+          const earlier = decisionOf(k);
+          setEntry(k, earlier, redactDecided(earlier, v, depth, path));
         }
       }
-      copy?.set(key, redacted);
+      setEntry(key, decision, redacted);
       index++;
     }
     return copy ?? value;
+  }
+
+  // Shape kept (the same class, so inspect and toString print it as before), values of
+  // sensitive names redacted, other values scanned.
+  function walkSearchParams(params: URLSearchParams): unknown {
+    let changed = false;
+    const pairs: [string, string][] = [];
+    for (const [name, item] of params) {
+      const decision = entryDecision(name);
+      const redacted = redactDecided(decision, item, 1, []) as string;
+      const outName = outputKey(name, decision) as string;
+      if (redacted !== item || outName !== name) changed = true;
+      pairs.push([outName, redacted]);
+    }
+    return changed ? new (params.constructor as typeof URLSearchParams)(pairs) : params;
+  }
+
+  // Files and blobs are kept as they are (their content is not read); string fields as in
+  // walkSearchParams.
+  function walkFormData(form: FormData): unknown {
+    let changed = false;
+    const entries: [string, NonNullable<ReturnType<FormData['get']>>][] = [];
+    for (const [name, item] of form) {
+      const decision = entryDecision(name);
+      const outName = outputKey(name, decision) as string;
+      const redacted =
+        typeof item === 'string' ? (redactDecided(decision, item, 1, []) as string) : item;
+      if (redacted !== item || outName !== name) changed = true;
+      entries.push([outName, redacted]);
+    }
+    if (!changed || FormDataClass === undefined) return form;
+    const copy = new FormDataClass();
+    for (const [name, item] of entries) copy.append(name, item);
+    return copy;
   }
 
   function walkSet(value: Set<unknown>, depth: number, path: object[]): unknown {

@@ -541,6 +541,10 @@ export function decideBuiltIn(words: KeyWords, exact: ReadonlySet<string>): KeyD
   return found === SECRET_PLURAL ? KEY_SECRETS_OR_COUNT : KEY_NORMAL;
 }
 
+/** Flag added to a decision by `classifyEntry`: the key itself is (or contains) a secret. */
+export const KEY_TEXT_SECRET = 8;
+const DECISION_BITS = 7;
+
 // Keys come from application data and can be attacker-chosen; the cache is bounded both in
 // entries and in the length of the keys it keeps.
 const CACHE_ENTRIES = 4096;
@@ -552,9 +556,20 @@ export class KeyClassifier {
   readonly #extraRules: readonly KeyRule[];
   readonly #allowExact: ReadonlySet<string>;
   readonly #allowRules: readonly KeyRule[];
-  readonly #cache = new Map<string, KeyDecision>();
+  // Decision plus KEY_TEXT_SECRET, so an entry's key costs one lookup for both.
+  readonly #cache = new Map<string, number>();
+  readonly #hasSecretText: ((key: string) => boolean) | undefined;
 
-  constructor(extraKeys: readonly KeyRule[] = [], allowKeys: readonly KeyRule[] = []) {
+  /**
+   * `hasSecretText` tells whether a key's own text is a secret (a token used as an object
+   * key); its answer is cached with the decision and read by {@link classifyEntry}.
+   */
+  constructor(
+    extraKeys: readonly KeyRule[] = [],
+    allowKeys: readonly KeyRule[] = [],
+    hasSecretText?: (key: string) => boolean,
+  ) {
+    this.#hasSecretText = hasSecretText;
     const exact = new Set(SENSITIVE_KEYS);
     const extraRules: KeyRule[] = [];
     for (const rule of extraKeys) {
@@ -569,10 +584,18 @@ export class KeyClassifier {
     this.#allowRules = allowKeys.filter((r) => r.prefix || r.suffix);
   }
 
+  /** The decision for values under `key`. */
   classify(key: string): KeyDecision {
+    return (this.classifyEntry(key) & DECISION_BITS) as KeyDecision;
+  }
+
+  /** The decision, plus {@link KEY_TEXT_SECRET} when the key's own text holds a secret. */
+  classifyEntry(key: string): number {
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached;
-    const decision = this.#decide(key);
+    let decision: number = this.#decide(key);
+    if (decision !== KEY_ALLOWED && this.#hasSecretText?.(key) === true)
+      decision |= KEY_TEXT_SECRET;
     if (key.length <= CACHE_KEY_LENGTH) {
       if (this.#cache.size >= CACHE_ENTRIES) {
         // Oldest first: Map iterates in insertion order.

@@ -20,6 +20,12 @@ export type BuiltInPatternName =
   | 'urlCredentials'
   /** `name=value`, `name: value`, `"name":"value"` and query parameters whose name is a sensitive key. */
   | 'sensitiveParameters'
+  /**
+   * Secrets in other syntaxes: SQL `PASSWORD '…'` / `IDENTIFIED BY …`, `--password …` and
+   * mysql's `-p…`, `<password>…</password>`, URL path segments after a sensitive word
+   * (`/reset-password/<token>`).
+   */
+  | 'secretSyntaxes'
   /** AWS access key ids (`AKIA…`, `ASIA…`). */
   | 'awsAccessKeyId'
   /** Payment card numbers: 13–19 digits, optionally grouped, that pass the Luhn check. */

@@ -1,5 +1,6 @@
 import { CREDENTIAL_PREFIX_HINT, redactCredentialFormats } from './credential-formats.ts';
 import { isCardNumber } from './luhn.ts';
+import { SECRET_SYNTAX_HINT, redactSecretSyntaxes } from './secret-syntaxes.ts';
 import { KEY_SECRETS_OR_COUNT, isRedactingDecision, normalizeKey } from './sensitive-keys.ts';
 import type { KeyClassifier } from './sensitive-keys.ts';
 import type { BuiltInPatternName } from './types.ts';
@@ -20,6 +21,7 @@ export const HAS_PEM_BEGIN = 8; // `-----BEGIN`
 export const HAS_AWS_PREFIX = 16; // `AKIA`, `ASIA`
 export const HAS_AUTH_SCHEME = 32; // `bearer`, `basic`, any case
 export const HAS_DIGIT_RUN = 64; // 13 digits, single spaces or dashes allowed between them
+export const HAS_SECRET_SYNTAX = 256; // `<`, a quote, `/`, `--`, `-p`: see secret-syntaxes.ts
 export const HAS_TOKEN_RUN = 128; // 20 characters of a token (`A-Za-z0-9_.~+/%-`) in a row
 
 function isDigitCode(code: number): boolean {
@@ -37,16 +39,17 @@ function startsWithIgnoringCase(value: string, index: number, lowercase: string)
 // A superset of the markers below in two native regex scans, which most log strings fail.
 // Shapes chosen for V8: no `i` flag, short alternatives, digits apart (measured 2–4× faster
 // than one exact alternation).
-const ANY_TEXT_MARKER = /[=:]|eyJ|-----|[Bb][EeAa][AaSs][RrIi]|A[KS]IA/;
-const ANY_DIGIT_MARKER = /\d\d\d\d[ -]?\d\d/;
-// No credential format is shorter than this; shorter strings skip the credential part of the
-// scan (most log strings are short ids, levels, routes).
-const MIN_CREDENTIAL_LENGTH = 20;
-// The same scan with credential prefixes (`credential-formats.ts` owns that list); the
-// context-anchored credentials need `=` or `:`, which the scan already looks for.
-const ANY_TEXT_OR_CREDENTIAL_MARKER = new RegExp(
-  `${ANY_TEXT_MARKER.source}|${CREDENTIAL_PREFIX_HINT.source}`,
+// The syntax hint adds single characters and pairs (SQL, XML, command lines, URL paths).
+const ANY_TEXT_MARKER = new RegExp(
+  `[=:]|eyJ|-----|[Bb][EeAa][AaSs][RrIi]|A[KS]IA|${SECRET_SYNTAX_HINT.source}`,
 );
+const ANY_DIGIT_MARKER = /\d\d\d\d[ -]?\d\d/;
+// No credential format is shorter than this; shorter strings (most log strings: ids, levels,
+// routes) skip the credential scan. That scan (`CREDENTIAL_PREFIX_HINT`, owned by
+// credential-formats.ts) is a third expression rather than more alternatives above, which
+// made every string's scan several times slower; context-anchored credentials need `=` or
+// `:`, which the text scan already finds.
+const MIN_CREDENTIAL_LENGTH = 20;
 
 /**
  * The markers of everything a built-in pattern redacts that `value` contains: 0 for most log
@@ -54,9 +57,11 @@ const ANY_TEXT_OR_CREDENTIAL_MARKER = new RegExp(
  * markers they have.
  */
 export function scanForMarkers(value: string): number {
-  const text =
-    value.length < MIN_CREDENTIAL_LENGTH ? ANY_TEXT_MARKER : ANY_TEXT_OR_CREDENTIAL_MARKER;
-  return text.test(value) || ANY_DIGIT_MARKER.test(value) ? collectMarkers(value) : 0;
+  return ANY_TEXT_MARKER.test(value) ||
+    ANY_DIGIT_MARKER.test(value) ||
+    (value.length >= MIN_CREDENTIAL_LENGTH && CREDENTIAL_PREFIX_HINT.test(value))
+    ? collectMarkers(value)
+    : 0;
 }
 
 // Characters a credential is made of, `%` included for percent-encoded base64 (`sig=`).
@@ -118,6 +123,7 @@ function collectMarkers(value: string): number {
         break;
     }
   }
+  if (SECRET_SYNTAX_HINT.test(value)) flags |= HAS_SECRET_SYNTAX;
   return flags;
 }
 
@@ -193,8 +199,25 @@ const redactUrlCredentials: ValuePattern = (value, { marker }) =>
 // the value after it be read, so a non-sensitive name never swallows the text after it.
 const MAX_NAME_LENGTH = 80;
 
+// Letters beyond ASCII and invisible characters count as part of a name, so a name spelt with
+// look-alikes (`tοken=`, Greek ο) or a zero-width space reaches the key rules, which fold them.
+// Not spaces, punctuation (U+2010–U+205F, CJK) or a fullwidth `:`/`=`.
+function isNonAsciiNameCode(code: number): boolean {
+  return (
+    code >= 0xc0 &&
+    code !== 0xd7 &&
+    code !== 0xf7 &&
+    !(code >= 0x2000 && code <= 0x200a) &&
+    !(code >= 0x2010 && code <= 0x205f) &&
+    !(code >= 0x3000 && code <= 0x303f) &&
+    code !== 0xff1a &&
+    code !== 0xff1d
+  );
+}
+
 function isNameCode(code: number): boolean {
   return (
+    isNonAsciiNameCode(code) ||
     (code >= 0x61 && code <= 0x7a) || // a-z
     (code >= 0x41 && code <= 0x5a) || // A-Z
     (code >= 0x30 && code <= 0x39) || // 0-9
@@ -209,6 +232,7 @@ function isNameCode(code: number): boolean {
 
 function isWordCode(code: number): boolean {
   return (
+    isNonAsciiNameCode(code) ||
     (code >= 0x61 && code <= 0x7a) ||
     (code >= 0x41 && code <= 0x5a) ||
     (code >= 0x30 && code <= 0x39) ||
@@ -218,7 +242,12 @@ function isWordCode(code: number): boolean {
 }
 
 function isNameStart(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    code === 0x5f ||
+    isNonAsciiNameCode(code)
+  );
 }
 
 /** The name written just before the separator at `separator`, or undefined. */
@@ -436,6 +465,7 @@ export const BUILT_IN_PATTERNS: ReadonlyMap<BuiltInPatternName, BuiltInPattern> 
   ['authorizationCredentials', { redact: redactAuthorizationCredentials, marker: HAS_AUTH_SCHEME }],
   ['urlCredentials', { redact: redactUrlCredentials, marker: HAS_URL_SCHEME }],
   ['sensitiveParameters', { redact: redactSensitiveParameters, marker: HAS_SEPARATOR }],
+  ['secretSyntaxes', { redact: redactSecretSyntaxes, marker: HAS_SECRET_SYNTAX }],
   ['awsAccessKeyId', { redact: redactAwsAccessKeyIds, marker: HAS_AWS_PREFIX }],
   ['cardNumber', { redact: redactCardNumbers, marker: HAS_DIGIT_RUN }],
 ]);

@@ -299,6 +299,7 @@ describe('options', () => {
     authorizationCredentials: 'Bearer abc123def456ghi',
     urlCredentials: 'postgres://app:s3cr3t@db/x',
     sensitiveParameters: 'password=hunter2',
+    secretSyntaxes: "ALTER USER app PASSWORD 'h4x0r99x'",
     awsAccessKeyId: 'AKIAIOSFODNN7EXAMPLE',
     cardNumber: '4111111111111111',
   };

@@ -1,0 +1,215 @@
+// Secrets written in a syntax other than `name=value` / `name: value` (which
+// `sensitiveParameters` covers): SQL password clauses, command-line options, XML elements and
+// URL path segments that follow a sensitive word. Browser-safe (no Node APIs).
+//
+// Cost: none of these has `=` or `:` to be found by, so the pre-scan in value-patterns.ts also
+// stops at `<`, `'`, `"`, `/`, `--` and `-p` (single characters and pairs, as cheap as the
+// characters it already looked for). A string with one of them runs this pattern, which looks
+// for each syntax's keyword with one native search before any regex with captures runs.
+import { isRedactingDecision, splitKey } from './sensitive-keys.ts';
+import type { KeyClassifier } from './sensitive-keys.ts';
+
+/** What the pre-scan must stop at for {@link redactSecretSyntaxes} to run. */
+export const SECRET_SYNTAX_HINT = /[<'"/]|-[-p]/;
+
+interface SyntaxContext {
+  readonly marker: string;
+  readonly keys: KeyClassifier;
+}
+
+function isSensitiveName(keys: KeyClassifier, name: string): boolean {
+  return isRedactingDecision(keys.classify(name));
+}
+
+// --- SQL -------------------------------------------------------------------------------------
+// `ALTER USER bob [WITH] PASSWORD 'x'`, `CREATE ROLE r LOGIN [ENCRYPTED] PASSWORD 'x'`,
+// `SET PASSWORD [FOR 'u'@'h'] = 'x'` or `= PASSWORD('x')`, `IDENTIFIED [WITH plugin] BY
+// [PASSWORD] 'x'`. Only a quoted literal after PASSWORD (SQL needs the quotes; prose such as
+// "password reset" has none); `IDENTIFIED BY x` unquoted too (Oracle), the keyword pair is
+// not prose. Whitespace or `=` must separate keyword and quote, so a JSON list
+// `["password","email"]` is not read as a clause.
+const SQL_KEYWORD = /password|identified/i;
+const SQL_QUOTED =
+  /\b(PASSWORD|IDENTIFIED(?:\s+WITH\s+[\w'"]+)?\s+BY(?:\s+PASSWORD)?)(\s+FOR\s+\S+?)?(\s+|\s*=\s*(?:PASSWORD\s*\(\s*)?)('(?:[^'\\\n]|\\.|'')*'|"(?:[^"\\\n]|\\.)*")/gi;
+const SQL_UNQUOTED = /\b(IDENTIFIED\s+BY\s+)(?!PASSWORD\b)([^\s'";,)]+)/gi;
+
+function redactSql(value: string, marker: string): string {
+  if (!SQL_KEYWORD.test(value)) return value;
+  const quoted = value.replace(
+    SQL_QUOTED,
+    (match, keyword: string, target: string | undefined, separator: string, literal: string) => {
+      const inner = literal.slice(1, -1);
+      if (inner.length === 0 || inner === marker) return match;
+      return `${keyword}${target ?? ''}${separator}${literal[0]}${marker}${literal[0]}`;
+    },
+  );
+  return quoted.replace(SQL_UNQUOTED, (match, head: string, secret: string) =>
+    secret === marker || secret.startsWith(marker) ? match : head + marker,
+  );
+}
+
+// --- command lines ---------------------------------------------------------------------------
+// `--password secret`, `--api-key "k"`, `-token t` (the `=` form is sensitiveParameters').
+// Words a sentence puts after an option name ("set --password to …") are left.
+const OPTION_WITH_VALUE =
+  /(?<![\w-])(--?)([A-Za-z][\w-]{1,60})([ \t]+)('[^'\n]*'|"[^"\n]*"|[^\s'"-][^\s'"]*)/g;
+const PROSE_AFTER_OPTION: ReadonlySet<string> = new Set([
+  'a',
+  'an',
+  'and',
+  'argument',
+  'flag',
+  'for',
+  'from',
+  'in',
+  'is',
+  'missing',
+  'must',
+  'not',
+  'of',
+  'on',
+  'option',
+  'or',
+  'parameter',
+  'required',
+  'should',
+  'the',
+  'to',
+  'value',
+  'was',
+  'with',
+]);
+
+// mysql's `-pSECRET` (no space) is the only short option read as a password, and only on a
+// line naming a client that takes it: elsewhere `-p2222` (ssh) or `-p8080:80` (docker) is a
+// port. `-p secret` with a space is not a password to mysql either (it prompts, and the word
+// is the database name).
+const PASSWORD_SHORT_OPTION_CLIENT = /\b(?:mysql\w*|mariadb\w*|sshpass)\b/i;
+const GLUED_P_OPTION = /(?<![\w-])-p('[^'\n]*'|"[^"\n]*"|[^\s'"-][^\s]*)/g;
+
+function redactCommandLine(value: string, { marker, keys }: SyntaxContext): string {
+  let out = value;
+  if (out.includes('-')) {
+    out = out.replace(
+      OPTION_WITH_VALUE,
+      (match, dashes: string, name: string, space: string, argument: string) => {
+        if (!isSensitiveName(keys, name)) return match;
+        const quote = argument[0] === '"' || argument[0] === "'" ? argument[0] : '';
+        const inner = quote === '' ? argument : argument.slice(1, -1);
+        if (inner.length === 0 || inner.startsWith(marker)) return match;
+        if (quote === '' && PROSE_AFTER_OPTION.has(inner.toLowerCase())) return match;
+        return `${dashes}${name}${space}${quote}${marker}${quote}`;
+      },
+    );
+  }
+  if (out.includes('-p') && PASSWORD_SHORT_OPTION_CLIENT.test(out)) {
+    out = out.replace(GLUED_P_OPTION, (match, argument: string) => {
+      const quote = argument[0] === '"' || argument[0] === "'" ? argument[0] : '';
+      const inner = quote === '' ? argument : argument.slice(1, -1);
+      if (inner.length === 0 || inner.startsWith(marker)) return match;
+      return `-p${quote}${marker}${quote}`;
+    });
+  }
+  return out;
+}
+
+// --- XML -------------------------------------------------------------------------------------
+// `<password>x</password>`, `<ns:ApiKey id="1">x</ns:ApiKey>`, CDATA content included; the
+// element is decided by its local name with the key rules.
+const XML_ELEMENT =
+  /<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>(<!\[CDATA\[[\s\S]*?\]\]>|[^<]*)<\/\1\s*>/g;
+
+function redactXml(value: string, { marker, keys }: SyntaxContext): string {
+  if (!value.includes('</')) return value;
+  return value.replace(
+    XML_ELEMENT,
+    (match, name: string, local: string, attributes: string | undefined, content: string) => {
+      if (content.trim().length === 0 || content === marker) return match;
+      if (!isSensitiveName(keys, local)) return match;
+      return `<${name}${attributes ?? ''}>${marker}</${name}>`;
+    },
+  );
+}
+
+// --- URL paths -------------------------------------------------------------------------------
+// `/reset-password/<token>`, `/api/keys/<key>`, `/tokens/<t>`, `/invite/<token>`: a segment
+// after one naming a secret is the secret when it looks like one (8+ characters with letters
+// and digits, or 20+ characters). `/orders/123`, `/users/42/profile`, `/keys/42/rotate`,
+// `/tokens/new` stay as they are.
+const PATH_SECRET_WORDS: ReadonlySet<string> = new Set([
+  'password',
+  'passwords',
+  'passwd',
+  'passcode',
+  'pwd',
+  'token',
+  'tokens',
+  'secret',
+  'secrets',
+  'key',
+  'keys',
+  'apikey',
+  'apikeys',
+  'credential',
+  'credentials',
+  'reset',
+  'invite',
+  'invitation',
+  'invitations',
+  'activate',
+  'activation',
+  'verify',
+  'verification',
+  'magic',
+  'otp',
+]);
+const PATH_KEYWORD =
+  /pass|pwd|token|secret|key|credential|reset|invit|activat|verif|magic|otp|PASS|PWD|TOKEN|SECRET|KEY|CREDENTIAL|RESET|INVIT|ACTIVAT|VERIF|MAGIC|OTP/;
+const PATH_PAIR = /\/([A-Za-z][\w.-]{0,63})\/([^/?#\s"'<>;,)\]}]+)/g;
+const HAS_DIGIT = /\d/;
+const HAS_LETTER = /[A-Za-z]/;
+
+function isSecretPathSegment(keys: KeyClassifier, segment: string): boolean {
+  const { joined, starts } = splitKey(segment);
+  for (let i = 0; i < starts.length; i++) {
+    if (PATH_SECRET_WORDS.has(joined.slice(starts[i], starts[i + 1]))) return true;
+  }
+  return isSensitiveName(keys, segment);
+}
+
+function looksLikeSecretValue(text: string, marker: string): boolean {
+  if (text.startsWith(marker)) return false;
+  if (text.length >= 20) return true;
+  return text.length >= 8 && HAS_DIGIT.test(text) && HAS_LETTER.test(text);
+}
+
+function redactPaths(value: string, { marker, keys }: SyntaxContext): string {
+  if (!value.includes('/') || !PATH_KEYWORD.test(value)) return value;
+  let out = '';
+  let copied = 0;
+  PATH_PAIR.lastIndex = 0;
+  for (let match = PATH_PAIR.exec(value); match !== null; match = PATH_PAIR.exec(value)) {
+    const segment = match[1];
+    const next = match[2];
+    const nextStart = match.index + segment.length + 2;
+    // Pairs overlap (`/api/keys/<key>`): continue from the second segment.
+    PATH_PAIR.lastIndex = nextStart - 1;
+    if (nextStart < copied) continue;
+    if (!isSecretPathSegment(keys, segment) || !looksLikeSecretValue(next, marker)) continue;
+    out += value.slice(copied, nextStart) + marker;
+    copied = nextStart + next.length;
+    PATH_PAIR.lastIndex = copied;
+  }
+  return copied === 0 ? value : out + value.slice(copied);
+}
+
+/**
+ * Redacts secrets in SQL password clauses, command-line options, XML elements with a
+ * sensitive name and URL path segments after a sensitive word; `value` itself when none.
+ */
+export function redactSecretSyntaxes(value: string, context: SyntaxContext): string {
+  let out = redactSql(value, context.marker);
+  out = redactCommandLine(out, context);
+  out = redactXml(out, context);
+  return redactPaths(out, context);
+}
