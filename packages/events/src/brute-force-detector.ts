@@ -11,6 +11,7 @@ import type {
   BruteForceKeyType,
   FailureCount,
   FailureStore,
+  LoginFailureKeys,
   SharedBruteForceDetector,
   SharedBruteForceDetectorOptions,
 } from './types.ts';
@@ -20,15 +21,11 @@ export type DetectionReporter = (detection: BruteForceDetection, trigger: unknow
 
 /** What `security.loginFailed` needs of either detector. */
 export interface FailureCounter {
-  recordFailure(keyType: BruteForceKeyType, key: string, trigger?: unknown): unknown;
+  recordLoginFailure(login: LoginFailureKeys, trigger?: unknown): unknown;
 }
 
-/** Keys of one failure: the key itself and, for an IPv6 client address, its network. */
-interface FailureKeys {
-  readonly keyType: BruteForceKeyType;
-  readonly key: string;
-  readonly network: string | undefined;
-}
+/** A key failures are counted under, canonical. */
+type CountedKey = readonly [keyType: BruteForceKeyType, key: string];
 
 // Clock, key canonicalisation, memory counts and guarded reporting: what both detectors share.
 abstract class DetectorBase {
@@ -69,13 +66,28 @@ abstract class DetectorBase {
     return this.memory.size(keyType);
   }
 
-  protected keysOf(keyType: unknown, key: unknown): FailureKeys | undefined {
-    if (!isBruteForceKeyType(keyType)) return undefined;
+  /** The keys one failure of `key` counts under: itself and, for an IPv6 address, its network. */
+  protected keysOf(keyType: unknown, key: unknown): CountedKey[] {
+    if (!isBruteForceKeyType(keyType)) return [];
     const canonical = failureKey(keyType, key, this.ipv6PrefixLength);
-    if (canonical === undefined) return undefined;
-    const network =
-      keyType === 'client.address' ? ipv6Network(canonical, this.ipv6PrefixLength) : undefined;
-    return { keyType, key: canonical, network };
+    if (canonical === undefined) return [];
+    const keys: CountedKey[] = [[keyType, canonical]];
+    if (keyType === 'client.address') {
+      const network = ipv6Network(canonical, this.ipv6PrefixLength);
+      if (network !== undefined) keys.push(['client.network', network]);
+    }
+    return keys;
+  }
+
+  /** The keys of one failed login, guarded against odd field values. */
+  protected loginKeysOf(login: unknown): CountedKey[] {
+    if (login === null || typeof login !== 'object') return [];
+    const fields = login as Record<string, unknown>;
+    return [
+      ...this.keysOf('client.address', fields.clientAddress),
+      ...this.keysOf('user.id', fields.userId),
+      ...this.keysOf('user.name', fields.userName),
+    ];
   }
 
   protected keyOf(keyType: unknown, key: unknown): string | undefined {
@@ -109,16 +121,14 @@ abstract class DetectorBase {
     return now;
   }
 
-  /** The detection of a crossing, reported; `undefined` when `result` is not one. */
-  protected detect(
-    keyType: BruteForceKeyType,
-    key: string,
+  /** The detection of a crossing; `undefined` when `result` is not one. */
+  protected detection(
+    [keyType, key]: CountedKey,
     result: FailureCount,
     now: number,
-    trigger: unknown,
   ): BruteForceDetection | undefined {
     if (!result.crossed) return undefined;
-    const detection: BruteForceDetection = Object.freeze({
+    return Object.freeze({
       keyType,
       key,
       count: result.count,
@@ -127,8 +137,24 @@ abstract class DetectorBase {
       firstFailureAt: result.firstFailureAt,
       detectedAt: now,
     });
-    this.#report(detection, trigger);
-    return detection;
+  }
+
+  /**
+   * Reports the crossings of one failure. When the account id crossed, the typed name of the
+   * same login names the same account: its crossing is counted but not reported twice.
+   */
+  protected reportAll(
+    detections: readonly (BruteForceDetection | undefined)[],
+    trigger: unknown,
+  ): BruteForceDetection[] {
+    const idCrossed = detections.some((d) => d?.keyType === 'user.id');
+    const reported: BruteForceDetection[] = [];
+    for (const detection of detections) {
+      if (detection === undefined || (idCrossed && detection.keyType === 'user.name')) continue;
+      this.#report(detection, trigger);
+      reported.push(detection);
+    }
+    return reported;
   }
 
   #report(detection: BruteForceDetection, trigger: unknown): void {
@@ -166,25 +192,37 @@ export class SlidingWindowBruteForceDetector extends DetectorBase implements Bru
     key: string,
     trigger?: unknown,
   ): BruteForceDetection | undefined {
+    const keys = this.#guardedKeys(() => this.keysOf(keyType, key));
+    return this.#count(keys, trigger).find((d) => d.keyType === keyType);
+  }
+
+  recordLoginFailure(login: LoginFailureKeys, trigger?: unknown): BruteForceDetection[] {
+    return this.#count(
+      this.#guardedKeys(() => this.loginKeysOf(login)),
+      trigger,
+    );
+  }
+
+  #guardedKeys(keysOf: () => CountedKey[]): CountedKey[] {
     try {
-      const keys = this.keysOf(keyType, key);
-      if (keys === undefined) return undefined;
-      const now = this.clock();
-      const detection = this.detect(
-        keys.keyType,
-        keys.key,
-        this.countInMemory(keys.keyType, keys.key, now),
-        now,
-        trigger,
-      );
-      if (keys.network !== undefined) {
-        const result = this.countInMemory('client.network', keys.network, now);
-        this.detect('client.network', keys.network, result, now, trigger);
-      }
-      return detection;
+      return keysOf();
     } catch (error) {
       this.failureWarning.report(error);
-      return undefined;
+      return [];
+    }
+  }
+
+  #count(keys: readonly CountedKey[], trigger: unknown): BruteForceDetection[] {
+    if (keys.length === 0) return [];
+    try {
+      const now = this.clock();
+      const detections = keys.map((k) =>
+        this.detection(k, this.countInMemory(k[0], k[1], now), now),
+      );
+      return this.reportAll(detections, trigger);
+    } catch (error) {
+      this.failureWarning.report(error);
+      return [];
     }
   }
 
@@ -266,20 +304,27 @@ export class SharedStoreBruteForceDetector
     key: string,
     trigger?: unknown,
   ): Promise<BruteForceDetection | undefined> {
+    const detections = await this.#count(() => this.keysOf(keyType, key), trigger);
+    return detections.find((d) => d.keyType === keyType);
+  }
+
+  async recordLoginFailure(
+    login: LoginFailureKeys,
+    trigger?: unknown,
+  ): Promise<BruteForceDetection[]> {
+    return this.#count(() => this.loginKeysOf(login), trigger);
+  }
+
+  async #count(keysOf: () => CountedKey[], trigger: unknown): Promise<BruteForceDetection[]> {
     try {
-      const keys = this.keysOf(keyType, key);
-      if (keys === undefined) return undefined;
+      const keys = keysOf();
+      if (keys.length === 0) return [];
       const now = this.clock();
-      const [detection] = await Promise.all([
-        this.#countOne(keys.keyType, keys.key, now, trigger),
-        keys.network === undefined
-          ? undefined
-          : this.#countOne('client.network', keys.network, now, trigger),
-      ]);
-      return detection;
+      const detections = await Promise.all(keys.map((k) => this.#countOne(k, now)));
+      return this.reportAll(detections, trigger);
     } catch (error) {
       this.failureWarning.report(error);
-      return undefined;
+      return [];
     }
   }
 
@@ -321,18 +366,14 @@ export class SharedStoreBruteForceDetector
     );
   }
 
-  async #countOne(
-    keyType: BruteForceKeyType,
-    key: string,
-    now: number,
-    trigger: unknown,
-  ): Promise<BruteForceDetection | undefined> {
+  async #countOne(key: CountedKey, now: number): Promise<BruteForceDetection | undefined> {
+    const [keyType, canonical] = key;
     const result = await this.#storeCall(
-      () => this.#store.recordFailure(keyType, key, now, this.#policy),
+      () => this.#store.recordFailure(keyType, canonical, now, this.#policy),
       isFailureCount,
-      () => this.countInMemory(keyType, key, now),
+      () => this.countInMemory(keyType, canonical, now),
     );
-    return this.detect(keyType, key, result, now, trigger);
+    return this.detection(key, result, now);
   }
 
   /** The store's answer, or (store down, failing, slow, nonsense) `local()`'s. Never rejects. */

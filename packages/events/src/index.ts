@@ -76,6 +76,7 @@ export type {
   FailureCount,
   FailureStore,
   LoginFailedEvent,
+  LoginFailureKeys,
   LoginFailureReason,
   LoginSucceededEvent,
   OrderFields,

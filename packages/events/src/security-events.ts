@@ -199,11 +199,9 @@ export function createSecurityEvents(
       if (detector === undefined || event === undefined || event === null) return;
       // Detection protects the application, so it runs whether or not anything records events.
       try {
-        // The typed name counts whether or not the account exists: `alice`, `Alice` and an
-        // unknown name alike (a shared detector answers later; its promise never rejects).
-        detector.recordFailure('client.address', event.clientAddress as string, event);
-        detector.recordFailure('user.id', event.userId as string, event);
-        detector.recordFailure('user.name', event.userName as string, event);
+        // Address (and IPv6 network), account and typed name: the name counts whether or not
+        // the account exists (a shared detector answers later; its promise never rejects).
+        detector.recordLoginFailure(event, event);
       } catch (error) {
         recorder.reportFailure(error);
       }

@@ -193,6 +193,16 @@ export interface BruteForceDetectorOptions {
   now?: () => number;
 }
 
+/** The fields of a failed login a detector counts under (as `security.loginFailed` passes them). */
+export interface LoginFailureKeys {
+  /** Counted under `client.address` and, for IPv6, `client.network`. */
+  readonly clientAddress?: string;
+  /** Counted under `user.id`. */
+  readonly userId?: string;
+  /** Counted under `user.name`, whether or not the account exists. */
+  readonly userName?: string;
+}
+
 /** Options of a detector that counts in a shared store. */
 export interface SharedBruteForceDetectorOptions extends BruteForceDetectorOptions {
   store: FailureStore;
@@ -222,6 +232,12 @@ export interface BruteForceDetector extends BruteForceDetectorBase {
    * detection, the network's too, is reported through `onDetected`), else `undefined`.
    */
   recordFailure(keyType: BruteForceKeyType, key: string): BruteForceDetection | undefined;
+  /**
+   * Counts one failed login under every key it has (what `security.loginFailed` does); returns
+   * the detections reported. When `userId` crossed, the `userName` of the same login is the
+   * same account: its crossing is counted but not reported a second time.
+   */
+  recordLoginFailure(login: LoginFailureKeys): BruteForceDetection[];
   /** Failures for `key` within the window now. */
   failureCount(keyType: BruteForceKeyType, key: string): number;
   /** Forgets `key` (e.g. after an administrator unlocked the account). */
@@ -239,6 +255,8 @@ export interface SharedBruteForceDetector extends BruteForceDetectorBase {
   readonly shared: true;
   /** As {@link BruteForceDetector.recordFailure}, once the store answered. */
   recordFailure(keyType: BruteForceKeyType, key: string): Promise<BruteForceDetection | undefined>;
+  /** As {@link BruteForceDetector.recordLoginFailure}, once the store answered. */
+  recordLoginFailure(login: LoginFailureKeys): Promise<BruteForceDetection[]>;
   /** Failures for `key` within the window, from the store (from memory while it fails). */
   failureCount(keyType: BruteForceKeyType, key: string): Promise<number>;
   /** Forgets `key` in the store and in memory. */

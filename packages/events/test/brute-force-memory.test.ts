@@ -45,4 +45,38 @@ describe('brute-force detector memory', () => {
     expect(detector.failureCount('client.address', '10.1.134.159')).toBe(threshold - 1);
     expect(detector.failureCount('client.address', '10.0.0.0')).toBe(0);
   });
+
+  // Issue 16: IPv6 addresses are now counted per address and per /64, and typed user names per
+  // folded name; every key type stays within maxKeys and the same per-key bound.
+  it('keeps IPv6 addresses, their networks and user names each within maxKeys', () => {
+    const gc = exposeGc();
+    expect(gc, 'gc could not be exposed').toBeTypeOf('function');
+    const collect = () => {
+      gc?.();
+      gc?.();
+    };
+    const threshold = 5;
+    const maxKeys = 2_000;
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    const detector = createBruteForceDetector({ threshold, maxKeys, now: () => 1_718_000_000_000 });
+    const hex = (n: number) => (n & 0xffff).toString(16);
+    for (let i = 0; i < 3 * maxKeys; i++) {
+      // A different /64 and interface id each time: 39-character addresses, 20-odd for networks.
+      const address = `2001:db8:${hex(i * 7)}:${hex(i * 13 + 1)}:${hex(i * 31 + 1)}:${hex(i * 37 + 1)}:${hex(i * 41 + 1)}:${hex(i + 1)}`;
+      for (let k = 0; k < threshold - 1; k++) {
+        detector.recordFailure('client.address', address);
+        detector.recordFailure('user.name', `User-${i}`);
+      }
+    }
+    collect();
+    const used = process.memoryUsage().heapUsed - before;
+    for (const keyType of ['client.address', 'client.network', 'user.name'] as const) {
+      expect(detector.trackedKeyCount(keyType), keyType).toBe(maxKeys);
+    }
+    // Three key types of at most 39 characters each.
+    expect(used).toBeLessThan(3 * maxKeys * documentedBytesPerKey(threshold, 39));
+    expect(detector.failureCount('user.name', `user-${3 * maxKeys - 1}`)).toBe(threshold - 1);
+    expect(detector.failureCount('user.name', 'user-0')).toBe(0);
+  });
 });
