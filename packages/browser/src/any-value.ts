@@ -1,3 +1,7 @@
+import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
+import { ATTR_BROWSER_DOCUMENT_URL_FULL } from './browser-attributes.ts';
+import type { Redaction } from './redaction.ts';
+
 /** OTLP/JSON `AnyValue`. */
 export type OtlpAnyValue =
   | { stringValue: string }
@@ -21,15 +25,48 @@ const MAX_ENTRIES = 128;
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
+// Attributes holding a URL get URL redaction (fragment dropped, query values judged by name).
+const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  ATTR_URL_FULL,
+  ATTR_BROWSER_DOCUMENT_URL_FULL,
+  'http.url',
+]);
+// Redaction looks a little past the cut: a secret straddling it is still seen whole.
+const REDACTION_LOOKAHEAD = 4096;
+
 function cut(value: string, maxLength: number): string {
   return value.length > maxLength ? value.slice(0, maxLength) : value;
 }
 
-/** Converts a JavaScript value to an OTLP/JSON `AnyValue`; never throws. */
-export function toAnyValue(value: unknown, maxLength: number, depth = 0): OtlpAnyValue {
+/** Cuts `value` to `maxLength`, redacted first (as a URL when `key` names a URL attribute). */
+export function encodeString(
+  value: string,
+  maxLength: number,
+  redaction?: Redaction,
+  key?: string,
+): string {
+  if (redaction === undefined) return cut(value, maxLength);
+  const head = cut(value, maxLength + REDACTION_LOOKAHEAD);
+  return cut(
+    key !== undefined && URL_ATTRIBUTES.has(key) ? redaction.url(head) : redaction.text(head),
+    maxLength,
+  );
+}
+
+/**
+ * Converts a JavaScript value to an OTLP/JSON `AnyValue`; never throws. With `redaction`,
+ * strings at any depth are redacted and values under sensitive keys replaced.
+ */
+export function toAnyValue(
+  value: unknown,
+  maxLength: number,
+  redaction?: Redaction,
+  depth = 0,
+  key?: string,
+): OtlpAnyValue {
   switch (typeof value) {
     case 'string':
-      return { stringValue: cut(value, maxLength) };
+      return { stringValue: encodeString(value, maxLength, redaction, key) };
     case 'boolean':
       return { boolValue: value };
     case 'number':
@@ -45,14 +82,16 @@ export function toAnyValue(value: unknown, maxLength: number, depth = 0): OtlpAn
       return {};
     case 'symbol':
     case 'function':
-      return { stringValue: cut(String(value), maxLength) };
+      return { stringValue: encodeString(String(value), maxLength, redaction) };
   }
   if (value === null) return {};
   if (depth >= MAX_DEPTH) return { stringValue: '[depth limit]' };
   if (Array.isArray(value)) {
     return {
       arrayValue: {
-        values: value.slice(0, MAX_ENTRIES).map((item) => toAnyValue(item, maxLength, depth + 1)),
+        values: value
+          .slice(0, MAX_ENTRIES)
+          .map((item) => toAnyValue(item, maxLength, redaction, depth + 1)),
       },
     };
   }
@@ -60,17 +99,24 @@ export function toAnyValue(value: unknown, maxLength: number, depth = 0): OtlpAn
     return { stringValue: Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString() };
   }
   if (value instanceof Error) {
-    return { stringValue: cut(`${value.name}: ${value.message}`, maxLength) };
+    return { stringValue: encodeString(`${value.name}: ${value.message}`, maxLength, redaction) };
   }
   return {
-    kvlistValue: { values: toKeyValues(value as Record<string, unknown>, maxLength, depth + 1) },
+    kvlistValue: {
+      values: toKeyValues(value as Record<string, unknown>, maxLength, redaction, depth + 1),
+    },
   };
 }
 
-/** Converts the own enumerable properties of an object; `undefined` values are left out. */
+/**
+ * Converts the own enumerable properties of an object; `undefined` values are left out. With
+ * `redaction`, a value under a sensitive key (at any depth) becomes the marker (see
+ * {@link Redaction.masks}), and a key that is itself a secret is replaced.
+ */
 export function toKeyValues(
   object: Readonly<Record<string, unknown>>,
   maxLength: number,
+  redaction?: Redaction,
   depth = 0,
 ): OtlpKeyValue[] {
   const out: OtlpKeyValue[] = [];
@@ -90,7 +136,16 @@ export function toKeyValues(
       value = '[unreadable]';
     }
     if (value === undefined) continue;
-    out.push({ key, value: toAnyValue(value, maxLength, depth) });
+    if (redaction === undefined) {
+      out.push({ key, value: toAnyValue(value, maxLength, undefined, depth) });
+    } else if (redaction.masks(key, value)) {
+      out.push({ key: redaction.text(key), value: { stringValue: redaction.marker } });
+    } else {
+      out.push({
+        key: redaction.text(key),
+        value: toAnyValue(value, maxLength, redaction, depth, key),
+      });
+    }
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { logsEnvelope, tracesEnvelope } from './otlp-envelope.ts';
 import { onPageHide } from './page-hide.ts';
 import { recordPageLoad } from './page-load.ts';
 import { createPropagationFilter } from './propagation-filter.ts';
+import { createRedaction } from './redaction.ts';
 import { resolveOptions } from './resolve-options.ts';
 import { resourceAttributes } from './resource.ts';
 import { Tracer } from './tracer.ts';
@@ -108,15 +109,18 @@ export function startBrowserTelemetry(options: BrowserTelemetryOptions = {}): Br
     'spans',
   );
 
+  const redaction = config.redact ? createRedaction(config.redactKeys, onError) : undefined;
   const tracer = new Tracer(
     (_span, encoded) => spanQueue.add(encoded),
     config.maxStringLength,
     onError,
     pageUrl,
+    redaction,
   );
   const sink: LogSink = {
     minSeverity: config.minSeverity,
     maxStringLength: config.maxStringLength,
+    redaction,
     activeSpan: () => tracer.activeSpan(),
     pageUrl,
     write: (encoded) => logQueue.add(encoded),

@@ -1,7 +1,8 @@
-import { toKeyValues } from './any-value.ts';
+import { encodeString, toKeyValues } from './any-value.ts';
 import { ATTR_BROWSER_DOCUMENT_URL_FULL } from './browser-attributes.ts';
 import { millisToNanos, nowMillis } from './clock.ts';
 import { exceptionAttributes } from './exception.ts';
+import type { Redaction } from './redaction.ts';
 import { SEVERITY_NUMBER, SEVERITY_TEXT } from './severity.ts';
 import type { LogFields, LogLevel, Logger, Span } from './types.ts';
 
@@ -9,6 +10,8 @@ import type { LogFields, LogLevel, Logger, Span } from './types.ts';
 export interface LogSink {
   readonly minSeverity: number;
   readonly maxStringLength: number;
+  /** Applied to the body and every attribute; undefined when redaction is off. */
+  readonly redaction: Redaction | undefined;
   /** The span whose ids the record carries. */
   activeSpan(): Span | undefined;
   /** The page URL for `browser.document.url.full`, if any. */
@@ -83,8 +86,8 @@ export function encodeLogRecord(
     observedTimeUnixNano: timeUnixNano,
     severityNumber: SEVERITY_NUMBER[level],
     severityText: SEVERITY_TEXT[level],
-    body: { stringValue: body.length > limit ? body.slice(0, limit) : body },
-    attributes: toKeyValues(attributes, limit),
+    body: { stringValue: encodeString(body, limit, sink.redaction) },
+    attributes: toKeyValues(attributes, limit, sink.redaction),
   };
   const span = sink.activeSpan();
   if (span !== undefined) {

@@ -1,4 +1,5 @@
 import type { ResolvedBatch } from './export-queue.ts';
+import { parseRedactKeys } from './redaction.ts';
 import { SEVERITY_NUMBER, isLogLevel } from './severity.ts';
 import type {
   Attributes,
@@ -26,6 +27,8 @@ export interface ResolvedOptions {
   readonly captureErrors: boolean;
   readonly flushOnPageHide: boolean;
   readonly maxStringLength: number;
+  readonly redact: boolean;
+  readonly redactKeys: readonly string[];
   readonly onError: ((error: unknown) => void) | undefined;
 }
 
@@ -110,6 +113,8 @@ export function resolveOptions(
   }
   const targets = options.propagateTraceHeaderCorsUrls ?? [];
   if (!Array.isArray(targets)) throw new TypeError('propagateTraceHeaderCorsUrls must be an array');
+  const redactKeys = options.redactKeys ?? [];
+  parseRedactKeys(redactKeys);
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new TypeError('onError must be a function');
   }
@@ -131,6 +136,8 @@ export function resolveOptions(
     captureErrors: flag('captureErrors', options.captureErrors, true),
     flushOnPageHide: flag('flushOnPageHide', options.flushOnPageHide, true),
     maxStringLength: positiveInteger('maxStringLength', options.maxStringLength, 8192, 16),
+    redact: flag('redact', options.redact, true),
+    redactKeys: [...redactKeys],
     onError: options.onError,
   };
 }

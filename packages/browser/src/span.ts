@@ -1,6 +1,7 @@
-import { toKeyValues, type OtlpKeyValue } from './any-value.ts';
+import { encodeString, toKeyValues, type OtlpKeyValue } from './any-value.ts';
 import { millisToNanos, nowMillis } from './clock.ts';
 import { exceptionAttributes } from './exception.ts';
+import type { Redaction } from './redaction.ts';
 import { formatTraceparent } from './traceparent.ts';
 import type { AttributeValue, Attributes, Span, SpanKindName } from './types.ts';
 
@@ -41,6 +42,7 @@ export class RecordingSpan implements Span {
   readonly #events: SpanEvent[] = [];
   readonly #sink: SpanSink;
   readonly #maxStringLength: number;
+  readonly #redaction: Redaction | undefined;
   #attributeCount = 0;
   #status = STATUS_UNSET;
   #statusMessage = '';
@@ -56,6 +58,7 @@ export class RecordingSpan implements Span {
     attributes: Attributes | undefined;
     sink: SpanSink;
     maxStringLength: number;
+    redaction?: Redaction;
   }) {
     this.#name = init.name;
     this.traceId = init.traceId;
@@ -65,6 +68,7 @@ export class RecordingSpan implements Span {
     this.#startTime = init.startTime;
     this.#sink = init.sink;
     this.#maxStringLength = init.maxStringLength;
+    this.#redaction = init.redaction;
     if (init.attributes !== undefined) this.setAttributes(init.attributes);
   }
 
@@ -123,23 +127,27 @@ export class RecordingSpan implements Span {
 
   #encode(endTime: number): unknown {
     const limit = this.#maxStringLength;
+    const redaction = this.#redaction;
     const status: { code: number; message?: string } = { code: this.#status };
-    if (this.#statusMessage !== '') status.message = this.#statusMessage.slice(0, limit);
+    // Names and messages are free text too: `reset /password/<token>`, an error's message.
+    if (this.#statusMessage !== '')
+      status.message = encodeString(this.#statusMessage, limit, redaction);
     return {
       traceId: this.traceId,
       spanId: this.spanId,
       ...(this.parentSpanId === '' ? {} : { parentSpanId: this.parentSpanId }),
       flags: SPAN_FLAGS,
-      name: this.#name.slice(0, limit),
+      name: encodeString(this.#name, limit, redaction),
       kind: this.#kind,
       startTimeUnixNano: millisToNanos(this.#startTime),
       endTimeUnixNano: millisToNanos(endTime),
-      attributes: toKeyValues(this.#attributes, limit),
+      attributes: toKeyValues(this.#attributes, limit, redaction),
       events: this.#events.map(
         (event): { timeUnixNano: string; name: string; attributes: OtlpKeyValue[] } => ({
           timeUnixNano: millisToNanos(event.time),
-          name: event.name,
-          attributes: event.attributes === undefined ? [] : toKeyValues(event.attributes, limit),
+          name: encodeString(event.name, limit, redaction),
+          attributes:
+            event.attributes === undefined ? [] : toKeyValues(event.attributes, limit, redaction),
         }),
       ),
       status,

@@ -1,6 +1,7 @@
 import { ATTR_BROWSER_DOCUMENT_URL_FULL } from './browser-attributes.ts';
 import { nowMillis } from './clock.ts';
 import { newSpanId, newTraceId } from './ids.ts';
+import type { Redaction } from './redaction.ts';
 import { NonRecordingSpan, RecordingSpan, type SpanSink } from './span.ts';
 import type { Span, SpanOptions } from './types.ts';
 
@@ -24,6 +25,7 @@ export class Tracer {
   readonly #maxStringLength: number;
   readonly #onError: (error: unknown) => void;
   readonly #pageUrl: () => string | undefined;
+  readonly #redaction: Redaction | undefined;
   readonly #active: Span[] = [];
   #enabled = true;
 
@@ -32,11 +34,13 @@ export class Tracer {
     maxStringLength: number,
     onError: (error: unknown) => void,
     pageUrl: () => string | undefined = () => undefined,
+    redaction?: Redaction,
   ) {
     this.#sink = sink;
     this.#maxStringLength = maxStringLength;
     this.#onError = onError;
     this.#pageUrl = pageUrl;
+    this.#redaction = redaction;
   }
 
   /** Stops recording: later spans are non-recording. */
@@ -64,6 +68,7 @@ export class Tracer {
         attributes: options.attributes,
         sink: this.#sink,
         maxStringLength: this.#maxStringLength,
+        redaction: this.#redaction,
       });
       // The page the span happened on (it changes with SPA navigation, so not a resource).
       span.setAttribute(ATTR_BROWSER_DOCUMENT_URL_FULL, this.#pageUrl());

@@ -123,6 +123,25 @@ export interface BrowserTelemetryOptions {
    */
   maxStringLength?: number;
   /**
+   * Redacts before anything is sent. Every URL recorded (`url.full` of fetch, XHR and
+   * `documentLoad` spans, `browser.document.url.full`) loses its fragment and the values of
+   * sensitive query parameters (the name stays: `?code=[REDACTED]`). Log messages, span and
+   * event names and every attribute string, at any depth, have known credential shapes (JWTs,
+   * bearer and basic credentials, Luhn-valid card numbers, vendor tokens such as `ghp_…`,
+   * `password=…` in text) replaced by `[REDACTED]`, and fields under sensitive keys
+   * (`password`, `cardNumber`, `apiKey`, …) at any depth lose their value. `false` sends
+   * everything exactly as given.
+   * @default true
+   */
+  redact?: boolean;
+  /**
+   * More field and query parameter names whose values are redacted, besides the built-in
+   * ones. Compared as the built-in ones are (case, `_`, `-` and `.` ignored); a `*` at either
+   * end matches any prefix or suffix (`'*iban*'`). E.g. `['state']` for OAuth `state`.
+   * @default []
+   */
+  redactKeys?: readonly string[];
+  /**
    * Called with problems inside the telemetry (a failed export, a bad value); it never throws
    * into the page. Counted in {@link TelemetryStats.internalErrors} either way.
    * @default undefined (silent)

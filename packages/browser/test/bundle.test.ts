@@ -12,12 +12,15 @@ describe('browser bundle', () => {
     expect(bundle.gzipBytes, `gzipped bundle is ${bundle.gzipBytes} bytes`).toBeLessThanOrEqual(
       GZIP_BUDGET_BYTES,
     );
-    // Only the package's sources and the (tree-shaken) semantic-convention constants.
+    // Only the package's sources, @threadline/redact's rules (its browser-safe entry) and the
+    // (tree-shaken) semantic-convention constants: no OpenTelemetry API or SDK, no core.
     const foreign = bundle.inputs.filter(
       (input) =>
         !input.includes('packages/browser/src/') &&
+        !input.includes('packages/redact/src/') &&
         !input.includes('@opentelemetry/semantic-conventions/'),
     );
+    expect(bundle.inputs.filter((input) => input.includes('packages/redact/src/'))).not.toEqual([]);
     expect(foreign).toEqual([]);
     expect(bundle.code).toContain('startBrowserTelemetry');
   });

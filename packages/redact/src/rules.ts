@@ -19,3 +19,16 @@ export {
   splitKey,
 } from './sensitive-keys.ts';
 export type { KeyWords } from './sensitive-keys.ts';
+// The string patterns and the key classifier they take, for `@threadline/browser`'s own walk
+// over records (browser engineer). Not yet fully browser-safe: the Basic-credential check in
+// value-patterns.ts decodes with Node's Buffer, so it throws in a page (the browser then
+// replaces that string whole); `atob` would do the same decoding everywhere.
+export type { BuiltInPattern, PatternContext, ValuePattern } from './value-patterns.ts';
+export { BUILT_IN_PATTERNS, scanForMarkers } from './value-patterns.ts';
+export {
+  KEY_SECRETS_OR_COUNT,
+  KeyClassifier,
+  isRedactingDecision,
+  parseKeyRule,
+} from './sensitive-keys.ts';
+export type { KeyDecision, KeyRule } from './sensitive-keys.ts';
