@@ -268,8 +268,8 @@ export interface SharedBruteForceDetector extends BruteForceDetectorBase {
 }
 
 /**
- * The part of an ioredis client the Redis store uses (`new Redis(...)` or a `Cluster` from
- * `ioredis` fit; other clients can be adapted in a few lines).
+ * The part of an ioredis client the Redis store uses (`new Redis(...)`; a `Cluster` counts
+ * correctly, but `clear()` then scans one node only; other clients can be adapted in a few lines).
  */
 export interface RedisClientLike {
   evalsha(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
