@@ -2,6 +2,7 @@
 // sensitive query parameters become the marker with their names kept, secrets recognised by
 // shape go from the rest, and nothing else about the URL changes.
 import { createSeededRandom, generateLookAlikeCorpus } from '@threadline/redact/test-corpus';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, createRedaction } from '../src/redaction.ts';
 
@@ -87,6 +88,34 @@ describe('redactUrl', () => {
     const huge = `/x?q=${'a'.repeat(200_000)}&secret=zz9`;
     expect(url(huge)).toBe(`/x?q=${'a'.repeat(200_000)}&secret=${REDACTED}`);
     expect(errors).toEqual([]);
+  });
+
+  it('property: any query keeps its clean parameters byte for byte and loses exactly the sensitive values and the fragment', () => {
+    const sensitiveNames = ['password', 'access_token', 'api_key', 'code', 'client_secret', 'sig'];
+    const name = fc
+      .stringMatching(/^[a-z][a-z0-9]{0,7}$/)
+      .filter((n) => !redaction.isSensitiveKey(n) && !['code', 'key', 'ticket'].includes(n));
+    const value = fc.stringMatching(/^[A-Za-z0-9._~-]{0,12}$/);
+    const parameter = fc.oneof(
+      fc.record({ name, value, sensitive: fc.constant(false) }),
+      fc.record({
+        name: fc.constantFrom(...sensitiveNames),
+        value: value.filter((v) => v !== ''),
+        sensitive: fc.constant(true),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(parameter, { maxLength: 12 }), fc.string(), (parameters, fragment) => {
+        const query = parameters.map((p) => `${p.name}=${p.value}`).join('&');
+        const expected = parameters
+          .map((p) => `${p.name}=${p.sensitive ? REDACTED : p.value}`)
+          .join('&');
+        expect(url(`https://shop.example.com/a/b?${query}#${fragment}`)).toBe(
+          `https://shop.example.com/a/b?${expected}`,
+        );
+      }),
+      { numRuns: 300, seed: 15 },
+    );
   });
 
   it('adds keys from redactKeys, with wildcards', () => {
