@@ -138,6 +138,33 @@ describe('the full report (token or detail: full)', () => {
     });
   });
 
+  it('strips credentials from every URL form a driver may print, and cuts megabyte messages', async () => {
+    const messages = {
+      mongo:
+        'querySrv ENOTFOUND mongodb+srv://orders:M0ngoPw@cluster0.example.net/shop?authSource=admin',
+      redis: 'connect ECONNREFUSED redis://:R3disPw@cache.internal:6379/0',
+      amqp: 'Socket closed abruptly during opening handshake (amqps://rabbit:Amqp-Pw@mq:5671/%2F?heartbeat=5)',
+      mysql: 'Access denied; DSN mysql://root:MyS3cret@db.internal/app, password=MyS3cret',
+      huge: `${DB_URL} ${'x'.repeat(2 * 1024 * 1024)} ${DB_URL}`,
+    };
+    const url = await serve({
+      detail: 'full',
+      checks: Object.entries(messages).map(([name, message]) =>
+        customCheck(name, () => {
+          throw new Error(message);
+        }),
+      ),
+    });
+    const { text } = await fetchText(`${url}/health`);
+    const report = JSON.parse(text) as HealthReport;
+    expect(text).not.toMatch(/M0ngoPw|R3disPw|Amqp-Pw|MyS3cret|S3cr3t-Pw|authSource|heartbeat/);
+    expect(report.checks.mongo.error).toContain('mongodb+srv://cluster0.example.net/shop');
+    expect(report.checks.redis.error).toContain('redis://cache.internal:6379/0');
+    expect(report.checks.amqp.error).toContain('amqps://mq:5671/%2F');
+    expect(report.checks.huge.error!.length).toBeLessThanOrEqual(501);
+    expect(report.checks.huge.error).toMatch(/^postgres:\/\/10\.0\.3\.17:5432\/orders x+…$/);
+  });
+
   it('THREADLINE_HEALTH_DETAIL=full serves it to every caller, redacted the same way', async () => {
     vi.stubEnv('THREADLINE_HEALTH_DETAIL', 'full');
     const url = await serve({ checks: await leakyChecks() });
