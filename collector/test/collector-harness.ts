@@ -16,16 +16,37 @@ export const COLLECTOR_BINARY =
   process.env.THREADLINE_COLLECTOR_BINARY ?? join(ROOT, '.collector', 'otelcol-threadline');
 export const COLLECTOR_CONFIG =
   process.env.THREADLINE_COLLECTOR_CONFIG ?? join(ROOT, 'otel-collector.yaml');
-const AUTH_TOKEN = 'collector-test-token';
+/** The service door's token in these tests (`OTLP_AUTH_TOKEN`). */
+export const AUTH_TOKEN = 'collector-test-token';
+
+/** What a sender gets back from one of the collector's doors. */
+export interface DoorAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
 
 export interface RunningCollector extends CollectorStack {
-  /** POSTs an OTLP/HTTP JSON request to the collector; resolves with the HTTP status. */
+  /** POSTs an OTLP/HTTP JSON request to the service door with the token; resolves with the status. */
   send(signal: 'logs' | 'traces', body: object): Promise<number>;
+  /**
+   * POSTs to a door as any client could: `door` is `service` (4318 in the stack) or `browser`
+   * (4320); the body is sent as given (an object as JSON), with exactly the headers given.
+   */
+  post(
+    door: 'service' | 'browser',
+    path: string,
+    body: object | string | Uint8Array,
+    headers?: Record<string, string>,
+  ): Promise<DoorAnswer>;
+  /** Sends any request (e.g. a CORS preflight) to a door. */
+  request(door: 'service' | 'browser', path: string, init: RequestInit): Promise<DoorAnswer>;
   /** GETs the prometheus exporter's /metrics with the given Accept header. */
   scrape(accept?: string): Promise<string>;
 }
 
-export async function startCollector(): Promise<RunningCollector> {
+/** Starts the real collector with the stand-ins; `env` adds or overrides collector env vars. */
+export async function startCollector(env: Record<string, string> = {}): Promise<RunningCollector> {
   if (!existsSync(COLLECTOR_BINARY)) {
     throw new Error(`${COLLECTOR_BINARY} is missing: run \`npm run collector:build\``);
   }
@@ -33,18 +54,31 @@ export async function startCollector(): Promise<RunningCollector> {
     binary: COLLECTOR_BINARY,
     config: COLLECTOR_CONFIG,
     authToken: AUTH_TOKEN,
+    env,
   });
+  const base = (door: 'service' | 'browser') =>
+    door === 'service' ? stack.otlpEndpoint : stack.browserOtlpEndpoint;
+  const request = async (door: 'service' | 'browser', path: string, init: RequestInit) => {
+    const response = await fetch(`${base(door)}${path}`, init);
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  };
   return {
     ...stack,
     async send(signal, body) {
-      const response = await fetch(`${stack.otlpEndpoint}/v1/${signal}`, {
+      const answer = await request('service', `/v1/${signal}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${AUTH_TOKEN}` },
         body: JSON.stringify(body),
       });
-      await response.arrayBuffer();
-      return response.status;
+      return answer.status;
     },
+    post: (door, path, body, headers = { 'content-type': 'application/json' }) =>
+      request(door, path, {
+        method: 'POST',
+        headers,
+        body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+      }),
+    request,
     scrape: (accept = 'text/plain;version=0.0.4') => stack.exportedMetrics(accept),
   };
 }
@@ -95,6 +129,49 @@ export function logsRequest(
               ...(r.eventName === undefined ? {} : { eventName: r.eventName }),
               ...(r.body === undefined ? {} : { body: anyValue(r.body) }),
               attributes: keyValues(r.attributes ?? {}),
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export interface SpanInput {
+  name: string;
+  attributes?: Record<string, JsonValue | bigint>;
+  events?: Array<{ name: string; attributes?: Record<string, JsonValue | bigint> }>;
+}
+
+/** An ExportTraceServiceRequest with one resource, one scope and one trace. */
+export function tracesRequest(
+  resource: Record<string, JsonValue | bigint>,
+  spans: SpanInput[],
+): object {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const hex = (length: number) =>
+    Array.from({ length }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  const traceId = hex(32);
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: keyValues(resource) },
+        scopeSpans: [
+          {
+            scope: { name: 'collector-test' },
+            spans: spans.map((s) => ({
+              traceId,
+              spanId: hex(16),
+              name: s.name,
+              kind: 1,
+              startTimeUnixNano: String(now - 5_000_000n),
+              endTimeUnixNano: String(now),
+              attributes: keyValues(s.attributes ?? {}),
+              events: (s.events ?? []).map((e) => ({
+                timeUnixNano: String(now - 1_000_000n),
+                name: e.name,
+                attributes: keyValues(e.attributes ?? {}),
+              })),
             })),
           },
         ],

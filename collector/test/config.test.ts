@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as events from '@threadline/events';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BINARY = join(ROOT, '.collector', 'otelcol-threadline');
@@ -32,7 +33,9 @@ function composeEnv(): Record<string, string> {
   return {
     OTLP_AUTH_TOKEN: env.OTLP_AUTH_TOKEN,
     OTLP_AUTH_ENABLED: env.OTLP_AUTH_ENABLED,
+    OTLP_TLS_ENABLED: env.OTLP_TLS_ENABLED,
     CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS,
+    OTLP_BROWSER_SERVICE_NAMES: env.OTLP_BROWSER_SERVICE_NAMES,
     ES_PASSWORD: env.ES_PASSWORD,
   };
 }
@@ -46,13 +49,54 @@ describe('otel-collector.yaml on the real collector', () => {
     expect(version).toContain(`version ${pinned}-threadline`);
   });
 
-  it('validates with its defaults and with the compose stack environment', () => {
-    const plain = collector(['validate', `--config=${CONFIG}`]);
+  it('refuses to start without OTLP_AUTH_TOKEN (no default token), validates with one and with the compose environment', () => {
+    // Issue 16: the service door's token had a default; now an unset or empty token is an
+    // invalid config, whatever OTLP_AUTH_ENABLED says.
+    const refusals: Array<Record<string, string>> = [
+      {},
+      { OTLP_AUTH_TOKEN: '' },
+      { OTLP_AUTH_ENABLED: 'false' },
+    ];
+    for (const env of refusals) {
+      const refused = collector(['validate', `--config=${CONFIG}`], env);
+      expect(refused.status, JSON.stringify(env)).not.toBe(0);
+      expect(refused.stderr).toContain('no bearer token provided');
+    }
+    const plain = collector(['validate', `--config=${CONFIG}`], { OTLP_AUTH_TOKEN: 'a-token' });
     expect(plain.stderr).toBe('');
     expect(plain.status).toBe(0);
     const stack = collector(['validate', `--config=${CONFIG}`], composeEnv());
     expect(stack.stderr).toBe('');
     expect(stack.status).toBe(0);
+  });
+
+  it('TLS on the doors is switched by OTLP_TLS_ENABLED: on without certificate files it does not start', () => {
+    const env = { OTLP_AUTH_TOKEN: 'a-token', OTLP_TLS_ENABLED: 'true' };
+    const result = collector([`--config=${CONFIG}`], {
+      ...env,
+      OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
+      OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
+      OTLP_BROWSER_HTTP_ENDPOINT: '127.0.0.1:0',
+      HEALTH_CHECK_ENDPOINT: '127.0.0.1:0',
+      SELF_METRICS_HOST: '127.0.0.1',
+      SELF_METRICS_PORT: '0',
+      PROMETHEUS_EXPORTER_ENDPOINT: '127.0.0.1:0',
+      QUEUE_DIRECTORY: mkdtempSync(join(tmpdir(), 'otelcol-queue-')),
+    });
+    // It exits by itself (not killed by the timeout), naming the missing files.
+    expect(result.signal).toBeNull();
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('TLS configuration must include both certificate and key');
+  });
+
+  it("the count allow-list of security event names is @threadline/events' list", () => {
+    const config = readFileSync(CONFIG, 'utf8');
+    const listed = /EVENT_COUNT_SECURITY_EVENTS:-([^}]*)\}/.exec(config)?.[1].split(',');
+    const known = Object.entries(events)
+      .filter(([name]) => name.startsWith('EVENT_SECURITY_'))
+      .map(([, value]) => value);
+    expect(known.length).toBeGreaterThan(5);
+    expect([...(listed ?? [])].sort()).toEqual([...known, 'unknown'].sort());
   });
 
   it('would catch a broken config (this test can fail)', () => {
@@ -62,7 +106,7 @@ describe('otel-collector.yaml on the real collector', () => {
       broken,
       readFileSync(CONFIG, 'utf8').replace('create_directory: true', 'create_dir: true'),
     );
-    const result = collector(['validate', `--config=${broken}`]);
+    const result = collector(['validate', `--config=${broken}`], { OTLP_AUTH_TOKEN: 'a-token' });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/create_dir/);
   });

@@ -2,7 +2,8 @@
 // into counters that the collector's prometheus exporter serves (:8889 in the stack). This
 // test sends events to the REAL collector binary and scrapes the exporter: it pins the exact
 // series names and labels that deploy/prometheus/rules/security.rules.yml and the
-// security-business dashboard query.
+// security-business dashboard query, and that label values come only from the allow-lists
+// (EVENT_COUNT_* env vars), everything else counted as `other`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '@threadline/testing';
 import type { PrometheusSample } from '@threadline/testing';
@@ -51,7 +52,13 @@ const value = (name: string, labels: Record<string, string>): number | undefined
 };
 
 beforeAll(async () => {
-  stack = await startCollector();
+  // The allow-lists for this test's services and event names (the defaults list the example
+  // stack's); `promo.spam` is left off on purpose.
+  stack = await startCollector({
+    EVENT_COUNT_SERVICES: 'accounts,orders,gateway',
+    EVENT_COUNT_BUSINESS_EVENTS:
+      'checkout.succeeded,checkout.failed,order.created,loyalty.points_awarded,order.note',
+  });
   const accounts = (instance: string) => ({
     'service.name': 'accounts',
     'service.instance.id': instance,
@@ -106,24 +113,28 @@ beforeAll(async () => {
           body: 'x',
           attributes: { 'event.name': 'order.note', 'threadline.category': 'business' },
         },
+        // not on the allow-list, nor its outcome: counted, as "other"
+        event('promo.spam', 'business', 'maybe'),
       ],
     ],
+    // a service not on the allow-list: counted under service_name "other"
+    [{ 'service.name': 'kiosk-7f3a' }, [event('checkout.failed', 'business', 'failure')]],
     [{ 'service.name': 'gateway' }, [loginFailed('bad_password')]],
   ];
   for (const [resource, records] of requests) {
     expect(await stack.send('logs', logsRequest(resource, records))).toBe(200);
   }
-  // 9 security and 8 business records; wait until the exporter serves all of them.
+  // 9 security and 10 business records; wait until the exporter serves all of them.
   const total = (all: PrometheusSample[], name: string) =>
     all.filter((s) => s.name === name).reduce((sum, s) => sum + s.value, 0);
   const deadline = Date.now() + 20_000;
   for (;;) {
     samples = parsePrometheusText(await stack.scrape());
     const totals = [total(samples, SECURITY), total(samples, BUSINESS)];
-    if (totals[0] >= 9 && totals[1] >= 8) break;
+    if (totals[0] >= 9 && totals[1] >= 10) break;
     if (Date.now() > deadline) {
       throw new Error(
-        `exporter serves ${totals.join(' security / ')} business events, expected 9 / 8`,
+        `exporter serves ${totals.join(' security / ')} business events, expected 9 / 10`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -199,6 +210,29 @@ describe('count connector → prometheus exporter: event counters', () => {
     ).toBe(1);
   });
 
+  it('label values off the allow-lists are counted as "other" (bounded series)', () => {
+    expect(
+      value(BUSINESS, {
+        service_name: 'orders',
+        event_name: 'other',
+        threadline_event_outcome: 'other',
+      }),
+    ).toBe(1);
+    expect(
+      value(BUSINESS, {
+        service_name: 'other',
+        event_name: 'checkout.failed',
+        threadline_event_outcome: 'failure',
+      }),
+    ).toBe(1);
+    const values = samples
+      .filter((s) => s.name === SECURITY || s.name === BUSINESS)
+      .flatMap((s) => Object.values(s.labels));
+    expect(values).not.toContain('promo.spam');
+    expect(values).not.toContain('kiosk-7f3a');
+    expect(values).not.toContain('maybe');
+  });
+
   it('labels stay low-cardinality: no user, client address, instance, pid or host', () => {
     const labelNames = new Set(
       samples
@@ -229,6 +263,6 @@ describe('count connector → prometheus exporter: event counters', () => {
         .map((s) => `${s.name}${JSON.stringify(Object.entries(s.labels).sort())} ${s.value}`)
         .sort();
     expect(pick(openMetrics)).toEqual(pick(samples));
-    expect(pick(openMetrics).length).toBe(12);
+    expect(pick(openMetrics).length).toBe(14);
   });
 });

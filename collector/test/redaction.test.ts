@@ -2,7 +2,12 @@
 // carrying secrets and harmless look-alikes go through the REAL collector binary into the
 // Loki, Elasticsearch and Tempo stand-ins. Secrets must be masked everywhere; look-alikes
 // (trace/span ids, UUIDs, timestamps, dates, plain URLs) must arrive unchanged. This is the
-// second line of defence; the services redact first (@threadline/redact).
+// second line of defence; the services redact first (@threadline/redact). Loki, Tempo and
+// Elasticsearch are wire stand-ins from @threadline/testing, not the real backends.
+//
+// Issue 15 item 6 (each case below failed on the config before it): `key=value`,
+// `key: value` and `"key":"value"` secrets in text and URLs (query and fragment), the vendor
+// credential formats, the LogRecord event_name, span names and span event names.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkDocument, ReceivedLogRecord, ReceivedSpan } from '@threadline/testing';
 import { keyValues, logsRequest, startCollector } from './collector-harness.ts';
@@ -59,6 +64,121 @@ const SECRETS: Secret[] = [
     text: 'https://ghp_x9Yk2LmN4pQ7rS1t@github.com/acme/repo.git',
     secret: 'ghp_x9Yk2LmN4pQ7rS1t',
   },
+  // --- issue 15 item 6: a sensitive name and its value, in text, URLs, JSON and YAML
+  { name: 'key=value in text', text: 'login with password=hunter2-kv', secret: 'hunter2-kv' },
+  { name: 'key: value (YAML)', text: 'db_password: s3cr3t-yaml', secret: 's3cr3t-yaml' },
+  { name: 'quoted value', text: "secret='q-9f8e7d 6c5b'", secret: '9f8e7d 6c5b' },
+  { name: 'JSON text', text: '{"user":"bob","api_key":"k-live-7f3a9c"}', secret: 'k-live-7f3a9c' },
+  {
+    name: 'URL query',
+    text: 'https://shop.example/login?user=bob&password=hunter2q&next=%2F',
+    secret: 'hunter2q',
+  },
+  {
+    name: 'URL query, api key and token',
+    text: 'GET /v1/items?api_key=ak-3c4d5e6f&access_token=at-8b9c0d1e',
+    secret: 'ak-3c4d5e6f',
+  },
+  {
+    name: 'URL fragment (OAuth implicit flow)',
+    text: 'https://app.example/cb#access_token=ya29.a0AfH6SMfrag&expires_in=3599',
+    secret: 'ya29.a0AfH6SMfrag',
+  },
+  {
+    name: 'OAuth code in a URL',
+    text: 'https://app.example/cb?code=4%2F0AX4XfWhcode&state=xyz',
+    secret: '4%2F0AX4XfWhcode',
+  },
+  {
+    name: 'Authorization header as text, Basic',
+    text: 'Authorization: Basic dXNlcjpwYXNzd29yZA==',
+    secret: 'dXNlcjpwYXNzd29yZA==',
+  },
+  {
+    name: 'cookie header as text',
+    text: 'Cookie: sid=s-77aa88bb; theme=dark',
+    secret: 's-77aa88bb',
+    masksRest: true, // a cookie header is masked to the end of its line
+  },
+  { name: 'session id', text: 'sessionId=sess-0a1b2c3d4e', secret: 'sess-0a1b2c3d4e' },
+  { name: 'signing key', text: 'signingKey: sk-1f2e3d4c5b6a', secret: 'sk-1f2e3d4c5b6a' },
+  // --- issue 15 item 6: well-known credential formats, by prefix and length
+  {
+    name: 'GitHub classic token',
+    text: `ghp_${'a1B2c3D4e5'.repeat(3)}Zy9X8w`,
+    secret: `${'a1B2c3D4e5'.repeat(3)}Zy9X8w`,
+  },
+  {
+    name: 'GitHub fine-grained token',
+    text: `github_pat_11ABCDEFG0${'x7Y6z5W4v3'.repeat(7)}Ab`,
+    secret: 'x7Y6z5W4v3x7Y6z5W4v3',
+  },
+  { name: 'GitLab token', text: 'glpat-Ab3De6Gh9Jk2Mn5Pq8St', secret: 'Ab3De6Gh9Jk2Mn5Pq8St' },
+  {
+    name: 'Slack bot token',
+    text: 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+    secret: 'AbCdEfGhIjKlMnOpQrStUvWx',
+  },
+  {
+    name: 'Slack webhook URL',
+    text: 'https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/aBcDeFgHiJkLmNoPqRsTuVwX',
+    secret: 'aBcDeFgHiJkLmNoPqRsTuVwX',
+  },
+  {
+    name: 'Stripe live secret key',
+    text: `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`,
+    secret: '4eC39HqLyjWDarjtT1zdp7dc',
+  },
+  {
+    name: 'Stripe restricted key',
+    text: 'rk_live_51H8aBcDeFgHiJkLmNoPqRsT',
+    secret: '51H8aBcDeFgHiJkLmNoPqRsT',
+  },
+  {
+    name: 'Google API key',
+    text: 'AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q',
+    secret: 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q',
+  },
+  {
+    name: 'npm token',
+    text: `npm_${'Ab1Cd2Ef3G'.repeat(3)}h4Ij5K`,
+    secret: `${'Ab1Cd2Ef3G'.repeat(3)}h4Ij5K`,
+  },
+  {
+    name: 'OpenAI project key',
+    text: 'sk-proj-Ab1Cd2Ef3Gh4Ij5Kl6MnT3BlbkFJOp7Qr8St9Uv0Wx1Yz2Ab',
+    secret: 'Ab1Cd2Ef3Gh4Ij5Kl6Mn',
+  },
+  {
+    name: 'Anthropic key',
+    text: `sk-ant-api03-${'Zy9Xw8Vu7T'.repeat(9)}AbCdAA`,
+    secret: 'Zy9Xw8Vu7TZy9Xw8Vu7T',
+  },
+  {
+    name: 'SendGrid key',
+    text: `SG.${'aB3dE6gH9jK2mN5pQ8sT1v'}.${'wX4yZ7aB0cD3eF6gH9iJ2kL5mN8oP1qR4sT7uV0wX3y'}`,
+    secret: 'wX4yZ7aB0cD3eF6gH9iJ2kL5mN8oP1qR4sT7uV0wX3y',
+  },
+  {
+    name: 'Hugging Face token',
+    text: `hf_${'AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh'}`,
+    secret: 'AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh',
+  },
+  {
+    name: 'Shopify access token',
+    text: `shpat_${'0123456789abcdef'.repeat(2)}`,
+    secret: '0123456789abcdef0123456789abcdef',
+  },
+  {
+    name: 'DigitalOcean token',
+    text: `dop_v1_${'0123456789abcdef'.repeat(4)}`,
+    secret: '0123456789abcdef'.repeat(4),
+  },
+  {
+    name: 'Databricks token',
+    text: `dapi${'fedcba9876543210'.repeat(2)}`,
+    secret: 'fedcba9876543210'.repeat(2),
+  },
 ];
 
 /** Values that look a bit like secrets but are not, and must pass unchanged. */
@@ -78,6 +198,20 @@ const LOOK_ALIKES: Array<{ name: string; text: string }> = [
   { name: 'the word bearer', text: 'token type: Bearer' },
   { name: 'event name with "token"', text: 'security.token_revoked' },
   { name: 'public key header', text: '-----BEGIN PUBLIC KEY-----' },
+  // issue 15: benign names that contain a sensitive word, and near misses of the formats
+  { name: 'password_reset_requested', text: 'password_reset_requested=true' },
+  { name: 'token_count', text: 'token_count: 42' },
+  { name: 'secretary', text: 'secretary=Jane' },
+  { name: 'input tokens', text: 'gen_ai.usage.input_tokens=1234' },
+  { name: 'author, keyboard, monkey', text: 'author=jane keyboard=us monkey=1' },
+  { name: 'error code in prose', text: 'error code=500' },
+  { name: 'token type', text: 'token_type=bearer' },
+  { name: 'plain URL with a query', text: 'https://shop.example/search?q=shoes&page=2#reviews' },
+  { name: 'git SHA', text: 'commit 9fceb02d0ae598e95dc970b74767f19372d61af8' },
+  { name: 'short ghp_', text: 'ghp_short' },
+  { name: 'sk_ without live/test', text: 'sk_prod_config' },
+  { name: 'AIza too short', text: 'AIzaSy-short' },
+  { name: 'a word ending in dapi', text: 'dapis' },
 ];
 
 let stack: RunningCollector;
@@ -107,11 +241,11 @@ beforeAll(async () => {
   const records: LogRecordInput[] = [
     ...SECRETS.map((s) => ({
       body: `payment failed for ${s.text} (order 42)`,
-      attributes: { 'test.case': `secret: ${s.name}`, 'threadline.note': s.text },
+      attributes: { 'test.case': `masked ${s.name}`, 'threadline.note': s.text },
     })),
     ...LOOK_ALIKES.map((l) => ({
       body: `ref ${l.text} done`,
-      attributes: { 'test.case': `look-alike: ${l.name}`, 'threadline.note': l.text },
+      attributes: { 'test.case': `kept ${l.name}`, 'threadline.note': l.text },
     })),
     {
       body: 'sensitive keys',
@@ -158,6 +292,22 @@ beforeAll(async () => {
         span_id: '4111111111111111',
         trace_id: '41111111111111114111111111111111',
       },
+    },
+    // LogRecord event_name (issue 15 item 6: the redaction processor does not look at it)
+    {
+      eventName: 'oauth.callback api_key=ak-ev3nt5ecret',
+      body: 'event name with a secret',
+      attributes: { 'test.case': 'event_name with a secret' },
+    },
+    {
+      eventName: `token.issued ghp_${'a1B2c3D4e5'.repeat(3)}Zy9X8w`,
+      body: 'event name with a token',
+      attributes: { 'test.case': 'event_name with a GitHub token' },
+    },
+    {
+      eventName: 'checkout.succeeded',
+      body: 'clean event name',
+      attributes: { 'test.case': 'clean event_name' },
     },
   ];
   // An ordinary application log and a security event, so both Elasticsearch indices are hit.
@@ -216,6 +366,11 @@ beforeAll(async () => {
                       name: 'exception',
                       attributes: keyValues({ 'exception.message': `bad token ${JWT}` }),
                     },
+                    {
+                      timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                      name: 'retry with access_token=at-sp4nev3nt',
+                      attributes: keyValues({}),
+                    },
                   ],
                 },
               ],
@@ -243,7 +398,7 @@ afterAll(async () => {
 
 describe('redaction processor: secrets are masked before any backend sees them', () => {
   it.each(SECRETS)('$name: masked in the body and in attributes (Loki and Elasticsearch)', (s) => {
-    const record = byCase(logs, `secret: ${s.name}`);
+    const record = byCase(logs, `masked ${s.name}`);
     expect(text(record)).not.toContain(s.secret);
     expect(record.body).toMatch(
       s.masksRest
@@ -255,17 +410,17 @@ describe('redaction processor: secrets are masked before any backend sees them',
     expect(record.attributes['redaction.masked.count']).toBe(1);
     expect(record.attributes['redaction.body.masked.count']).toBe(1);
     expect(record.attributes).not.toHaveProperty('redaction.masked.keys');
-    const doc = esDoc(`secret: ${s.name}`);
+    const doc = esDoc(`masked ${s.name}`);
     expect(text(doc)).not.toContain(s.secret);
     expect(doc.body.text).toContain('****');
   });
 
   it.each(LOOK_ALIKES)('$name: arrives unchanged', (l) => {
-    const record = byCase(logs, `look-alike: ${l.name}`);
+    const record = byCase(logs, `kept ${l.name}`);
     expect(record.body).toBe(`ref ${l.text} done`);
     expect(record.attributes['threadline.note']).toBe(l.text);
     expect(Object.keys(record.attributes).filter((k) => k.startsWith('redaction.'))).toEqual([]);
-    expect(esDoc(`look-alike: ${l.name}`).body.text).toBe(`ref ${l.text} done`);
+    expect(esDoc(`kept ${l.name}`).body.text).toBe(`ref ${l.text} done`);
   });
 
   it('masks the values of password/secret/token/api key/authorization/cookie keys', () => {
@@ -340,7 +495,35 @@ describe('redaction processor: secrets are masked before any backend sees them',
     expect(text(doc)).not.toContain('abcdefgh12345678');
   });
 
-  it('does NOT cover span names (documented gap: the services must not put secrets there)', () => {
-    expect(spans[0].name).toBe('GET /cards/4111111111111111');
+  it('span names and span event names are masked too (issue 15 item 6), clean ones kept', () => {
+    const [span] = spans;
+    expect(span.name).toBe('GET /cards/****');
+    expect(span.events.map((e) => e.name)).toEqual(['exception', 'retry with ****']);
+    // The attribute that carried the name through the redaction processor is gone.
+    expect(
+      Object.keys(span.attributes).filter((k) => k.startsWith('threadline.redaction')),
+    ).toEqual([]);
+    for (const event of span.events) {
+      expect(Object.keys(event.attributes).filter((k) => k.startsWith('threadline.'))).toEqual([]);
+    }
+    const docs = documents.filter((d) => d.index.startsWith('traces-'));
+    expect(text(docs)).not.toContain('4111111111111111');
+  });
+
+  it('the LogRecord event_name is masked (issue 15 item 6); a clean one arrives unchanged', () => {
+    const secret = byCase(logs, 'event_name with a secret');
+    expect(secret.eventName).toBe('oauth.callback ****');
+    expect(text(secret)).not.toContain('ak-ev3nt5ecret');
+    const github = byCase(logs, 'event_name with a GitHub token');
+    expect(github.eventName).toBe('token.issued ****');
+    const clean = byCase(logs, 'clean event_name');
+    expect(clean.eventName).toBe('checkout.succeeded');
+    expect(Object.keys(clean.attributes).filter((k) => k.startsWith('redaction.'))).toEqual([]);
+    for (const record of logs) {
+      expect(record.attributes).not.toHaveProperty('threadline.redaction.event_name');
+    }
+    expect(byCase(logs, 'security event').eventName).toBe('security.login_failed');
+    const docs = documents.filter((d) => d.index.startsWith('logs-'));
+    expect(text(docs)).not.toContain('ak-ev3nt5ecret');
   });
 });

@@ -471,7 +471,10 @@ describe('docker-compose.yml (docker-compose v1 config)', () => {
       typeof p === 'string' ? p : `${p.published}:${p.target}`,
     );
     for (const port of ['4317', '4318', '4320']) {
-      expect(ports.some((p: string) => p.endsWith(`${port}:${port}`)), port).toBe(true);
+      expect(
+        ports.some((p: string) => p.endsWith(`${port}:${port}`)),
+        port,
+      ).toBe(true);
     }
   });
 

@@ -34,6 +34,11 @@ export interface CollectorStack {
   readonly elasticsearch: ElasticsearchStandIn;
   /** Base OTLP/HTTP endpoint of the collector, for OTEL_EXPORTER_OTLP_ENDPOINT. */
   readonly otlpEndpoint: string;
+  /**
+   * Base URL of the collector's browser door (`OTLP_BROWSER_HTTP_ENDPOINT`: OTLP/HTTP without
+   * a token, CORS, sanitised), for `@threadline/browser`'s `otlpEndpoint`.
+   */
+  readonly browserOtlpEndpoint: string;
   /** `host:port` of the collector's OTLP/gRPC receiver. */
   readonly otlpGrpcEndpoint: string;
   /** Collector self-metrics in Prometheus text format. */
@@ -46,8 +51,8 @@ export interface CollectorStack {
 
 /**
  * Starts the stand-ins and the collector, which gets these env vars: `OTLP_GRPC_ENDPOINT`,
- * `OTLP_HTTP_ENDPOINT`, `HEALTH_CHECK_ENDPOINT`, `SELF_METRICS_HOST`/`_PORT`,
- * `PROMETHEUS_EXPORTER_ENDPOINT`, `OTLP_AUTH_ENABLED`/`_TOKEN`, `LOKI_OTLP_ENDPOINT`,
+ * `OTLP_HTTP_ENDPOINT`, `OTLP_BROWSER_HTTP_ENDPOINT`, `HEALTH_CHECK_ENDPOINT`, `SELF_METRICS_HOST`/`_PORT`,
+ * `PROMETHEUS_EXPORTER_ENDPOINT`, `OTLP_AUTH_TOKEN` (auth itself is on by the config's default), `LOKI_OTLP_ENDPOINT`,
  * `TEMPO_OTLP_ENDPOINT`, `ES_ENDPOINT`/`_USER`/`_PASSWORD`, `ES_FLUSH_TIMEOUT` and
  * `BATCH_TIMEOUT` (200 ms, so tests need not wait), `QUEUE_DIRECTORY` (a fresh temporary one).
  */
@@ -58,7 +63,7 @@ export async function startCollectorStack(options: CollectorStackOptions): Promi
     username: ES_USER,
     password: ES_PASSWORD,
   });
-  const [grpc, http, health, self, prometheus] = await freePorts(5);
+  const [grpc, http, health, self, prometheus, browser] = await freePorts(6);
   const queueDirectory = mkdtempSync(join(tmpdir(), 'threadline-otelcol-queue-'));
   const closeStandIns = async (): Promise<void> => {
     await Promise.all([loki.close(), tempo.close(), elasticsearch.close()]);
@@ -73,11 +78,13 @@ export async function startCollectorStack(options: CollectorStackOptions): Promi
       env: {
         OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
         OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
+        OTLP_BROWSER_HTTP_ENDPOINT: `127.0.0.1:${browser}`,
         HEALTH_CHECK_ENDPOINT: `127.0.0.1:${health}`,
         SELF_METRICS_HOST: '127.0.0.1',
         SELF_METRICS_PORT: String(self),
         PROMETHEUS_EXPORTER_ENDPOINT: `127.0.0.1:${prometheus}`,
-        OTLP_AUTH_ENABLED: 'true',
+        // OTLP_AUTH_ENABLED is left to the config's default (on), so tests see what a
+        // deployment that does not set it gets.
         OTLP_AUTH_TOKEN: options.authToken,
         LOKI_OTLP_ENDPOINT: `${loki.url}/otlp`,
         TEMPO_OTLP_ENDPOINT: tempo.url,
@@ -100,6 +107,7 @@ export async function startCollectorStack(options: CollectorStackOptions): Promi
     tempo,
     elasticsearch,
     otlpEndpoint: `http://127.0.0.1:${http}`,
+    browserOtlpEndpoint: `http://127.0.0.1:${browser}`,
     otlpGrpcEndpoint: `127.0.0.1:${grpc}`,
     async selfMetrics() {
       return (await fetch(`http://127.0.0.1:${self}/metrics`)).text();
