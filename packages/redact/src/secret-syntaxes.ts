@@ -30,7 +30,7 @@ function isSensitiveName(keys: KeyClassifier, name: string): boolean {
 // `["password","email"]` is not read as a clause.
 const SQL_KEYWORD = /password|identified/i;
 const SQL_QUOTED =
-  /\b(PASSWORD|IDENTIFIED(?:\s+WITH\s+[\w'"]+)?\s+BY(?:\s+PASSWORD)?)(\s+FOR\s+\S+?)?(\s+|\s*=\s*(?:PASSWORD\s*\(\s*)?)('(?:[^'\\\n]|\\.|'')*'|"(?:[^"\\\n]|\\.)*")/gi;
+  /\b(PASSWORD|IDENTIFIED(?:\s+WITH\s+[\w'"]{1,64})?\s+BY(?:\s+PASSWORD)?)(\s+FOR\s+\S{1,128}?)?(\s+|\s*=\s*(?:PASSWORD\s*\(\s*)?)('(?:[^'\\\n]|\\.|''){0,256}'|"(?:[^"\\\n]|\\.){0,256}")/gi;
 const SQL_UNQUOTED = /\b(IDENTIFIED\s+BY\s+)(?!PASSWORD\b)([^\s'";,)]+)/gi;
 
 function redactSql(value: string, marker: string): string {
@@ -52,7 +52,7 @@ function redactSql(value: string, marker: string): string {
 // `--password secret`, `--api-key "k"`, `-token t` (the `=` form is sensitiveParameters').
 // Words a sentence puts after an option name ("set --password to …") are left.
 const OPTION_WITH_VALUE =
-  /(?<![\w-])(--?)([A-Za-z][\w-]{1,60})([ \t]+)('[^'\n]*'|"[^"\n]*"|[^\s'"-][^\s'"]*)/g;
+  /(?<![\w-])(--?)([A-Za-z][\w-]{1,60})([ \t]+)('[^'\n]{0,256}'|"[^"\n]{0,256}"|[^\s'"-][^\s'"]*)/g;
 const PROSE_AFTER_OPTION: ReadonlySet<string> = new Set([
   'a',
   'an',
@@ -85,7 +85,7 @@ const PROSE_AFTER_OPTION: ReadonlySet<string> = new Set([
 // port. `-p secret` with a space is not a password to mysql either (it prompts, and the word
 // is the database name).
 const PASSWORD_SHORT_OPTION_CLIENT = /\b(?:mysql\w*|mariadb\w*|sshpass)\b/i;
-const GLUED_P_OPTION = /(?<![\w-])-p('[^'\n]*'|"[^"\n]*"|[^\s'"-][^\s]*)/g;
+const GLUED_P_OPTION = /(?<![\w-])-p('[^'\n]{0,256}'|"[^"\n]{0,256}"|[^\s'"-][^\s]*)/g;
 
 function redactCommandLine(value: string, { marker, keys }: SyntaxContext): string {
   let out = value;
@@ -115,9 +115,10 @@ function redactCommandLine(value: string, { marker, keys }: SyntaxContext): stri
 
 // --- XML -------------------------------------------------------------------------------------
 // `<password>x</password>`, `<ns:ApiKey id="1">x</ns:ApiKey>`, CDATA content included; the
-// element is decided by its local name with the key rules.
+// element is decided by its local name with the key rules. CDATA is looked at up to 4 KiB, so
+// a string of unterminated `<![CDATA[` cannot make each one scan to the end.
 const XML_ELEMENT =
-  /<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>(<!\[CDATA\[[\s\S]*?\]\]>|[^<]*)<\/\1\s*>/g;
+  /<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>(<!\[CDATA\[[\s\S]{0,4096}?\]\]>|[^<]*)<\/\1\s*>/g;
 
 function redactXml(value: string, { marker, keys }: SyntaxContext): string {
   if (!value.includes('</')) return value;

@@ -381,6 +381,8 @@ export interface KeyWords {
   readonly joined: string;
   /** Offsets in `joined` where a word starts (the first is 0 when there is any word). */
   readonly starts: readonly number[];
+  /** 1 at each offset in `starts`: constant-time lookups, so a long hostile key stays linear. */
+  readonly isStart: Uint8Array;
 }
 
 /** Normalises and splits `key` into words (camelCase, snake, kebab, dots, brackets, spaces). */
@@ -408,7 +410,9 @@ export function splitKey(key: string): KeyWords {
     joined += chars[i].toLowerCase();
     previous = kind;
   }
-  return { joined, starts };
+  const isStart = new Uint8Array(joined.length + 1);
+  for (const start of starts) isStart[start] = 1;
+  return { joined, starts, isStart };
 }
 
 /** The normalised form keys are compared in: `X-Api_Key.v 2` → `xapikeyv2`. */
@@ -440,7 +444,7 @@ function matchesRule(normalized: string, rule: KeyRule): boolean {
 }
 
 function isWordStart(words: KeyWords, at: number): boolean {
-  return at >= words.joined.length || words.starts.includes(at);
+  return at >= words.joined.length || words.isStart[at] === 1;
 }
 
 /**
@@ -487,7 +491,7 @@ function endsWithAny(joined: string, at: number, words: readonly string[]): stri
  * `whatsappKey`); in a key with no boundaries to go by (`maxtokens`) any position counts.
  */
 function isQualifierWord(words: KeyWords, start: number): boolean {
-  return words.starts.length <= 1 || words.starts.includes(start);
+  return words.starts.length <= 1 || words.isStart[start] === 1;
 }
 
 const LAST_WORDS: ReadonlySet<string> = new Set(SENSITIVE_LAST_WORDS);

@@ -337,3 +337,38 @@ describe('names written with look-alike letters inside text (finding: Cyrillic/z
     }
   });
 });
+
+describe('hostile input to the new syntaxes and key rules stays linear', () => {
+  // Each fragment repeated to ~1 MB: every start of a syntax scans a bounded distance, so the
+  // whole string costs about what one pass over it does (a quadratic scan would take minutes).
+  const fragments = [
+    "PASSWORD '",
+    'PASSWORD FOR x',
+    'IDENTIFIED WITH ',
+    "--password '",
+    'mysql -p"',
+    '<a><![CDATA[',
+    '<password',
+    '/token/',
+    '%25',
+    'x-',
+  ];
+  for (const fragment of fragments) {
+    it(`~1 MB of ${JSON.stringify(fragment)}`, () => {
+      const hostile = fragment.repeat(Math.ceil(1_000_000 / fragment.length));
+      const started = performance.now();
+      const out = redactor.redactString(hostile);
+      expect(typeof out).toBe('string');
+      expect(performance.now() - started).toBeLessThan(3000);
+    });
+  }
+
+  it('classifies a ~1 MB key of repeated benign secret words in linear time', () => {
+    for (const word of ['token_count_', 'secretary_', 'maxTokens', 'apiKeyId_']) {
+      const key = word.repeat(Math.ceil(1_000_000 / word.length));
+      const started = performance.now();
+      redactor.redactValue({ [key]: 'value' });
+      expect(performance.now() - started, word).toBeLessThan(3000);
+    }
+  });
+});
