@@ -195,8 +195,13 @@ function redactPaths(value: string, { marker, keys }: SyntaxContext): string {
     const nextStart = match.index + segment.length + 2;
     // Pairs overlap (`/api/keys/<key>`): continue from the second segment.
     PATH_PAIR.lastIndex = nextStart - 1;
-    if (nextStart < copied) continue;
-    if (!isSecretPathSegment(keys, segment) || !looksLikeSecretValue(next, marker)) continue;
+    if (nextStart < copied || !looksLikeSecretValue(next, marker)) continue;
+    // Classifying a new segment can run the redactor on it (a key's own text is checked), which
+    // may use PATH_PAIR again: keep this loop's position.
+    const resume = PATH_PAIR.lastIndex;
+    const secret = isSecretPathSegment(keys, segment);
+    PATH_PAIR.lastIndex = resume;
+    if (!secret) continue;
     out += value.slice(copied, nextStart) + marker;
     copied = nextStart + next.length;
     PATH_PAIR.lastIndex = copied;
