@@ -264,9 +264,13 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
         'content-type': this.#encoder.contentType,
         ...(this.#options.compression === 'gzip' && { 'content-encoding': 'gzip' }),
       };
-      const delivered = sendSync(this.#options.url, headers, bodies, timeoutMillis);
+      const answers = sendSync(this.#options.url, headers, bodies, timeoutMillis);
       pending.forEach((batch, i) => {
-        if (delivered[i]) this.#finish(batch, batch.records, 'shutdown_deadline', '');
+        const answer = answers[i];
+        // No 2xx: left to #stop below, which counts it as shutdown_deadline (no retry at exit).
+        if (answer !== undefined && answer.status >= 200 && answer.status < 300) {
+          this.#accepted(batch, answer.status, answer.body, answer.json, answer.complete);
+        }
       });
     } catch (error) {
       diag.error('OtlpLogRecordProcessor: synchronous flush failed', error);
@@ -418,24 +422,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
         let failure: string;
         if (outcome.kind === 'response') {
           if (outcome.status >= 200 && outcome.status < 300) {
-            const { rejected, message } = readPartialSuccess(
-              outcome.body,
-              outcome.json,
-              outcome.complete,
-            );
-            const said = message === '' ? '' : `: ${receiverText(message)}`;
-            if (rejected === undefined) {
-              // Neither exported nor rejected can be claimed: see `unknown_outcome` in types.ts.
-              this.#finish(
-                batch,
-                0,
-                'unknown_outcome',
-                `HTTP ${outcome.status} whose partial success could not be read${said}`,
-              );
-              return;
-            }
-            const count = Math.min(rejected, batch.records);
-            this.#finish(batch, batch.records - count, 'rejected', `partial success${said}`, count);
+            this.#accepted(batch, outcome.status, outcome.body, outcome.json, outcome.complete);
             return;
           }
           failure = `HTTP ${outcome.status}`;
@@ -475,6 +462,33 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     } catch (error) {
       this.#finish(batch, 0, 'non_retryable', `export failed: ${String(error)}`);
     }
+  }
+
+  /**
+   * Settles a batch the receiver answered with a 2xx: its partial success says how many were
+   * rejected; when that count could not be read, nothing is claimed exported.
+   */
+  #accepted(
+    batch: ExportBatch,
+    status: number,
+    body: Uint8Array,
+    json: boolean,
+    complete: boolean,
+  ): void {
+    const { rejected, message } = readPartialSuccess(body, json, complete);
+    const said = message === '' ? '' : `: ${receiverText(message)}`;
+    if (rejected === undefined) {
+      // Neither exported nor rejected can be claimed: see `unknown_outcome` in types.ts.
+      this.#finish(
+        batch,
+        0,
+        'unknown_outcome',
+        `HTTP ${status} whose partial success could not be read${said}`,
+      );
+      return;
+    }
+    const count = Math.min(rejected, batch.records);
+    this.#finish(batch, batch.records - count, 'rejected', `partial success${said}`, count);
   }
 
   /** Settles a batch exactly once: `exported` records delivered, the rest dropped for `reason`. */

@@ -1,18 +1,30 @@
 import { spawnSync } from 'node:child_process';
+import { MAX_RESPONSE_BYTES } from './http-transport.ts';
+
+/** The receiver's answer to one body: as the asynchronous transport reports it. */
+export interface SyncAnswer {
+  readonly status: number;
+  /** At most `MAX_RESPONSE_BYTES`: the first bytes of the response body. */
+  readonly body: Buffer;
+  /** False when the body went on past the cap and was not read further. */
+  readonly complete: boolean;
+  readonly json: boolean;
+}
 
 /**
  * Sends request bodies synchronously, for the one moment nothing asynchronous can run any
  * more: Node's `exit` event (`process.exit()`, or the end of the event loop). A short-lived
  * child Node process does the HTTP requests while this one blocks in `spawnSync`; the bodies
- * go through its stdin, each prefixed with its length. Returns, per body, whether the
- * receiver answered 2xx (false for everything when the child could not run or timed out).
+ * go through its stdin, each prefixed with its length. Returns, per body, the receiver's
+ * answer (status and the first bytes of the body, for its partial success), or undefined when
+ * there was none (for everything when the child could not run or timed out).
  */
 export function sendSync(
   url: URL,
   headers: Readonly<Record<string, string>>,
   bodies: readonly Buffer[],
   timeoutMillis: number,
-): boolean[] {
+): Array<SyncAnswer | undefined> {
   if (bodies.length === 0) return [];
   const frames: Buffer[] = [];
   for (const body of bodies) {
@@ -34,11 +46,25 @@ export function sendSync(
       windowsHide: true,
     },
   );
-  const answers = String(result.stdout ?? '').trim();
-  return bodies.map((_, i) => answers[i] === '1');
+  let answers: unknown;
+  try {
+    answers = JSON.parse(String(result.stdout ?? ''));
+  } catch {
+    return bodies.map(() => undefined);
+  }
+  return bodies.map((_, i) => toAnswer(Array.isArray(answers) ? answers[i] : undefined));
 }
 
-// Runs in the child: POST every frame concurrently, then print one 1/0 per frame, in order.
+function toAnswer(raw: unknown): SyncAnswer | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const { s, b, c, j } = raw as Record<string, unknown>;
+  if (typeof s !== 'number' || typeof b !== 'string') return undefined;
+  return { status: s, body: Buffer.from(b, 'base64'), complete: c === true, json: j === true };
+}
+
+// Runs in the child: POST every frame concurrently, then print a JSON array with, per frame
+// in order, null (no answer) or { s: status, b: body as base64, c: complete, j: json }. Bodies
+// are read up to the same cap as the asynchronous transport, and no further.
 const SENDER = `
 import http from 'node:http';
 import https from 'node:https';
@@ -57,13 +83,31 @@ const request = target.protocol === 'https:' ? https.request : http.request;
 const headers = JSON.parse(headersJson);
 const results = await Promise.all(bodies.map((body) => new Promise((resolve) => {
   const req = request(target, { method: 'POST', headers: { ...headers, 'content-length': body.length }, timeout: Number(timeoutText) }, (res) => {
-    res.resume();
-    res.on('end', () => resolve(res.statusCode >= 200 && res.statusCode < 300 ? '1' : '0'));
-    res.on('error', () => resolve('0'));
+    const chunks = [];
+    let size = 0;
+    const answer = (complete) => resolve({
+      s: res.statusCode,
+      b: Buffer.concat(chunks).toString('base64'),
+      c: complete,
+      j: String(res.headers['content-type'] ?? '').includes('json'),
+    });
+    res.on('data', (chunk) => {
+      const room = ${MAX_RESPONSE_BYTES} - size;
+      if (chunk.length < room) {
+        size += chunk.length;
+        chunks.push(chunk);
+        return;
+      }
+      chunks.push(chunk.subarray(0, room));
+      answer(false);
+      res.destroy();
+    });
+    res.on('end', () => answer(true));
+    res.on('error', () => resolve(null));
   });
   req.on('timeout', () => req.destroy(new Error('timeout')));
-  req.on('error', () => resolve('0'));
+  req.on('error', () => resolve(null));
   req.end(body);
 })));
-process.stdout.write(results.join(''));
+process.stdout.write(JSON.stringify(results));
 `;

@@ -2,9 +2,13 @@
 // able to make the exporter spin, must not have rejected records reported as exported, and
 // must not write what it likes into the service's diagnostics. Each test is an attack that
 // succeeded on the code before this change (noted per test).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiagLogLevel, SeverityNumber, diag } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
@@ -285,4 +289,67 @@ describe('receiver text in diagnostics', () => {
       expect(warning!.length).toBeLessThan(1_400);
     });
   }
+});
+
+/**
+ * A receiver in a process of its own (flushSync blocks this one's event loop), answering every
+ * request 200 with `body`; resolves with its URL once it listens.
+ */
+async function startReceiverProcess(body: Buffer, contentType: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hostile-receiver-'));
+  const bodyFile = join(dir, 'body');
+  await writeFile(bodyFile, body);
+  const script = `
+    const http = require('node:http');
+    const body = require('node:fs').readFileSync(process.argv[1]);
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': process.argv[2] });
+        res.end(body);
+      });
+    });
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+    process.stdin.on('end', () => process.exit(0)).resume();
+  `;
+  const child = spawn(process.execPath, ['-e', script, bodyFile, contentType], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  cleanups.push(async () => {
+    child.stdin.end();
+    child.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`receiver exited ${code}`)));
+    child.stdout.setEncoding('utf8').once('data', (line: string) => resolve(line.trim()));
+  });
+  return `http://127.0.0.1:${port}/v1/logs`;
+}
+
+describe('the synchronous flush at exit reads partial success the same way', () => {
+  // Before: flushSync counted every batch answered 2xx as exported, rejected records included.
+  it('a 2xx with 3 rejected counts them; a 200 KiB body with the count past the cap claims nothing', async () => {
+    const rejecting = await startReceiverProcess(
+      protobufPartialSuccess([{ rejected: 3 }, { message: '\u001b[31mno\nmore' }]),
+      'application/x-protobuf',
+    );
+    const first = startProcessor(rejecting, { scheduledDelayMillis: 60_000 });
+    first.emit(8);
+    first.processor.flushSync(5_000);
+    expect(first.processor.stats()).toMatchObject({ exported: 5, dropped: { rejected: 3 } });
+
+    const unknown = await startReceiverProcess(
+      protobufPartialSuccess([{ message: 'm'.repeat(200 * 1024) }, { rejected: 1 }]),
+      'application/x-protobuf',
+    );
+    const second = startProcessor(unknown, { scheduledDelayMillis: 60_000 });
+    second.emit(4);
+    second.processor.flushSync(5_000);
+    expect(second.processor.stats()).toMatchObject({
+      exported: 0,
+      dropped: { unknown_outcome: 4 },
+    });
+    expect(invariantHolds(second.processor)).toBe(true);
+  });
 });
