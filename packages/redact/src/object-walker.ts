@@ -1,0 +1,455 @@
+// The object walker: every value an application logs (objects, arrays, Maps, Sets, Errors,
+// URLSearchParams, FormData, Headers, objects with toJSON), redacted by key and, for strings,
+// by the string redaction it is given. Copies only what changed; never throws.
+import type { RateLimitedWarning } from '@threadline/core';
+import { KEY_ALLOWED, KEY_NORMAL, KEY_SENSITIVE, KEY_TEXT_SECRET } from './sensitive-keys.ts';
+import type { KeyClassifier } from './sensitive-keys.ts';
+import { maskCredential } from './value-patterns.ts';
+
+export const CIRCULAR = '[Circular]';
+export const UNREADABLE = '[Unreadable]';
+export const MAX_DEPTH = '[MaxDepth]';
+
+const objectToString = Object.prototype.toString;
+const hasOwn = Object.prototype.hasOwnProperty;
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
+/** A value read from an object that threw while being read. */
+const READ_FAILED: unique symbol = Symbol('read failed');
+
+function read(target: object, key: PropertyKey): unknown {
+  try {
+    return (target as Record<PropertyKey, unknown>)[key];
+  } catch {
+    return READ_FAILED;
+  }
+}
+
+// Plain assignment would turn an own `__proto__` key into a prototype change.
+function put(target: Record<PropertyKey, unknown>, key: PropertyKey, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
+}
+
+function isError(value: object): value is Error {
+  return value instanceof Error || objectToString.call(value) === '[object Error]';
+}
+
+function isBinary(value: object): boolean {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+}
+
+const SPECIAL_ERROR_FIELDS: ReadonlySet<string> = new Set([
+  'name',
+  'message',
+  'stack',
+  'cause',
+  'errors',
+]);
+
+const HeadersClass: (new () => Headers) | undefined = globalThis.Headers;
+const SearchParamsClass: typeof URLSearchParams | undefined = globalThis.URLSearchParams;
+const FormDataClass: typeof FormData | undefined = globalThis.FormData;
+
+/** Entries (keys or items) looked at per object or array; the rest are cut, with a marker. */
+const MAX_ENTRIES = 1000;
+
+export interface ObjectWalkerOptions {
+  readonly keys: KeyClassifier;
+  readonly marker: string;
+  readonly maxDepth: number;
+  readonly redactString: (value: string) => string;
+  readonly warning: RateLimitedWarning;
+}
+
+export interface ObjectWalker {
+  /** Any value redacted; the same reference when nothing changed. */
+  redactValue(value: unknown): unknown;
+  /** Header records, fetch `Headers`, or Node's `rawHeaders` (name, value, …). */
+  redactHeaders(headers: unknown): unknown;
+}
+
+/** Creates the walker that redacts values by key (and strings by `redactString`). */
+export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
+  const { keys, marker, maxDepth, redactString, warning } = options;
+
+  // A value under a sensitive key: gone, unless it cannot carry a secret.
+  function mask(value: unknown): unknown {
+    switch (typeof value) {
+      case 'undefined':
+      case 'boolean':
+        return value;
+      case 'string':
+        if (value.length === 0 || value === marker) return value;
+        return maskCredential(value, marker);
+      case 'object':
+        if (value === null) return value;
+        if (Array.isArray(value)) {
+          // Keep the count of `set-cookie` values and the like.
+          let length: number;
+          try {
+            length = value.length;
+          } catch {
+            return marker;
+          }
+          const out: unknown[] = new Array<unknown>(length);
+          let changed = false;
+          for (let i = 0; i < length; i++) {
+            const item = read(value, i);
+            out[i] = item === READ_FAILED ? marker : mask(item);
+            if (out[i] !== item) changed = true;
+          }
+          return changed ? out : value;
+        }
+        return marker;
+      default:
+        return marker;
+    }
+  }
+
+  // The decision for an entry's key (with KEY_TEXT_SECRET); a symbol key (`Symbol('password')`)
+  // is decided by its description.
+  function entryDecision(key: PropertyKey): number {
+    if (typeof key === 'string') return keys.classifyEntry(key);
+    if (typeof key === 'symbol') {
+      const description = key.description;
+      if (description !== undefined && description.length > 0) return keys.classify(description);
+    }
+    return KEY_NORMAL;
+  }
+
+  function redactEntry(key: PropertyKey, value: unknown, depth: number, path: object[]): unknown {
+    return redactDecided(entryDecision(key), value, depth, path);
+  }
+
+  function redactDecided(decision: number, value: unknown, depth: number, path: object[]): unknown {
+    if (value === READ_FAILED) return UNREADABLE;
+    const base = decision & ~KEY_TEXT_SECRET;
+    if (base === KEY_NORMAL) return walk(value, depth, path);
+    if (base === KEY_ALLOWED) return value;
+    if (base === KEY_SENSITIVE) return mask(value);
+    // KEY_SECRETS_OR_COUNT: `tokens: 1500` counts tokens; `tokens: ['…']` holds them.
+    return typeof value === 'number' ? value : mask(value);
+  }
+
+  // The key under which an entry is passed on: the key itself, or its redacted text when the
+  // key is a secret (`{ 'ghp_…': true }`).
+  function outputKey(key: PropertyKey, decision: number): PropertyKey {
+    return (decision & KEY_TEXT_SECRET) !== 0 && typeof key === 'string' ? redactString(key) : key;
+  }
+
+  // Two secret keys can redact to the same text; neither entry may be lost.
+  function putUnique(target: Record<PropertyKey, unknown>, key: PropertyKey, value: unknown): void {
+    let unique = key;
+    for (let n = 2; typeof unique === 'string' && hasOwn.call(target, unique); n++)
+      unique = `${key as string}#${n}`;
+    put(target, unique, value);
+  }
+
+  function walk(value: unknown, depth: number, path: object[]): unknown {
+    if (typeof value === 'string') return redactString(value);
+    if (typeof value !== 'object' || value === null) return value;
+    try {
+      return walkObject(value, depth, path);
+    } catch (error) {
+      // A Proxy trap or exotic object that failed in a way the readers did not catch.
+      warning.report(error);
+      return UNREADABLE;
+    }
+  }
+
+  function walkObject(value: object, depth: number, path: object[]): unknown {
+    for (let i = 0; i < depth; i++) if (path[i] === value) return CIRCULAR;
+    if (depth >= maxDepth) return MAX_DEPTH;
+    path[depth] = value;
+    try {
+      if (Array.isArray(value)) return walkArray(value, depth + 1, path);
+      // Plain data, the common case, skips the class checks below.
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if ((prototype === Object.prototype || prototype === null) && !hasOwn.call(value, 'toJSON')) {
+        return walkRecord(value, depth + 1, path);
+      }
+      if (isError(value)) return walkError(value, depth + 1, path);
+      if (value instanceof Map) return walkMap(value, depth + 1, path);
+      if (value instanceof Set) return walkSet(value, depth + 1, path);
+      if (value instanceof Date || value instanceof RegExp || isBinary(value)) return value;
+      if (HeadersClass !== undefined && value instanceof HeadersClass) return walkHeaders(value);
+      if (SearchParamsClass !== undefined && value instanceof SearchParamsClass)
+        return walkSearchParams(value);
+      if (FormDataClass !== undefined && value instanceof FormDataClass) return walkFormData(value);
+      const toJSON = read(value, 'toJSON');
+      if (toJSON === READ_FAILED) return UNREADABLE;
+      if (typeof toJSON === 'function') {
+        // Serializers print what toJSON returns (URL, Decimal, ORM documents): redact that.
+        let json: unknown;
+        try {
+          json = (toJSON as () => unknown).call(value);
+        } catch {
+          return UNREADABLE;
+        }
+        if (json === value) return walkRecord(value, depth + 1, path);
+        // One level deeper, so a toJSON returning objects with their own toJSON ends at maxDepth.
+        const redacted = walk(json, depth + 1, path);
+        return redacted === json ? value : redacted;
+      }
+      return walkRecord(value, depth + 1, path);
+    } finally {
+      path[depth] = undefined as unknown as object;
+    }
+  }
+
+  function walkArray(value: readonly unknown[], depth: number, path: object[]): unknown {
+    // Past MAX_ENTRIES the copy keeps MAX_ENTRIES − 1 items and a marker, so a value of
+    // 10,000 items costs what 1,000 do (and redacting the result again changes nothing).
+    const cut = value.length > MAX_ENTRIES;
+    const length = cut ? MAX_ENTRIES - 1 : value.length;
+    let copy: unknown[] | undefined = cut ? [] : undefined;
+    for (let i = 0; i < length; i++) {
+      const item = read(value, i);
+      const redacted = item === READ_FAILED ? UNREADABLE : walk(item, depth, path);
+      if (copy === undefined) {
+        if (redacted === item) continue;
+        copy = value.slice(0, i);
+      }
+      copy.push(redacted);
+    }
+    if (cut) (copy as unknown[]).push(`[${value.length - length} more items]`);
+    return copy ?? value;
+  }
+
+  // Own enumerable string and symbol keys (winston keeps its formatted line under a symbol).
+  function ownKeys(value: object): PropertyKey[] {
+    const names: PropertyKey[] = Object.keys(value);
+    const symbols = Object.getOwnPropertySymbols(value);
+    for (const symbol of symbols) if (propertyIsEnumerable.call(value, symbol)) names.push(symbol);
+    return names;
+  }
+
+  function walkRecord(value: object, depth: number, path: object[]): unknown {
+    let names = ownKeys(value);
+    let copy: Record<PropertyKey, unknown> | undefined;
+    const total = names.length;
+    if (total > MAX_ENTRIES) {
+      // As for arrays: MAX_ENTRIES − 1 entries and a marker entry.
+      names = names.slice(0, MAX_ENTRIES - 1);
+      copy = {};
+    }
+    for (let i = 0; i < names.length; i++) {
+      const key = names[i];
+      const item = read(value, key);
+      const decision = entryDecision(key);
+      const redacted = redactDecided(decision, item, depth, path);
+      const renamed = (decision & KEY_TEXT_SECRET) !== 0;
+      if (copy === undefined) {
+        if (redacted === item && !renamed) continue;
+        copy = {};
+        // Earlier entries are read again (and redacted again) only when something changed.
+        for (let j = 0; j < i; j++) {
+          const earlier = entryDecision(names[j]);
+          putUnique(
+            copy,
+            outputKey(names[j], earlier),
+            redactDecided(earlier, read(value, names[j]), depth, path),
+          );
+        }
+      }
+      if (renamed) putUnique(copy, outputKey(key, decision), redacted);
+      else put(copy, key, redacted);
+    }
+    if (total > names.length)
+      put(copy as Record<PropertyKey, unknown>, '[truncated]', `${total - names.length} more keys`);
+    return copy ?? value;
+  }
+
+  function walkError(error: Error, depth: number, path: object[]): unknown {
+    const message = read(error, 'message');
+    const stack = read(error, 'stack');
+    const redactedMessage = redactEntry('message', message, depth, path);
+    const redactedStack = redactEntry('stack', stack, depth, path);
+    const cause = hasOwn.call(error, 'cause') ? read(error, 'cause') : undefined;
+    const redactedCause =
+      cause === undefined ? undefined : redactEntry('cause', cause, depth, path);
+    const errors = error instanceof AggregateError ? read(error, 'errors') : undefined;
+    const redactedErrors =
+      errors === undefined ? undefined : redactEntry('errors', errors, depth, path);
+    const rest = walkRecord(error, depth, path);
+    if (
+      redactedMessage === message &&
+      redactedStack === stack &&
+      redactedCause === cause &&
+      redactedErrors === errors &&
+      rest === error
+    ) {
+      return error;
+    }
+    // Same prototype, so `instanceof`, the class name and `name` still tell the serializer
+    // it has an error; each special field keeps the enumerability it had on the original.
+    const copy = Object.create(Object.getPrototypeOf(error) as object | null) as Record<
+      PropertyKey,
+      unknown
+    >;
+    const special: [string, unknown][] = [
+      [
+        'name',
+        hasOwn.call(error, 'name')
+          ? redactEntry('name', read(error, 'name'), depth, path)
+          : undefined,
+      ],
+      ['message', redactedMessage],
+      ['stack', redactedStack],
+      ['cause', redactedCause],
+      ['errors', redactedErrors],
+    ];
+    for (const [key, fieldValue] of special) {
+      const own = hasOwn.call(error, key);
+      // An inherited message or stack that changed still has to be shadowed on the copy.
+      if (!own && (fieldValue === undefined || fieldValue === read(error, key))) continue;
+      const enumerable = own && propertyIsEnumerable.call(error, key);
+      Object.defineProperty(copy, key, {
+        value: fieldValue,
+        enumerable,
+        writable: true,
+        configurable: true,
+      });
+    }
+    const fields = rest as Record<PropertyKey, unknown>;
+    for (const key of ownKeys(fields)) {
+      if (typeof key === 'string' && SPECIAL_ERROR_FIELDS.has(key) && hasOwn.call(copy, key))
+        continue;
+      put(copy, key, fields[key]);
+    }
+    return copy;
+  }
+
+  function walkMap(value: Map<unknown, unknown>, depth: number, path: object[]): unknown {
+    let copy: Map<unknown, unknown> | undefined;
+    let index = 0;
+    const decisionOf = (key: unknown): number =>
+      typeof key === 'string' || typeof key === 'symbol' ? entryDecision(key) : KEY_NORMAL;
+    const setEntry = (key: unknown, decision: number, redacted: unknown): void => {
+      const target = copy as Map<unknown, unknown>;
+      if ((decision & KEY_TEXT_SECRET) === 0) {
+        target.set(key, redacted);
+        return;
+      }
+      const renamed = outputKey(key as string, decision) as string;
+      let unique = renamed;
+      for (let n = 2; target.has(unique); n++) unique = `${renamed}#${n}`;
+      target.set(unique, redacted);
+    };
+    for (const [key, item] of value) {
+      const decision = decisionOf(key);
+      const redacted = redactDecided(decision, item, depth, path);
+      if (copy === undefined) {
+        if (redacted === item && (decision & KEY_TEXT_SECRET) === 0) {
+          index++;
+          continue;
+        }
+        copy = new Map();
+        let j = 0;
+        for (const [k, v] of value) {
+          if (j++ === index) break;
+          const earlier = decisionOf(k);
+          setEntry(k, earlier, redactDecided(earlier, v, depth, path));
+        }
+      }
+      setEntry(key, decision, redacted);
+      index++;
+    }
+    return copy ?? value;
+  }
+
+  // Shape kept (the same class, so inspect and toString print it as before), values of
+  // sensitive names redacted, other values scanned.
+  function walkSearchParams(params: URLSearchParams): unknown {
+    let changed = false;
+    const pairs: [string, string][] = [];
+    for (const [name, item] of params) {
+      const decision = entryDecision(name);
+      const redacted = redactDecided(decision, item, 1, []) as string;
+      const outName = outputKey(name, decision) as string;
+      if (redacted !== item || outName !== name) changed = true;
+      pairs.push([outName, redacted]);
+    }
+    return changed ? new (params.constructor as typeof URLSearchParams)(pairs) : params;
+  }
+
+  // Files and blobs are kept as they are (their content is not read); string fields as in
+  // walkSearchParams.
+  function walkFormData(form: FormData): unknown {
+    let changed = false;
+    const entries: [string, NonNullable<ReturnType<FormData['get']>>][] = [];
+    for (const [name, item] of form) {
+      const decision = entryDecision(name);
+      const outName = outputKey(name, decision) as string;
+      const redacted =
+        typeof item === 'string' ? (redactDecided(decision, item, 1, []) as string) : item;
+      if (redacted !== item || outName !== name) changed = true;
+      entries.push([outName, redacted]);
+    }
+    if (!changed || FormDataClass === undefined) return form;
+    const copy = new FormDataClass();
+    for (const [name, item] of entries) copy.append(name, item);
+    return copy;
+  }
+
+  function walkSet(value: Set<unknown>, depth: number, path: object[]): unknown {
+    const items = [...value];
+    const redacted = walkArray(items, depth, path);
+    return redacted === items ? value : new Set(redacted as unknown[]);
+  }
+
+  function walkHeaders(headers: Headers): unknown {
+    const record: Record<string, string> = {};
+    let changed = false;
+    for (const [name, item] of headers) {
+      const redacted = redactEntry(name, item, 0, []) as string;
+      if (redacted !== item) changed = true;
+      put(record, name, redacted);
+    }
+    return changed ? record : headers;
+  }
+
+  function redactValue(value: unknown): unknown {
+    if (typeof value === 'string') return redactString(value);
+    if (typeof value !== 'object' || value === null) return value;
+    try {
+      return walk(value, 0, []);
+    } catch (error) {
+      warning.report(error);
+      return marker;
+    }
+  }
+
+  function redactHeaders(headers: unknown): unknown {
+    if (Array.isArray(headers)) {
+      // Node's rawHeaders: name, value, name, value, …
+      try {
+        let copy: string[] | undefined;
+        for (let i = 0; i + 1 < headers.length; i += 2) {
+          const name: unknown = headers[i];
+          const item: unknown = headers[i + 1];
+          const redacted =
+            typeof name === 'string' ? redactEntry(name, item, 1, []) : walk(item, 1, []);
+          if (copy === undefined && redacted !== item) copy = headers.slice() as string[];
+          if (copy !== undefined) copy[i + 1] = redacted as string;
+        }
+        return copy ?? headers;
+      } catch (error) {
+        warning.report(error);
+        return [];
+      }
+    }
+    return redactValue(headers);
+  }
+
+  return { redactValue, redactHeaders };
+}

@@ -1,0 +1,143 @@
+// Redaction inside one string: the value patterns (after the pre-scan), repeated until the
+// text is stable, and the percent-decoded forms of encoded text.
+import type { KeyClassifier } from './sensitive-keys.ts';
+import type { BuiltInPatternName } from './types.ts';
+import { BUILT_IN_PATTERNS, scanForMarkers } from './value-patterns.ts';
+import type { BuiltInPattern, PatternContext } from './value-patterns.ts';
+
+/** The shortest string a built-in pattern can change is `pin=1`. */
+export const MIN_BUILT_IN_LENGTH = 5;
+const MAX_PASSES = 4;
+
+/** Characters the built-in patterns treat as part of a neighbouring word or number. */
+function isGlueCode(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f || // _
+    code === 0x2d || // -
+    code === 0x2e || // .
+    code === 0x25 // %
+  );
+}
+
+// Text encoded more than once (`password%253D…` is `password%3D…` is `password=…`): runs of
+// `%25` collapse in one step, and other escapes that decoding uncovers (`%2B` → `+` → ` `) are
+// decoded up to this many times; each level is scanned.
+const MAX_DECODES = 3;
+
+// A percent escape, or a `+` between two word characters (a space in a query string).
+const ENCODED_TEXT = /%[0-9A-Fa-f]{2}|\w\+\w/;
+
+// `%25` is an encoded `%`: `%25253D` is `=` encoded three times. Collapsing the `%25` runs
+// first decodes any depth of encoding in one linear pass.
+const MULTI_ENCODED = /%(?:25)+(?=[0-9A-Fa-f]{2})/g;
+
+function collapseEncodedPercent(value: string): string {
+  return value.indexOf('%25') === -1 ? value : value.replace(MULTI_ENCODED, '%');
+}
+
+/** Decodes percent escapes (and `+` as a space) where valid, leaving malformed ones as they are. */
+function percentDecode(value: string): string {
+  const spaced = value.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    // A stray `%` or a lone surrogate escape: decode the well-formed escapes one by one.
+    return spaced.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
+export interface StringRedactionOptions {
+  readonly marker: string;
+  readonly keys: KeyClassifier;
+  readonly disabledPatterns: ReadonlySet<BuiltInPatternName>;
+  readonly extraPatterns: readonly RegExp[];
+}
+
+/** Returns the function that replaces every secret the value patterns find in a string. */
+export function createStringRedaction(options: StringRedactionOptions): (value: string) => string {
+  const { marker, keys, extraPatterns } = options;
+  const patternContext: PatternContext = { marker, keys };
+  const patterns: BuiltInPattern[] = [];
+  for (const [name, pattern] of BUILT_IN_PATTERNS) {
+    if (!options.disabledPatterns.has(name)) patterns.push(pattern);
+  }
+  // The glue test below reasons about built-in patterns and a marker with non-word edges;
+  // otherwise every changed string is rescanned.
+  const alwaysRescan =
+    extraPatterns.length > 0 ||
+    isGlueCode(marker.charCodeAt(0)) ||
+    isGlueCode(marker.charCodeAt(marker.length - 1));
+  const replaceWithMarker = (): string => marker;
+
+  function applyPatterns(value: string): string {
+    let out = value;
+    if (value.length >= MIN_BUILT_IN_LENGTH && patterns.length > 0) {
+      const markers = scanForMarkers(value);
+      if (markers !== 0) {
+        // A pattern skipped because its marker only appeared after an earlier replacement
+        // runs in the next pass (see redactString).
+        for (const pattern of patterns)
+          if ((markers & pattern.marker) !== 0) out = pattern.redact(out, patternContext);
+      }
+    }
+    for (const pattern of extraPatterns) out = out.replace(pattern, replaceWithMarker);
+    return out;
+  }
+
+  // A replacement can uncover a match that the text around it hid: patterns look at the
+  // character before or after a candidate, and `[REDACTED]` glued to a word changes that
+  // character (`AKIA…EXAMPLEeyJ…` becomes `[REDACTED]eyJ…`). Such a string is scanned again
+  // until it is stable, so redacting redacted text changes nothing. Clean strings take one
+  // pass, and so do strings whose replacements touch no word character.
+  function redactString(value: string): string {
+    const out = redactPlainString(value);
+    // Text typed into a URL arrives percent- (or plus-) encoded: `card%204111%201111…`, and a
+    // URL inside a URL parameter twice (`next=%2Fcb%253Fpassword%253D…`). When the string
+    // carries such escapes, its decoded forms are scanned too, up to MAX_DECODES levels; if one
+    // finds a secret, the decoded, redacted text is returned (not re-encoded: it is for
+    // reading), decoded as far as the last level that had a secret.
+    let result = out;
+    let current = out;
+    for (let level = 0; level < MAX_DECODES && mayBeEncoded(current); level++) {
+      const decoded = percentDecode(collapseEncodedPercent(current));
+      if (decoded === current) break;
+      current = redactPlainString(decoded);
+      if (current !== decoded) result = current;
+    }
+    return result;
+  }
+
+  // indexOf first: a plain scan for two characters is much cheaper than the regex on long text.
+  function mayBeEncoded(text: string): boolean {
+    return (text.indexOf('%') !== -1 || text.indexOf('+') !== -1) && ENCODED_TEXT.test(text);
+  }
+
+  function redactPlainString(value: string): string {
+    let out = applyPatterns(value);
+    for (let pass = 1; pass < MAX_PASSES && out !== value && mayHideMatches(out); pass++) {
+      value = out;
+      out = applyPatterns(value);
+    }
+    return out;
+  }
+
+  function mayHideMatches(text: string): boolean {
+    if (alwaysRescan) return true;
+    for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + marker.length)) {
+      if (isGlueCode(text.charCodeAt(at - 1)) || isGlueCode(text.charCodeAt(at + marker.length)))
+        return true;
+    }
+    return false;
+  }
+
+  return redactString;
+}
