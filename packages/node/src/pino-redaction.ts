@@ -208,10 +208,17 @@ class PinoRedaction {
   }
 }
 
+// pino's own test for a destination given in place of options (`normalizeArgs`): a SonicBoom
+// (`pino.destination()`), or anything with `writable` or `_writableState`. Anything else is
+// options, even with a `write` method.
 function isStreamLike(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as { write?: unknown; writable?: unknown; _writableState?: unknown };
-  return typeof v.write === 'function' || Boolean(v.writable) || Boolean(v._writableState);
+  const v = value as { writable?: unknown; _writableState?: unknown };
+  return (
+    Boolean(v.writable) ||
+    Boolean(v._writableState) ||
+    (value.constructor as { name?: unknown } | undefined)?.name === 'SonicBoom'
+  );
 }
 
 /**

@@ -1,7 +1,10 @@
 // The pino factory wrapper in-process: every way of calling the factory gets redaction, hostile
 // merge objects never make a log call throw, pino's own argument errors stay, and disable()
 // stops it for loggers created afterwards. (What a real app prints: pino-outputs.test.ts.)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createRedactor } from '@threadline/redact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +60,22 @@ describe('PinoRedactionInstrumentation', () => {
       expect(out.lines, form).toHaveLength(1);
       expect(JSON.parse(out.lines[0])).toMatchObject({ msg: form, password: '[REDACTED]' });
       expect(leakedIn(out.lines[0], secrets), form).toEqual([]);
+    }
+  });
+
+  it('tells a destination from options exactly as pino does', () => {
+    const pino = freshPino() as Pino & { destination(options: object): unknown };
+    // A plain object with a `write` method is options to pino, not a stream.
+    const options = { level: 'warn', write: () => {} } as unknown;
+    expect((pino(options) as unknown as { level: string }).level).toBe('warn');
+    const dir = mkdtempSync(join(tmpdir(), 'pino-dest-'));
+    try {
+      const file = join(dir, 'out.log');
+      pino(pino.destination({ dest: file, sync: true })).info({ password: secrets.password }, 'd');
+      const text = readFileSync(file, 'utf8');
+      expect(JSON.parse(text)).toMatchObject({ msg: 'd', password: '[REDACTED]' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
