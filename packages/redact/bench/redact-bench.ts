@@ -18,6 +18,10 @@ export interface RedactBenchResult {
   readonly clean: BenchMeasurement;
   /** Threadline, a record with a password, an Authorization header, a card and a token in its message. */
   readonly withSecrets: BenchMeasurement;
+  /** Threadline, the clean record with a vendor credential (a GitHub token) in its message. */
+  readonly withVendorCredential: BenchMeasurement;
+  /** Threadline redactString on 1 KiB of clean prose: the pre-scan alone. */
+  readonly cleanString1KiB: BenchMeasurement;
   /** @pinojs/redact (pino's `redact` option) with the three secret paths, on the same records. */
   readonly pinoRedactClean: BenchMeasurement;
   readonly pinoRedactWithSecrets: BenchMeasurement;
@@ -70,6 +74,18 @@ function secretRecord(i: number): Record<string, unknown> {
   };
 }
 
+// A GitHub token of the documented shape (ghp_ + 36 base62), different per record.
+function vendorCredentialRecord(i: number): Record<string, unknown> {
+  const record = cleanRecord(i);
+  const body = `${String(i).padStart(6, '0')}abcdefghijklmnopqrstuvwxyz0123456789`.slice(0, 36);
+  return { ...record, message: `pushed release ${String(record.orderId)} with ghp_${body}` };
+}
+
+const CLEAN_KIB =
+  'The quick brown fox jumps over the lazy dog while the service handles request number 42 for user alice. '
+    .repeat(11)
+    .slice(0, 1024);
+
 const RECORDS = 1024;
 
 function measure(
@@ -101,6 +117,8 @@ export function runRedactBench(options: RedactBenchOptions = {}): RedactBenchRes
   const resolved = { roundMs: options.roundMs ?? 300, rounds: options.rounds ?? 5 };
   const clean = Array.from({ length: RECORDS }, (_, i) => cleanRecord(i));
   const secret = Array.from({ length: RECORDS }, (_, i) => secretRecord(i));
+  const vendor = Array.from({ length: RECORDS }, (_, i) => vendorCredentialRecord(i));
+  const kib = Array.from({ length: RECORDS }, () => ({ text: CLEAN_KIB }));
   const redactor = createRedactor();
   const pino = pinoRedact({
     paths: ['password', 'card', 'http.headers.authorization'],
@@ -109,6 +127,8 @@ export function runRedactBench(options: RedactBenchOptions = {}): RedactBenchRes
   const result = {
     clean: measure((r) => redactor.redactValue(r), clean, resolved),
     withSecrets: measure((r) => redactor.redactValue(r), secret, resolved),
+    withVendorCredential: measure((r) => redactor.redactValue(r), vendor, resolved),
+    cleanString1KiB: measure((r) => redactor.redactString(r.text as string), kib, resolved),
     pinoRedactClean: measure((r) => pino(r), clean, resolved),
     pinoRedactWithSecrets: measure((r) => pino(r), secret, resolved),
     jsonStringifyClean: measure((r) => JSON.stringify(r), clean, resolved),
@@ -128,6 +148,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     [
       'clean',
       'withSecrets',
+      'withVendorCredential',
+      'cleanString1KiB',
       'pinoRedactClean',
       'pinoRedactWithSecrets',
       'jsonStringifyClean',

@@ -1,7 +1,7 @@
 // Vendor credentials recognised by their shape: a fixed prefix or structure, an exact
 // alphabet and length, and a boundary on both sides. The rules follow gitleaks' default rule
-// set (config/gitleaks.toml), and detect-secrets / trufflehog where gitleaks has no
-// prefix-anchored rule; `source` names the rule each one comes from. Only high-confidence
+// set (config/gitleaks.toml), and detect-secrets or the vendor's own documented format where
+// gitleaks has no prefix-anchored rule; `source` names where each one comes from. Only high-confidence
 // shapes are here: a high-entropy string with no prefix and no context is not a credential
 // we can tell apart from an id or a hash.
 //
@@ -283,7 +283,7 @@ const SPECS: readonly FormatSpec[] = [
   {
     name: 'gcp-oauth-client-secret',
     title: 'Google OAuth client secret',
-    source: 'trufflehog:gcpoauthclientsecret (GOCSPX- prefix)',
+    source: 'vendor:google (GOCSPX- prefix of OAuth client secrets)',
     body: 'GOCSPX-[A-Za-z0-9_-]{28}',
     leads: ['GOCSPX-'],
     after: TOKEN_END,
@@ -321,7 +321,7 @@ const SPECS: readonly FormatSpec[] = [
   {
     name: 'dockerhub-pat',
     title: 'Docker Hub personal / organisation access token',
-    source: 'gitleaks:docker-hub-pat (dckr_pat_ prefix)',
+    source: 'vendor:docker (dckr_pat_ / dckr_oat_ prefixes)',
     body: 'dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}',
     leads: ['dckr_pat_', 'dckr_oat_'],
     after: TOKEN_END,
@@ -437,7 +437,7 @@ const SPECS: readonly FormatSpec[] = [
   {
     name: 'discord-webhook-url',
     title: 'Discord webhook URL (the token after the id is the secret)',
-    source: 'trufflehog:discordwebhook',
+    source: 'vendor:discord (webhook URL)',
     body: '(?<keep>(?:https?://)?(?:(?:canary|ptb)\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/)[A-Za-z0-9_-]{60,80}',
     leads: ['/api/webhooks/'],
     before: '[A-Za-z0-9_.-]',
@@ -483,7 +483,7 @@ const SPECS: readonly FormatSpec[] = [
   {
     name: 'square-oauth-secret',
     title: 'Square OAuth application secret',
-    source: 'gitleaks:square-secret (earlier rule set)',
+    source: 'vendor:square (sq0csp- prefix)',
     body: 'sq0csp-[A-Za-z0-9_-]{43}',
     leads: ['sq0csp-'],
     after: TOKEN_END,
@@ -522,7 +522,7 @@ const SPECS: readonly FormatSpec[] = [
   {
     name: 'aws-secret-access-key',
     title: 'AWS secret access key (by its name: aws_secret_access_key, SecretAccessKey, …)',
-    source: 'gitleaks:generic-api-key / detect-secrets:AWSKeyDetector (context)',
+    source: 'detect-secrets:AWSKeyDetector (secret key by its name)',
     body: `(?<keep>(?:aws[_.-]?)?secret[_.-]?access[_.-]?key${ASSIGNMENT}|aws[_.-]?secret[_.-]?key${ASSIGNMENT})[A-Za-z0-9/+]{40}`,
     leads: ['ecret', 'ECRET'],
     before: '[A-Za-z0-9]',
@@ -541,7 +541,7 @@ const SPECS: readonly FormatSpec[] = [
   {
     name: 'azure-shared-access-key',
     title: 'Azure Service Bus / Event Hubs shared access key (SharedAccessKey=)',
-    source: 'trufflehog:azure_servicebus (SharedAccessKey=)',
+    source: 'vendor:microsoft (Service Bus / Event Hubs connection string)',
     body: '(?<keep>SharedAccessKey=)[A-Za-z0-9+/]{43}=',
     leads: ['SharedAccessKey='],
     before: '[A-Za-z0-9]',
@@ -550,7 +550,7 @@ const SPECS: readonly FormatSpec[] = [
   {
     name: 'azure-sas-signature',
     title: 'Azure shared access signature (sig= of a SAS URL or token)',
-    source: 'trufflehog:azure_sas (sig=)',
+    source: 'vendor:microsoft (SAS token sig= parameter)',
     body: '(?<keep>sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd])',
     leads: ['sig='],
     before: '[A-Za-z0-9_]',

@@ -7,6 +7,8 @@ describe('runRedactBench', () => {
     for (const key of [
       'clean',
       'withSecrets',
+      'withVendorCredential',
+      'cleanString1KiB',
       'pinoRedactClean',
       'pinoRedactWithSecrets',
       'jsonStringifyClean',

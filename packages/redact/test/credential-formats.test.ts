@@ -598,7 +598,7 @@ describe('CREDENTIAL_FORMATS', () => {
     expect(new Set(CREDENTIAL_FORMATS.map((f) => f.name)).size).toBe(CREDENTIAL_FORMATS.length);
     for (const format of CREDENTIAL_FORMATS) {
       expect(format.title.length, format.name).toBeGreaterThan(0);
-      expect(format.source, format.name).toMatch(/^(gitleaks|detect-secrets|trufflehog):/);
+      expect(format.source, format.name).toMatch(/^(gitleaks|detect-secrets|vendor):/);
       expect(format.pattern.global, format.name).toBe(true);
     }
   });
