@@ -26,6 +26,8 @@ export async function startWebStack(options: {
   gatewayPort: number;
   webRoot: string;
   browserOtlpEndpoint: string;
+  /** `OTEL_EXPORTER_OTLP_HEADERS` for the services, e.g. the collector's service-door token. */
+  otlpHeaders?: string;
 }): Promise<WebStack> {
   const started: ServiceProcess[] = [];
   const stop = async () => {
@@ -35,7 +37,13 @@ export async function startWebStack(options: {
   const start = async (name: string, env: Record<string, string>) => {
     const service = await startService({
       name,
-      env: { ...telemetryEnv(name, options.otlpEndpoint), ...env },
+      env: {
+        ...telemetryEnv(name, options.otlpEndpoint),
+        ...(options.otlpHeaders === undefined
+          ? {}
+          : { OTEL_EXPORTER_OTLP_HEADERS: options.otlpHeaders }),
+        ...env,
+      },
     });
     started.unshift(service);
     return service;
