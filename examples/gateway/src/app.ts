@@ -95,15 +95,29 @@ export function createGatewayApp({
 
   const lockout = new LoginLockout({ lockoutMs: bruteForce.lockoutMs });
   const onDetected = (detection: BruteForceDetection) => {
-    // The detector has already recorded security.brute_force_detected; this is the response.
-    if (detection.keyType === 'user.id') lockout.lockAccount(detection.key);
-    else lockout.blockAddress(detection.key);
-    logger.warn(
-      detection.keyType === 'user.id'
-        ? 'account locked after repeated failed logins'
-        : 'client address blocked from logging in after repeated failed logins',
-      { keyType: detection.keyType, key: detection.key, failures: detection.count },
-    );
+    // The detector has already recorded security.brute_force_detected; this is the response,
+    // one per kind of key: an account id locks the account, an address or an IPv6 network
+    // blocks logins from it. A typed user name (which may name no account) is only logged:
+    // locking by name would let anyone lock out a user by typing their name wrongly.
+    let action: string;
+    switch (detection.keyType) {
+      case 'user.id':
+        lockout.lockAccount(detection.key);
+        action = 'account locked after repeated failed logins';
+        break;
+      case 'client.address':
+      case 'client.network':
+        lockout.blockAddress(detection.key);
+        action = 'client address blocked from logging in after repeated failed logins';
+        break;
+      default:
+        action = 'repeated failed logins for one user name';
+    }
+    logger.warn(action, {
+      keyType: detection.keyType,
+      key: detection.key,
+      failures: detection.count,
+    });
   };
   const events = createEvents({
     bruteForce: { threshold: bruteForce.threshold, windowMs: bruteForce.windowMs, onDetected },

@@ -1,3 +1,5 @@
+import { canonicalClientAddress, ipv6Network } from '@threadline/events';
+
 export interface LoginLockoutOptions {
   /**
    * How long an account stays locked, or a client address blocked, after a brute-force
@@ -22,6 +24,8 @@ export interface LoginLockoutOptions {
 export class LoginLockout {
   readonly #lockedAccounts = new Map<string, number>();
   readonly #blockedAddresses = new Map<string, number>();
+  // Prefix lengths of the networks ever blocked (in practice one: the detector's setting).
+  readonly #networkPrefixLengths = new Set<number>();
   readonly #lockoutMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
@@ -39,8 +43,14 @@ export class LoginLockout {
     this.#add(this.#lockedAccounts, userId);
   }
 
+  /**
+   * Blocks a canonical client address (`2001:db8::1`) or an IPv6 network in the detector's
+   * `address/prefix` form (`2001:db8::/64`).
+   */
   blockAddress(address: string): void {
     this.#add(this.#blockedAddresses, address);
+    const slash = address.lastIndexOf('/');
+    if (slash > 0) this.#networkPrefixLengths.add(Number(address.slice(slash + 1)));
   }
 
   /** Milliseconds until the account is unlocked; 0 when it is not locked. */
@@ -48,9 +58,20 @@ export class LoginLockout {
     return this.#remaining(this.#lockedAccounts, userId);
   }
 
-  /** Milliseconds until the address may log in again; 0 when it is not blocked. */
+  /**
+   * Milliseconds until the address may log in again; 0 when it is not blocked. The address is
+   * compared in its canonical form (`2001:DB8:0::1` and `::ffff:10.0.0.1` are the addresses
+   * the detector counted as `2001:db8::1` and `10.0.0.1`), and also by each blocked network.
+   */
   addressBlockedFor(address: string): number {
-    return this.#remaining(this.#blockedAddresses, address);
+    const canonical = canonicalClientAddress(address) ?? address;
+    let remaining = this.#remaining(this.#blockedAddresses, canonical);
+    for (const length of this.#networkPrefixLengths) {
+      const network = ipv6Network(canonical, length);
+      if (network !== undefined)
+        remaining = Math.max(remaining, this.#remaining(this.#blockedAddresses, network));
+    }
+    return remaining;
   }
 
   #add(entries: Map<string, number>, key: string): void {

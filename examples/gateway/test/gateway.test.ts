@@ -310,4 +310,23 @@ describe('brute-force protection (5 failures within 5 minutes)', () => {
     // Alice herself, from her own address, still gets in: only the address was blocked.
     expect((await login(ALICE, '203.0.113.21')).status).toBe(200);
   });
+
+  it('blocks the IPv6 /64 an attacker rotates addresses in, and every spelling of a blocked address', async () => {
+    // Issue 16: 100 failures from one /64 were 0 detections, and `2001:DB8:0:0::1` was a
+    // different counter (and a different block) from `2001:db8::1`.
+    for (let i = 1; i <= 5; i++) {
+      const failed = await login(
+        { username: `nobody-${i}`, password: 'guess' },
+        `2001:db8:77:1::${i.toString(16)}`,
+      );
+      expect(failed.status, `attempt ${i}`).toBe(401);
+    }
+    for (const address of ['2001:db8:77:1::ffff', '2001:DB8:77:1:0:0:0:abcd']) {
+      const blocked = await login(ALICE, address);
+      expect(blocked.status, address).toBe(429);
+    }
+    // The next /64 did nothing wrong.
+    expect((await login(ALICE, '2001:db8:77:2::1')).status).toBe(200);
+  });
+});
 });
