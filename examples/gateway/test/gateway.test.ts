@@ -329,4 +329,3 @@ describe('brute-force protection (5 failures within 5 minutes)', () => {
     expect((await login(ALICE, '2001:db8:77:2::1')).status).toBe(200);
   });
 });
-});
