@@ -25,8 +25,6 @@ export interface CredentialFormat {
 
 interface FormatSpec {
   readonly name: string;
-  readonly title: string;
-  readonly source: string;
   /** The pattern source between the boundaries. */
   readonly body: string;
   /**
@@ -55,139 +53,103 @@ const SPECS: readonly FormatSpec[] = [
   // GitHub (github.blog, "Behind GitHub's new authentication token formats")
   {
     name: 'github-pat',
-    title: 'GitHub personal access token (classic)',
-    source: 'gitleaks:github-pat',
     body: 'ghp_[A-Za-z0-9]{36}',
     leads: ['ghp_'],
   },
   {
     name: 'github-fine-grained-pat',
-    title: 'GitHub fine-grained personal access token',
-    source: 'gitleaks:github-fine-grained-pat',
     body: 'github_pat_[A-Za-z0-9_]{82}',
     leads: ['github_pat_'],
   },
   {
     name: 'github-oauth',
-    title: 'GitHub OAuth access token',
-    source: 'gitleaks:github-oauth',
     body: 'gho_[A-Za-z0-9]{36}',
     leads: ['gho_'],
   },
   {
     name: 'github-app-token',
-    title: 'GitHub App user-to-server / server-to-server token',
-    source: 'gitleaks:github-app-token',
     body: 'gh[us]_[A-Za-z0-9]{36}',
     leads: ['ghu_', 'ghs_'],
   },
   {
     name: 'github-refresh-token',
-    title: 'GitHub refresh token',
-    source: 'gitleaks:github-refresh-token',
     body: 'ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?',
     leads: ['ghr_'],
   },
   // GitLab (docs.gitlab.com, "Token prefixes")
   {
     name: 'gitlab-pat-routable',
-    title: 'GitLab personal access token (routable)',
-    source: 'gitleaks:gitlab-pat-routable',
     body: 'glpat-[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}',
     leads: ['glpat-'],
   },
   {
     name: 'gitlab-pat',
-    title: 'GitLab personal access token',
-    source: 'gitleaks:gitlab-pat',
     body: 'glpat-[A-Za-z0-9_-]{20}',
     leads: ['glpat-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-ptt',
-    title: 'GitLab pipeline trigger token',
-    source: 'gitleaks:gitlab-ptt',
     body: 'glptt-(?:[0-9a-f]{40}|[A-Za-z0-9_-]{20})',
     leads: ['glptt-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-rrt',
-    title: 'GitLab runner registration token',
-    source: 'gitleaks:gitlab-rrt',
     body: 'GR1348941[A-Za-z0-9_-]{20}',
     leads: ['GR1348941'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-runner-authentication-token',
-    title: 'GitLab runner authentication token',
-    source: 'gitleaks:gitlab-runner-authentication-token(-routable)',
     body: 'glrt-(?:t\\d_[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}|[A-Za-z0-9_-]{20})',
     leads: ['glrt-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-deploy-token',
-    title: 'GitLab deploy token',
-    source: 'gitleaks:gitlab-deploy-token',
     body: 'gldt-[A-Za-z0-9_-]{20}',
     leads: ['gldt-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-feed-token',
-    title: 'GitLab feed token',
-    source: 'gitleaks:gitlab-feed-token',
     body: 'glft-[A-Za-z0-9_-]{20}',
     leads: ['glft-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-incoming-mail-token',
-    title: 'GitLab incoming mail token',
-    source: 'gitleaks:gitlab-incoming-mail-token',
     body: 'glimt-[A-Za-z0-9_-]{25}',
     leads: ['glimt-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-kubernetes-agent-token',
-    title: 'GitLab Kubernetes agent token',
-    source: 'gitleaks:gitlab-kubernetes-agent-token',
     body: 'glagent-[A-Za-z0-9_-]{50}',
     leads: ['glagent-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-oauth-app-secret',
-    title: 'GitLab OAuth application secret',
-    source: 'gitleaks:gitlab-oauth-app-secret',
     body: 'gloas-[A-Za-z0-9_-]{64}',
     leads: ['gloas-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-scim-token',
-    title: 'GitLab SCIM token',
-    source: 'gitleaks:gitlab-scim-token',
     body: 'glsoat-[A-Za-z0-9_-]{20}',
     leads: ['glsoat-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-feature-flag-client-token',
-    title: 'GitLab feature flag client token',
-    source: 'gitleaks:gitlab-feature-flag-client-token',
     body: 'glffct-[A-Za-z0-9_-]{20}',
     leads: ['glffct-'],
     after: TOKEN_END,
   },
   {
     name: 'gitlab-cicd-job-token',
-    title: 'GitLab CI/CD job token',
-    source: 'gitleaks:gitlab-cicd-job-token',
     body: 'glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20}',
     leads: ['glcbt-'],
     after: TOKEN_END,
@@ -195,62 +157,46 @@ const SPECS: readonly FormatSpec[] = [
   // Slack (api.slack.com, "Token types")
   {
     name: 'slack-bot-token',
-    title: 'Slack bot token',
-    source: 'gitleaks:slack-bot-token, slack-legacy-bot-token',
     body: 'xoxb-\\d{8,14}-[A-Za-z0-9-]{10,100}',
     leads: ['xoxb-'],
     after: TOKEN_END,
   },
   {
     name: 'slack-user-token',
-    title: 'Slack user token',
-    source: 'gitleaks:slack-user-token',
     body: 'xox[pe]-\\d{8,14}-[A-Za-z0-9-]{10,150}',
     leads: ['xoxp-', 'xoxe-'],
     after: TOKEN_END,
   },
   {
     name: 'slack-app-token',
-    title: 'Slack app-level token',
-    source: 'gitleaks:slack-app-token',
     body: 'xapp-\\d-[A-Za-z0-9]{4,20}-\\d{4,20}-[A-Za-z0-9]{16,128}',
     leads: ['xapp-'],
     after: TOKEN_END,
   },
   {
     name: 'slack-config-access-token',
-    title: 'Slack configuration access token',
-    source: 'gitleaks:slack-config-access-token',
     body: 'xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{163,166}',
     leads: ['xoxe.'],
   },
   {
     name: 'slack-config-refresh-token',
-    title: 'Slack configuration refresh token',
-    source: 'gitleaks:slack-config-refresh-token',
     body: 'xoxe-\\d-[A-Za-z0-9]{146}',
     leads: ['xoxe-'],
   },
   {
     name: 'slack-legacy-workspace-token',
-    title: 'Slack legacy workspace / refresh token',
-    source: 'gitleaks:slack-legacy-workspace-token',
     body: 'xox[ar]-(?:\\d-)?[A-Za-z0-9]{8,48}',
     leads: ['xoxa-', 'xoxr-'],
     after: TOKEN_END,
   },
   {
     name: 'slack-legacy-token',
-    title: 'Slack legacy token',
-    source: 'gitleaks:slack-legacy-token',
     body: 'xox[os]-\\d{1,20}-\\d{1,20}-\\d{1,20}-[a-fA-F0-9]{8,64}',
     leads: ['xoxo-', 'xoxs-'],
     after: TOKEN_END,
   },
   {
     name: 'slack-webhook-url',
-    title: 'Slack incoming webhook URL (the path after /services/ is the secret)',
-    source: 'gitleaks:slack-webhook-url',
     body: '(?<keep>(?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/)[A-Za-z0-9+/]{43,56}',
     leads: ['hooks.slack.com/'],
     before: '[A-Za-z0-9_.-]',
@@ -259,31 +205,23 @@ const SPECS: readonly FormatSpec[] = [
   // Stripe (docs.stripe.com, "API keys")
   {
     name: 'stripe-secret-key',
-    title: 'Stripe secret key',
-    source: 'gitleaks:stripe-access-token',
     body: 'sk_(?:live|test|prod)_[A-Za-z0-9]{10,247}',
     leads: ['sk_live_', 'sk_test_', 'sk_prod_'],
   },
   {
     name: 'stripe-restricted-key',
-    title: 'Stripe restricted key',
-    source: 'gitleaks:stripe-access-token',
     body: 'rk_(?:live|test|prod)_[A-Za-z0-9]{10,247}',
     leads: ['rk_live_', 'rk_test_', 'rk_prod_'],
   },
   // Google
   {
     name: 'gcp-api-key',
-    title: 'Google API key',
-    source: 'gitleaks:gcp-api-key',
     body: 'AIza[A-Za-z0-9_-]{35}',
     leads: ['AIza'],
     after: TOKEN_END,
   },
   {
     name: 'gcp-oauth-client-secret',
-    title: 'Google OAuth client secret',
-    source: 'vendor:google (GOCSPX- prefix of OAuth client secrets)',
     body: 'GOCSPX-[A-Za-z0-9_-]{28}',
     leads: ['GOCSPX-'],
     after: TOKEN_END,
@@ -291,153 +229,113 @@ const SPECS: readonly FormatSpec[] = [
   // Package registries
   {
     name: 'npm-access-token',
-    title: 'npm access token',
-    source: 'gitleaks:npm-access-token',
     body: 'npm_[A-Za-z0-9]{36}',
     leads: ['npm_'],
   },
   {
     name: 'pypi-upload-token',
-    title: 'PyPI upload token (pypi.org and test.pypi.org)',
-    source: 'gitleaks:pypi-upload-token',
     body: 'pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}',
     leads: ['pypi-AgE'],
     after: TOKEN_END,
   },
   {
     name: 'rubygems-api-token',
-    title: 'RubyGems API key',
-    source: 'gitleaks:rubygems-api-token',
     body: 'rubygems_[a-f0-9]{48}',
     leads: ['rubygems_'],
   },
   {
     name: 'clojars-api-token',
-    title: 'Clojars deploy token',
-    source: 'gitleaks:clojars-api-token',
     body: 'CLOJARS_[A-Za-z0-9]{60}',
     leads: ['CLOJARS_'],
   },
   {
     name: 'dockerhub-pat',
-    title: 'Docker Hub personal / organisation access token',
-    source: 'vendor:docker (dckr_pat_ / dckr_oat_ prefixes)',
     body: 'dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}',
     leads: ['dckr_pat_', 'dckr_oat_'],
     after: TOKEN_END,
   },
   {
     name: 'artifactory-api-key',
-    title: 'JFrog Artifactory API key',
-    source: 'gitleaks:artifactory-api-key',
     body: 'AKCp[A-Za-z0-9]{69}',
     leads: ['AKCp'],
   },
   // AI providers
   {
     name: 'openai-api-key',
-    title: 'OpenAI project / service account / admin key',
-    source: 'gitleaks:openai-api-key',
     body: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}',
     leads: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
     after: TOKEN_END,
   },
   {
     name: 'openai-legacy-api-key',
-    title: 'OpenAI API key (legacy user key)',
-    source: 'gitleaks:openai-api-key',
     body: 'sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}',
     leads: ['T3BlbkFJ'],
     after: TOKEN_END,
   },
   {
     name: 'anthropic-api-key',
-    title: 'Anthropic API key',
-    source: 'gitleaks:anthropic-api-key',
     body: 'sk-ant-api03-[A-Za-z0-9_-]{93}AA',
     leads: ['sk-ant-api03-'],
     after: TOKEN_END,
   },
   {
     name: 'anthropic-admin-api-key',
-    title: 'Anthropic Admin API key',
-    source: 'gitleaks:anthropic-admin-api-key',
     body: 'sk-ant-admin01-[A-Za-z0-9_-]{93}AA',
     leads: ['sk-ant-admin01-'],
     after: TOKEN_END,
   },
   {
     name: 'huggingface-access-token',
-    title: 'Hugging Face access token',
-    source: 'gitleaks:huggingface-access-token',
     body: 'hf_[A-Za-z]{34}',
     leads: ['hf_'],
   },
   {
     name: 'huggingface-organization-api-token',
-    title: 'Hugging Face organisation API token',
-    source: 'gitleaks:huggingface-organization-api-token',
     body: 'api_org_[A-Za-z]{34}',
     leads: ['api_org_'],
   },
   {
     name: 'perplexity-api-key',
-    title: 'Perplexity API key',
-    source: 'gitleaks:perplexity-api-key',
     body: 'pplx-[A-Za-z0-9]{48}',
     leads: ['pplx-'],
   },
   // Messaging and email
   {
     name: 'twilio-api-key',
-    title: 'Twilio API key SID + secret pair id (SK…)',
-    source: 'gitleaks:twilio-api-key',
     body: 'SK[0-9a-fA-F]{32}',
     leads: ['SK'],
   },
   {
     name: 'sendgrid-api-token',
-    title: 'SendGrid API key',
-    source: 'gitleaks:sendgrid-api-token',
     body: 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}',
     leads: ['SG.'],
     after: TOKEN_END,
   },
   {
     name: 'sendinblue-api-token',
-    title: 'Brevo (Sendinblue) API key',
-    source: 'gitleaks:sendinblue-api-token',
     body: 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}',
     leads: ['xkeysib-'],
   },
   {
     name: 'mailgun-private-api-token',
-    title: 'Mailgun private API key',
-    source: 'gitleaks:mailgun-private-api-token (without its context word)',
     body: 'key-[a-f0-9]{32}',
     leads: ['key-'],
     after: TOKEN_END,
   },
   {
     name: 'telegram-bot-api-token',
-    title: 'Telegram bot token',
-    source: 'detect-secrets:TelegramBotTokenDetector',
     body: '[0-9]{8,10}:AA[A-Za-z0-9_-]{33}',
     leads: [':AA'],
     after: TOKEN_END,
   },
   {
     name: 'discord-bot-token',
-    title: 'Discord bot token',
-    source: 'detect-secrets:DiscordBotTokenDetector',
     body: '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}',
     leads: [],
     after: TOKEN_END,
   },
   {
     name: 'discord-webhook-url',
-    title: 'Discord webhook URL (the token after the id is the secret)',
-    source: 'vendor:discord (webhook URL)',
     body: '(?<keep>(?:https?://)?(?:(?:canary|ptb)\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/)[A-Za-z0-9_-]{60,80}',
     leads: ['/api/webhooks/'],
     before: '[A-Za-z0-9_.-]',
@@ -446,74 +344,54 @@ const SPECS: readonly FormatSpec[] = [
   // Commerce and payments
   {
     name: 'shopify-access-token',
-    title: 'Shopify access token',
-    source: 'gitleaks:shopify-access-token',
     body: 'shpat_[a-fA-F0-9]{32}',
     leads: ['shpat_'],
   },
   {
     name: 'shopify-shared-secret',
-    title: 'Shopify shared secret',
-    source: 'gitleaks:shopify-shared-secret',
     body: 'shpss_[a-fA-F0-9]{32}',
     leads: ['shpss_'],
   },
   {
     name: 'shopify-custom-access-token',
-    title: 'Shopify custom app access token',
-    source: 'gitleaks:shopify-custom-access-token',
     body: 'shpca_[a-fA-F0-9]{32}',
     leads: ['shpca_'],
   },
   {
     name: 'shopify-private-app-access-token',
-    title: 'Shopify private app access token',
-    source: 'gitleaks:shopify-private-app-access-token',
     body: 'shppa_[a-fA-F0-9]{32}',
     leads: ['shppa_'],
   },
   {
     name: 'square-access-token',
-    title: 'Square access token',
-    source: 'gitleaks:square-access-token',
     body: '(?:EAAA|sq0atp-)[A-Za-z0-9_-]{22,60}',
     leads: ['EAAA', 'sq0atp-'],
     after: TOKEN_END,
   },
   {
     name: 'square-oauth-secret',
-    title: 'Square OAuth application secret',
-    source: 'vendor:square (sq0csp- prefix)',
     body: 'sq0csp-[A-Za-z0-9_-]{43}',
     leads: ['sq0csp-'],
     after: TOKEN_END,
   },
   {
     name: 'shippo-api-token',
-    title: 'Shippo API token',
-    source: 'gitleaks:shippo-api-token',
     body: 'shippo_(?:live|test)_[a-fA-F0-9]{40}',
     leads: ['shippo_'],
   },
   {
     name: 'easypost-api-token',
-    title: 'EasyPost API key (production and test)',
-    source: 'gitleaks:easypost-api-token, easypost-test-api-token',
     body: 'EZ[AT]K[A-Za-z0-9]{54}',
     leads: ['EZAK', 'EZTK'],
   },
   {
     name: 'flutterwave-secret-key',
-    title: 'Flutterwave secret / encryption key (test)',
-    source: 'gitleaks:flutterwave-secret-key, flutterwave-encryption-key',
     body: 'FLWSECK_TEST-[a-hA-H0-9]{12}(?:[a-hA-H0-9]{20}-X)?',
     leads: ['FLWSECK_TEST-'],
     after: TOKEN_END,
   },
   {
     name: 'duffel-api-token',
-    title: 'Duffel API token',
-    source: 'gitleaks:duffel-api-token',
     body: 'duffel_(?:test|live)_[A-Za-z0-9_=-]{43}',
     leads: ['duffel_'],
     after: '[A-Za-z0-9_=-]',
@@ -521,8 +399,6 @@ const SPECS: readonly FormatSpec[] = [
   // Cloud providers
   {
     name: 'aws-secret-access-key',
-    title: 'AWS secret access key (by its name: aws_secret_access_key, SecretAccessKey, …)',
-    source: 'detect-secrets:AWSKeyDetector (secret key by its name)',
     body: `(?<keep>(?:aws[_.-]?)?secret[_.-]?access[_.-]?key${ASSIGNMENT}|aws[_.-]?secret[_.-]?key${ASSIGNMENT})[A-Za-z0-9/+]{40}`,
     leads: ['ecret', 'ECRET'],
     before: '[A-Za-z0-9]',
@@ -531,8 +407,6 @@ const SPECS: readonly FormatSpec[] = [
   },
   {
     name: 'azure-storage-account-key',
-    title: 'Azure Storage account key in a connection string (AccountKey=)',
-    source: 'detect-secrets:AzureStorageKeyDetector',
     body: '(?<keep>AccountKey=)[A-Za-z0-9+/]{86}==',
     leads: ['AccountKey='],
     before: '[A-Za-z0-9]',
@@ -540,8 +414,6 @@ const SPECS: readonly FormatSpec[] = [
   },
   {
     name: 'azure-shared-access-key',
-    title: 'Azure Service Bus / Event Hubs shared access key (SharedAccessKey=)',
-    source: 'vendor:microsoft (Service Bus / Event Hubs connection string)',
     body: '(?<keep>SharedAccessKey=)[A-Za-z0-9+/]{43}=',
     leads: ['SharedAccessKey='],
     before: '[A-Za-z0-9]',
@@ -549,8 +421,6 @@ const SPECS: readonly FormatSpec[] = [
   },
   {
     name: 'azure-sas-signature',
-    title: 'Azure shared access signature (sig= of a SAS URL or token)',
-    source: 'vendor:microsoft (SAS token sig= parameter)',
     body: '(?<keep>sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd])',
     leads: ['sig='],
     before: '[A-Za-z0-9_]',
@@ -558,8 +428,6 @@ const SPECS: readonly FormatSpec[] = [
   },
   {
     name: 'azure-ad-client-secret',
-    title: 'Microsoft Entra ID (Azure AD) client secret',
-    source: 'gitleaks:azure-ad-client-secret',
     body: '[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}',
     leads: ['Q~'],
     before: '[A-Za-z0-9_~.]',
@@ -567,52 +435,38 @@ const SPECS: readonly FormatSpec[] = [
   },
   {
     name: 'alibaba-access-key-id',
-    title: 'Alibaba Cloud AccessKey ID',
-    source: 'gitleaks:alibaba-access-key-id',
     body: 'LTAI[A-Za-z0-9]{20}',
     leads: ['LTAI'],
   },
   {
     name: 'databricks-api-token',
-    title: 'Databricks personal access token',
-    source: 'gitleaks:databricks-api-token',
     body: 'dapi[a-f0-9]{32}(?:-[0-9])?',
     leads: ['dapi'],
     after: TOKEN_END,
   },
   {
     name: 'digitalocean-pat',
-    title: 'DigitalOcean personal access token',
-    source: 'gitleaks:digitalocean-pat',
     body: 'dop_v1_[a-f0-9]{64}',
     leads: ['dop_v1_'],
   },
   {
     name: 'digitalocean-access-token',
-    title: 'DigitalOcean OAuth access token',
-    source: 'gitleaks:digitalocean-access-token',
     body: 'doo_v1_[a-f0-9]{64}',
     leads: ['doo_v1_'],
   },
   {
     name: 'digitalocean-refresh-token',
-    title: 'DigitalOcean OAuth refresh token',
-    source: 'gitleaks:digitalocean-refresh-token',
     body: 'dor_v1_[a-f0-9]{64}',
     leads: ['dor_v1_'],
   },
   {
     name: 'heroku-api-key-v2',
-    title: 'Heroku API key (HRKU- form)',
-    source: 'gitleaks:heroku-api-key-v2',
     body: 'HRKU-AA[A-Za-z0-9_-]{58}',
     leads: ['HRKU-AA'],
     after: TOKEN_END,
   },
   {
     name: 'heroku-api-key',
-    title: 'Heroku API key (a UUID under a heroku name)',
-    source: 'gitleaks:heroku-api-key',
     body: `(?<keep>heroku[A-Za-z0-9_.-]{0,20}${ASSIGNMENT})${HEX_UUID}`,
     leads: ['eroku', 'EROKU'],
     before: '[A-Za-z0-9]',
@@ -621,216 +475,368 @@ const SPECS: readonly FormatSpec[] = [
   },
   {
     name: 'flyio-access-token',
-    title: 'Fly.io access token',
-    source: 'gitleaks:flyio-access-token',
     body: '(?:fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})',
     leads: ['fo1_', 'fm1', 'fm2_'],
     after: '[A-Za-z0-9_+/=-]',
   },
   {
     name: 'openshift-user-token',
-    title: 'OpenShift user token',
-    source: 'gitleaks:openshift-user-token',
     body: 'sha256~[A-Za-z0-9_-]{43}',
     leads: ['sha256~'],
     after: TOKEN_END,
   },
   {
     name: 'cloudflare-origin-ca-key',
-    title: 'Cloudflare Origin CA key',
-    source: 'gitleaks:cloudflare-origin-ca-key',
     body: 'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}',
     leads: ['v1.0-'],
   },
   // Developer platforms
   {
     name: 'atlassian-api-token',
-    title: 'Atlassian API token',
-    source: 'gitleaks:atlassian-api-token',
     body: 'ATATT3[A-Za-z0-9_=-]{186}',
     leads: ['ATATT3'],
     after: '[A-Za-z0-9_=-]',
   },
   {
     name: 'linear-api-key',
-    title: 'Linear API key',
-    source: 'gitleaks:linear-api-key',
     body: 'lin_api_[A-Za-z0-9]{40}',
     leads: ['lin_api_'],
   },
   {
     name: 'postman-api-token',
-    title: 'Postman API key',
-    source: 'gitleaks:postman-api-token',
     body: 'PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}',
     leads: ['PMAK-'],
   },
   {
     name: 'doppler-api-token',
-    title: 'Doppler personal token',
-    source: 'gitleaks:doppler-api-token',
     body: 'dp\\.pt\\.[A-Za-z0-9]{43}',
     leads: ['dp.pt.'],
   },
   {
     name: 'vault-service-token',
-    title: 'HashiCorp Vault service token',
-    source: 'gitleaks:vault-service-token',
     body: 'hvs\\.[A-Za-z0-9_-]{90,120}',
     leads: ['hvs.'],
     after: TOKEN_END,
   },
   {
     name: 'vault-batch-token',
-    title: 'HashiCorp Vault batch token',
-    source: 'gitleaks:vault-batch-token',
     body: 'hvb\\.[A-Za-z0-9_-]{138,300}',
     leads: ['hvb.'],
     after: TOKEN_END,
   },
   {
     name: 'hashicorp-tf-api-token',
-    title: 'Terraform Cloud / Enterprise API token',
-    source: 'gitleaks:hashicorp-tf-api-token',
     body: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}',
     leads: ['.atlasv1.'],
     after: '[A-Za-z0-9_=-]',
   },
   {
     name: 'grafana-service-account-token',
-    title: 'Grafana service account token',
-    source: 'gitleaks:grafana-service-account-token',
     body: 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}',
     leads: ['glsa_'],
   },
   {
     name: 'grafana-cloud-api-token',
-    title: 'Grafana Cloud access policy token',
-    source: 'gitleaks:grafana-cloud-api-token',
     body: 'glc_[A-Za-z0-9+/]{32,400}={0,3}',
     leads: ['glc_'],
     after: BASE64_END,
   },
   {
     name: 'grafana-api-key',
-    title: 'Grafana API key (legacy)',
-    source: 'gitleaks:grafana-api-key',
     body: 'eyJrIjoi[A-Za-z0-9]{70,400}={0,3}',
     leads: ['eyJrIjoi'],
     after: BASE64_END,
   },
   {
     name: 'sentry-user-token',
-    title: 'Sentry user auth token',
-    source: 'gitleaks:sentry-user-token',
     body: 'sntryu_[a-f0-9]{64}',
     leads: ['sntryu_'],
   },
   {
     name: 'sentry-org-token',
-    title: 'Sentry organisation auth token',
-    source: 'gitleaks:sentry-org-token',
     body: 'sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}',
     leads: ['sntrys_'],
     after: '[A-Za-z0-9+/]',
   },
   {
     name: 'new-relic-user-api-key',
-    title: 'New Relic user API key',
-    source: 'gitleaks:new-relic-user-api-key',
     body: 'NRAK-[A-Z0-9]{27}',
     leads: ['NRAK-'],
   },
   {
     name: 'new-relic-insert-key',
-    title: 'New Relic insights insert key',
-    source: 'gitleaks:new-relic-insert-key',
     body: 'NRII-[A-Za-z0-9-]{32}',
     leads: ['NRII-'],
     after: TOKEN_END,
   },
   {
     name: 'planetscale-api-token',
-    title: 'PlanetScale service token, OAuth token or password',
-    source: 'gitleaks:planetscale-api-token, planetscale-oauth-token, planetscale-password',
     body: 'pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.-]{32,64}',
     leads: ['pscale_'],
     after: '[A-Za-z0-9_=.-]',
   },
   {
     name: 'pulumi-api-token',
-    title: 'Pulumi access token',
-    source: 'gitleaks:pulumi-api-token',
     body: 'pul-[a-f0-9]{40}',
     leads: ['pul-'],
   },
   {
     name: 'prefect-api-token',
-    title: 'Prefect API key',
-    source: 'gitleaks:prefect-api-token',
     body: 'pnu_[A-Za-z0-9]{36}',
     leads: ['pnu_'],
   },
   {
     name: 'readme-api-token',
-    title: 'ReadMe API key',
-    source: 'gitleaks:readme-api-token',
     body: 'rdme_[a-z0-9]{70}',
     leads: ['rdme_'],
   },
   {
     name: 'notion-api-token',
-    title: 'Notion integration token',
-    source: 'gitleaks:notion-api-token',
     body: 'ntn_[0-9]{11}[A-Za-z0-9]{35}',
     leads: ['ntn_'],
   },
   {
     name: 'dynatrace-api-token',
-    title: 'Dynatrace API token',
-    source: 'gitleaks:dynatrace-api-token',
     body: 'dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}',
     leads: ['dt0c01.'],
   },
   {
     name: 'scalingo-api-token',
-    title: 'Scalingo API token',
-    source: 'gitleaks:scalingo-api-token',
     body: 'tk-us-[A-Za-z0-9_-]{48}',
     leads: ['tk-us-'],
     after: TOKEN_END,
   },
   {
     name: 'infracost-api-token',
-    title: 'Infracost API key',
-    source: 'gitleaks:infracost-api-token',
     body: 'ico-[A-Za-z0-9]{32}',
     leads: ['ico-'],
   },
   {
     name: 'frameio-api-token',
-    title: 'Frame.io API token',
-    source: 'gitleaks:frameio-api-token',
     body: 'fio-u-[A-Za-z0-9_=-]{64}',
     leads: ['fio-u-'],
     after: '[A-Za-z0-9_=-]',
   },
   {
     name: 'age-secret-key',
-    title: 'age encryption secret key',
-    source: 'gitleaks:age-secret-key',
     body: 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}',
     leads: ['AGE-SECRET-KEY-1'],
   },
   {
     name: '1password-service-account-token',
-    title: '1Password service account token',
-    source: 'gitleaks:1password-service-account-token',
     body: 'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}',
     leads: ['ops_eyJ'],
     after: BASE64_END,
   },
 ];
+
+// What each format is and where its shape comes from, for people (CREDENTIAL_FORMATS, the
+// README). Kept apart from SPECS so that a bundle using only the redaction (the browser) does
+// not carry these texts; tests check that both list the same names.
+const DESCRIPTIONS: Readonly<Record<string, readonly [title: string, source: string]>> = {
+  'github-pat': ['GitHub personal access token (classic)', 'gitleaks:github-pat'],
+  'github-fine-grained-pat': [
+    'GitHub fine-grained personal access token',
+    'gitleaks:github-fine-grained-pat',
+  ],
+  'github-oauth': ['GitHub OAuth access token', 'gitleaks:github-oauth'],
+  'github-app-token': [
+    'GitHub App user-to-server / server-to-server token',
+    'gitleaks:github-app-token',
+  ],
+  'github-refresh-token': ['GitHub refresh token', 'gitleaks:github-refresh-token'],
+  'gitlab-pat-routable': [
+    'GitLab personal access token (routable)',
+    'gitleaks:gitlab-pat-routable',
+  ],
+  'gitlab-pat': ['GitLab personal access token', 'gitleaks:gitlab-pat'],
+  'gitlab-ptt': ['GitLab pipeline trigger token', 'gitleaks:gitlab-ptt'],
+  'gitlab-rrt': ['GitLab runner registration token', 'gitleaks:gitlab-rrt'],
+  'gitlab-runner-authentication-token': [
+    'GitLab runner authentication token',
+    'gitleaks:gitlab-runner-authentication-token(-routable)',
+  ],
+  'gitlab-deploy-token': ['GitLab deploy token', 'gitleaks:gitlab-deploy-token'],
+  'gitlab-feed-token': ['GitLab feed token', 'gitleaks:gitlab-feed-token'],
+  'gitlab-incoming-mail-token': [
+    'GitLab incoming mail token',
+    'gitleaks:gitlab-incoming-mail-token',
+  ],
+  'gitlab-kubernetes-agent-token': [
+    'GitLab Kubernetes agent token',
+    'gitleaks:gitlab-kubernetes-agent-token',
+  ],
+  'gitlab-oauth-app-secret': [
+    'GitLab OAuth application secret',
+    'gitleaks:gitlab-oauth-app-secret',
+  ],
+  'gitlab-scim-token': ['GitLab SCIM token', 'gitleaks:gitlab-scim-token'],
+  'gitlab-feature-flag-client-token': [
+    'GitLab feature flag client token',
+    'gitleaks:gitlab-feature-flag-client-token',
+  ],
+  'gitlab-cicd-job-token': ['GitLab CI/CD job token', 'gitleaks:gitlab-cicd-job-token'],
+  'slack-bot-token': ['Slack bot token', 'gitleaks:slack-bot-token, slack-legacy-bot-token'],
+  'slack-user-token': ['Slack user token', 'gitleaks:slack-user-token'],
+  'slack-app-token': ['Slack app-level token', 'gitleaks:slack-app-token'],
+  'slack-config-access-token': [
+    'Slack configuration access token',
+    'gitleaks:slack-config-access-token',
+  ],
+  'slack-config-refresh-token': [
+    'Slack configuration refresh token',
+    'gitleaks:slack-config-refresh-token',
+  ],
+  'slack-legacy-workspace-token': [
+    'Slack legacy workspace / refresh token',
+    'gitleaks:slack-legacy-workspace-token',
+  ],
+  'slack-legacy-token': ['Slack legacy token', 'gitleaks:slack-legacy-token'],
+  'slack-webhook-url': [
+    'Slack incoming webhook URL (the path after /services/ is the secret)',
+    'gitleaks:slack-webhook-url',
+  ],
+  'stripe-secret-key': ['Stripe secret key', 'gitleaks:stripe-access-token'],
+  'stripe-restricted-key': ['Stripe restricted key', 'gitleaks:stripe-access-token'],
+  'gcp-api-key': ['Google API key', 'gitleaks:gcp-api-key'],
+  'gcp-oauth-client-secret': [
+    'Google OAuth client secret',
+    'vendor:google (GOCSPX- prefix of OAuth client secrets)',
+  ],
+  'npm-access-token': ['npm access token', 'gitleaks:npm-access-token'],
+  'pypi-upload-token': [
+    'PyPI upload token (pypi.org and test.pypi.org)',
+    'gitleaks:pypi-upload-token',
+  ],
+  'rubygems-api-token': ['RubyGems API key', 'gitleaks:rubygems-api-token'],
+  'clojars-api-token': ['Clojars deploy token', 'gitleaks:clojars-api-token'],
+  'dockerhub-pat': [
+    'Docker Hub personal / organisation access token',
+    'vendor:docker (dckr_pat_ / dckr_oat_ prefixes)',
+  ],
+  'artifactory-api-key': ['JFrog Artifactory API key', 'gitleaks:artifactory-api-key'],
+  'openai-api-key': ['OpenAI project / service account / admin key', 'gitleaks:openai-api-key'],
+  'openai-legacy-api-key': ['OpenAI API key (legacy user key)', 'gitleaks:openai-api-key'],
+  'anthropic-api-key': ['Anthropic API key', 'gitleaks:anthropic-api-key'],
+  'anthropic-admin-api-key': ['Anthropic Admin API key', 'gitleaks:anthropic-admin-api-key'],
+  'huggingface-access-token': ['Hugging Face access token', 'gitleaks:huggingface-access-token'],
+  'huggingface-organization-api-token': [
+    'Hugging Face organisation API token',
+    'gitleaks:huggingface-organization-api-token',
+  ],
+  'perplexity-api-key': ['Perplexity API key', 'gitleaks:perplexity-api-key'],
+  'twilio-api-key': ['Twilio API key SID + secret pair id (SK…)', 'gitleaks:twilio-api-key'],
+  'sendgrid-api-token': ['SendGrid API key', 'gitleaks:sendgrid-api-token'],
+  'sendinblue-api-token': ['Brevo (Sendinblue) API key', 'gitleaks:sendinblue-api-token'],
+  'mailgun-private-api-token': [
+    'Mailgun private API key',
+    'gitleaks:mailgun-private-api-token (without its context word)',
+  ],
+  'telegram-bot-api-token': ['Telegram bot token', 'detect-secrets:TelegramBotTokenDetector'],
+  'discord-bot-token': ['Discord bot token', 'detect-secrets:DiscordBotTokenDetector'],
+  'discord-webhook-url': [
+    'Discord webhook URL (the token after the id is the secret)',
+    'vendor:discord (webhook URL)',
+  ],
+  'shopify-access-token': ['Shopify access token', 'gitleaks:shopify-access-token'],
+  'shopify-shared-secret': ['Shopify shared secret', 'gitleaks:shopify-shared-secret'],
+  'shopify-custom-access-token': [
+    'Shopify custom app access token',
+    'gitleaks:shopify-custom-access-token',
+  ],
+  'shopify-private-app-access-token': [
+    'Shopify private app access token',
+    'gitleaks:shopify-private-app-access-token',
+  ],
+  'square-access-token': ['Square access token', 'gitleaks:square-access-token'],
+  'square-oauth-secret': ['Square OAuth application secret', 'vendor:square (sq0csp- prefix)'],
+  'shippo-api-token': ['Shippo API token', 'gitleaks:shippo-api-token'],
+  'easypost-api-token': [
+    'EasyPost API key (production and test)',
+    'gitleaks:easypost-api-token, easypost-test-api-token',
+  ],
+  'flutterwave-secret-key': [
+    'Flutterwave secret / encryption key (test)',
+    'gitleaks:flutterwave-secret-key, flutterwave-encryption-key',
+  ],
+  'duffel-api-token': ['Duffel API token', 'gitleaks:duffel-api-token'],
+  'aws-secret-access-key': [
+    'AWS secret access key (by its name: aws_secret_access_key, SecretAccessKey, …)',
+    'detect-secrets:AWSKeyDetector (secret key by its name)',
+  ],
+  'azure-storage-account-key': [
+    'Azure Storage account key in a connection string (AccountKey=)',
+    'detect-secrets:AzureStorageKeyDetector',
+  ],
+  'azure-shared-access-key': [
+    'Azure Service Bus / Event Hubs shared access key (SharedAccessKey=)',
+    'vendor:microsoft (Service Bus / Event Hubs connection string)',
+  ],
+  'azure-sas-signature': [
+    'Azure shared access signature (sig= of a SAS URL or token)',
+    'vendor:microsoft (SAS token sig= parameter)',
+  ],
+  'azure-ad-client-secret': [
+    'Microsoft Entra ID (Azure AD) client secret',
+    'gitleaks:azure-ad-client-secret',
+  ],
+  'alibaba-access-key-id': ['Alibaba Cloud AccessKey ID', 'gitleaks:alibaba-access-key-id'],
+  'databricks-api-token': ['Databricks personal access token', 'gitleaks:databricks-api-token'],
+  'digitalocean-pat': ['DigitalOcean personal access token', 'gitleaks:digitalocean-pat'],
+  'digitalocean-access-token': [
+    'DigitalOcean OAuth access token',
+    'gitleaks:digitalocean-access-token',
+  ],
+  'digitalocean-refresh-token': [
+    'DigitalOcean OAuth refresh token',
+    'gitleaks:digitalocean-refresh-token',
+  ],
+  'heroku-api-key-v2': ['Heroku API key (HRKU- form)', 'gitleaks:heroku-api-key-v2'],
+  'heroku-api-key': ['Heroku API key (a UUID under a heroku name)', 'gitleaks:heroku-api-key'],
+  'flyio-access-token': ['Fly.io access token', 'gitleaks:flyio-access-token'],
+  'openshift-user-token': ['OpenShift user token', 'gitleaks:openshift-user-token'],
+  'cloudflare-origin-ca-key': ['Cloudflare Origin CA key', 'gitleaks:cloudflare-origin-ca-key'],
+  'atlassian-api-token': ['Atlassian API token', 'gitleaks:atlassian-api-token'],
+  'linear-api-key': ['Linear API key', 'gitleaks:linear-api-key'],
+  'postman-api-token': ['Postman API key', 'gitleaks:postman-api-token'],
+  'doppler-api-token': ['Doppler personal token', 'gitleaks:doppler-api-token'],
+  'vault-service-token': ['HashiCorp Vault service token', 'gitleaks:vault-service-token'],
+  'vault-batch-token': ['HashiCorp Vault batch token', 'gitleaks:vault-batch-token'],
+  'hashicorp-tf-api-token': [
+    'Terraform Cloud / Enterprise API token',
+    'gitleaks:hashicorp-tf-api-token',
+  ],
+  'grafana-service-account-token': [
+    'Grafana service account token',
+    'gitleaks:grafana-service-account-token',
+  ],
+  'grafana-cloud-api-token': [
+    'Grafana Cloud access policy token',
+    'gitleaks:grafana-cloud-api-token',
+  ],
+  'grafana-api-key': ['Grafana API key (legacy)', 'gitleaks:grafana-api-key'],
+  'sentry-user-token': ['Sentry user auth token', 'gitleaks:sentry-user-token'],
+  'sentry-org-token': ['Sentry organisation auth token', 'gitleaks:sentry-org-token'],
+  'new-relic-user-api-key': ['New Relic user API key', 'gitleaks:new-relic-user-api-key'],
+  'new-relic-insert-key': ['New Relic insights insert key', 'gitleaks:new-relic-insert-key'],
+  'planetscale-api-token': [
+    'PlanetScale service token, OAuth token or password',
+    'gitleaks:planetscale-api-token, planetscale-oauth-token, planetscale-password',
+  ],
+  'pulumi-api-token': ['Pulumi access token', 'gitleaks:pulumi-api-token'],
+  'prefect-api-token': ['Prefect API key', 'gitleaks:prefect-api-token'],
+  'readme-api-token': ['ReadMe API key', 'gitleaks:readme-api-token'],
+  'notion-api-token': ['Notion integration token', 'gitleaks:notion-api-token'],
+  'dynatrace-api-token': ['Dynatrace API token', 'gitleaks:dynatrace-api-token'],
+  'scalingo-api-token': ['Scalingo API token', 'gitleaks:scalingo-api-token'],
+  'infracost-api-token': ['Infracost API key', 'gitleaks:infracost-api-token'],
+  'frameio-api-token': ['Frame.io API token', 'gitleaks:frameio-api-token'],
+  'age-secret-key': ['age encryption secret key', 'gitleaks:age-secret-key'],
+  '1password-service-account-token': [
+    '1Password service account token',
+    'gitleaks:1password-service-account-token',
+  ],
+};
 
 function compile(spec: FormatSpec): RegExp {
   const before = `(?<!(?<!\\\\)${spec.before ?? WORD_CHARACTER})`;
@@ -838,15 +844,18 @@ function compile(spec: FormatSpec): RegExp {
   return new RegExp(`${before}(?:${spec.body})${after}`, `g${spec.flags ?? ''}`);
 }
 
+// Compiled once; CREDENTIAL_FORMATS hands out the same objects.
+const PATTERNS: readonly RegExp[] = SPECS.map(compile);
+
+function describeFormats(): readonly CredentialFormat[] {
+  return SPECS.map((spec, index) => {
+    const [title, source] = DESCRIPTIONS[spec.name] ?? ['', ''];
+    return Object.freeze({ name: spec.name, title, source, pattern: PATTERNS[index] });
+  });
+}
+
 /** Every credential format recognised by shape, in the order they are applied. */
-export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = SPECS.map((spec) =>
-  Object.freeze({
-    name: spec.name,
-    title: spec.title,
-    source: spec.source,
-    pattern: compile(spec),
-  }),
-);
+export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = /* @__PURE__ */ describeFormats();
 
 const FORMAT_LEADS: readonly (readonly string[])[] = SPECS.map((spec) => spec.leads);
 
@@ -922,7 +931,7 @@ export function redactCredentialFormats(value: string, marker: string): string {
   };
   let out = value;
   for (let index = 0; index < SPECS.length; index++) {
-    if (selected[index] === 1) out = out.replace(CREDENTIAL_FORMATS[index].pattern, replace);
+    if (selected[index] === 1) out = out.replace(PATTERNS[index], replace);
   }
   return out;
 }
