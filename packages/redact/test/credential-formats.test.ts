@@ -577,6 +577,12 @@ function contexts(text: string): { label: string; text: string; around: string[]
       text: `GET https://shop.example.com/callback?ref=${encodeURIComponent(text)}&page=2`,
       around: ['GET https://shop.example.com/callback?ref=', '&page=2'],
     },
+    {
+      // `…%20ghp_…`: glued to an escape's hex digit until the redactor decodes it.
+      label: 'percent-encoded prose',
+      text: `GET /search?q=${encodeURIComponent(`rotate ${text} today`)}`,
+      around: ['GET /search?q='],
+    },
     { label: 'parentheses', text: `(${text}),`, around: ['(', '),'] },
     { label: 'quotes', text: `'${text}';`, around: ["'", "';"] },
     { label: 'angle brackets', text: `<${text}>`, around: ['<', '>'] },
@@ -650,7 +656,7 @@ describe.each(CREDENTIAL_FORMATS.map((f) => f.name))('%s', (name) => {
           const where = `${label}, ${context.label}: ${context.text}`;
           expect(survives(out, positive.secret), where).toBe(false);
           expect(out, where).toContain(R);
-          if (label === 'shapes only' && context.label !== 'URL query')
+          if (label === 'shapes only' && !context.label.includes('URL'))
             for (const part of context.around) expect(out, where).toContain(part);
         }
       }
