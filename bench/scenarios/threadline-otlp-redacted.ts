@@ -1,5 +1,6 @@
-// Threadline correlation + redaction + OTLP http/protobuf: T1 with the redacting processor
-// @threadline/node puts first by default, to show what redaction costs per record.
+// Threadline correlation + redaction + OTLP http/protobuf: T1 with redaction exactly as
+// @threadline/node sets it up by default (winston entries redacted whole, and the redacting log
+// processor first), to show what redaction costs per record.
 import type { ScenarioSetup } from './scenario-kit.ts';
 import { setupThreadlineOtlp } from './threadline-otlp.ts';
 

@@ -15,13 +15,15 @@ export async function setupThreadlineOtlp(
   options: { redact?: boolean } = {},
 ): Promise<ScenarioInstance> {
   const { processor, implementation } = await createThreadlineLogProcessor(protocol, ctx.endpoint);
-  // As @threadline/node sets it up by default: the redacting processor first.
-  const processors = options.redact
-    ? [createRedactingLogRecordProcessor(createRedactor()), processor]
-    : [processor];
+  // As @threadline/node sets it up by default (packages/node/src/start.ts): one redactor for
+  // winston's entries (redacted whole before any format runs) and for the redacting log
+  // processor, which goes first.
+  const redactor = options.redact ? createRedactor() : undefined;
+  const processors =
+    redactor !== undefined ? [createRedactingLogRecordProcessor(redactor), processor] : [processor];
   const provider = new LoggerProvider({ processors });
   logs.setGlobalLoggerProvider(provider);
-  new WinstonInstrumentation();
+  new WinstonInstrumentation(redactor !== undefined ? { redactor } : {});
   const logger = createJsonLogger();
   return {
     exports: true,
