@@ -1,0 +1,225 @@
+// Issue 17 item 1: the packages as a user gets them from the registry. Every other test runs
+// the TypeScript sources through the `@threadline/source` condition, so a broken `dist/`, a
+// wrong `exports` map, a dependency missing from a package.json or a declaration that does
+// not resolve would ship unnoticed; here the packed tarballs are installed into an app under
+// the OS temp directory and run with plain Node 22.15 and 24, no condition, no workspace.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVICE_NAME,
+  METRIC_HTTP_SERVER_REQUEST_DURATION,
+} from '@opentelemetry/semantic-conventions';
+import { startOtlpReceiver } from '@threadline/testing';
+import type { OtlpReceiver } from '@threadline/testing';
+import { createConsumerApp, nodeBinary, plainEnv, REPO_ROOT } from './consumer-app.ts';
+import type { ConsumerApp } from './consumer-app.ts';
+
+const FIXTURES = fileURLToPath(new URL('./app/', import.meta.url));
+const SERVER = 2;
+// The oldest Node the packages support (engines) and the one the repository runs on.
+const OLDEST_NODE = '22.15.0';
+const CURRENT_NODE = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/node/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+const THIRD_PARTY = ['@opentelemetry/api', 'express', 'winston', '@types/node', '@types/express'];
+// Packing, one registry install (npm's cache makes repeats quick) and a Node download on the
+// first run: generous, so a slow registry does not fail the suite.
+const PREPARE_TIMEOUT = 240_000;
+
+let app: ConsumerApp;
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  app = createConsumerApp(THIRD_PARTY);
+  for (const file of ['server.mjs', 'server.cjs', 'typed.ts'])
+    copyFileSync(join(FIXTURES, file), join(app.dir, file));
+  // Fetched before the runs so their timeouts measure only the app.
+  nodeBinary(OLDEST_NODE);
+  nodeBinary(CURRENT_NODE);
+}, PREPARE_TIMEOUT);
+afterAll(async () => {
+  await receiver?.close();
+  // THREADLINE_KEEP_CONSUMER_APP=1 keeps the installed app to look into after a failure.
+  if (app !== undefined && process.env.THREADLINE_KEEP_CONSUMER_APP !== '1')
+    rmSync(app.dir, { recursive: true, force: true });
+});
+
+function run(
+  node: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(node, args, {
+    cwd: app.dir,
+    env: plainEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+describe.each([OLDEST_NODE, CURRENT_NODE])(
+  'installed from the packed tarballs, Node %s',
+  (version) => {
+    it.each([
+      ['ESM', 'server.mjs', '--import'],
+      ['CommonJS', 'server.cjs', '--require'],
+    ])(
+      '%s app (%s) started with %s @threadline/node/register: correlated console lines, records, spans and metrics arrive',
+      async (_kind, file, preload) => {
+        const serviceName = `consumer-${randomBytes(4).toString('hex')}`;
+        const orderId = String(randomInt(1_000_000));
+        const secret = `pw-${randomBytes(9).toString('base64url')}`;
+        const { code, stdout, stderr } = await run(
+          nodeBinary(version),
+          [preload, '@threadline/node/register', file],
+          {
+            OTEL_SERVICE_NAME: serviceName,
+            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+            OTEL_BLRP_SCHEDULE_DELAY: '100',
+            OTEL_BSP_SCHEDULE_DELAY: '100',
+            OTEL_METRIC_EXPORT_INTERVAL: '300',
+            LINGER_MS: '900',
+            ORDER_ID: orderId,
+            APP_SECRET: secret,
+          },
+        );
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+
+        // What the console shows: winston's JSON line, with the trace ids added and the
+        // secret gone.
+        expect(stdout).not.toContain(secret);
+        const line = stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .find((entry) => entry.message === 'order placed');
+        expect(line?.orderId).toBe(orderId);
+        expect(line?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+        expect(line?.span_id).toMatch(/^[0-9a-f]{16}$/);
+
+        const ours = {
+          predicate: (r: { resource: Record<string, unknown> }) =>
+            r.resource[ATTR_SERVICE_NAME] === serviceName,
+        };
+        const spans = await receiver.waitForSpans((all) =>
+          all.some((s) => ours.predicate(s) && s.kind === SERVER),
+        );
+        const server = spans.find((s) => ours.predicate(s) && s.kind === SERVER)!;
+        expect(server.attributes[ATTR_HTTP_ROUTE]).toBe('/orders/:id');
+        expect(server.traceId).toBe(line?.trace_id);
+
+        const records = await receiver.waitForLogs((all) =>
+          all.some((r) => ours.predicate(r) && r.body === 'order placed'),
+        );
+        const record = records.find((r) => ours.predicate(r) && r.body === 'order placed')!;
+        expect(record.traceId).toBe(server.traceId);
+        expect(record.attributes.orderId).toBe(orderId);
+        expect(JSON.stringify(record.attributes)).not.toContain(secret);
+        expect(String(record.body)).not.toContain(secret);
+
+        const metrics = await receiver.waitForMetrics((all) =>
+          all.some((m) => ours.predicate(m) && m.name === METRIC_HTTP_SERVER_REQUEST_DURATION),
+        );
+        const duration = metrics.find(
+          (m) => ours.predicate(m) && m.name === METRIC_HTTP_SERVER_REQUEST_DURATION,
+        )!;
+        expect(duration.type).toBe('histogram');
+      },
+    );
+  },
+);
+
+describe('published types', () => {
+  it.each(['nodenext', 'bundler'] as const)(
+    'a TypeScript consumer type-checks against the declarations with moduleResolution %s',
+    (resolution) => {
+      const tsconfig = join(app.dir, `tsconfig.${resolution}.json`);
+      writeFileSync(
+        tsconfig,
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            target: 'es2023',
+            lib: ['es2023', 'dom'],
+            module: resolution === 'nodenext' ? 'nodenext' : 'preserve',
+            moduleResolution: resolution,
+            types: ['node'],
+            // Our declarations are checked; third-party ones are their authors' business.
+            skipLibCheck: false,
+          },
+          files: ['typed.ts'],
+        }),
+      );
+      let output = '';
+      try {
+        execFileSync(
+          process.execPath,
+          [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig],
+          { cwd: app.dir, env: plainEnv(), encoding: 'utf8', stdio: 'pipe' },
+        );
+      } catch (error) {
+        output = String((error as { stdout?: string }).stdout);
+      }
+      expect(output).toBe('');
+    },
+    60_000,
+  );
+});
+
+describe('package linters on the packed tarballs', () => {
+  it('publint (strict) and Are The Types Wrong (esm-only profile) find nothing in any package', () => {
+    const findings: string[] = [];
+    for (const [name, tarball] of app.tarballs) {
+      for (const [tool, args] of [
+        ['publint', ['run', tarball, '--strict']],
+        // esm-only: the packages are ES modules for Node >= 22.15, where require() of an ES
+        // module works, so node10 and "CJS resolves to ESM" do not apply. ./test-corpus is
+        // a repository-internal entry (source condition only, not in the tarball): a
+        // consumer importing it gets ERR_PACKAGE_PATH_NOT_EXPORTED, which is intended.
+        [
+          'attw',
+          [
+            tarball,
+            '--profile',
+            'esm-only',
+            '--exclude-entrypoints',
+            './test-corpus',
+            '--format',
+            'ascii',
+          ],
+        ],
+      ] as const) {
+        try {
+          execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/.bin', tool), ...args], {
+            env: plainEnv(),
+            encoding: 'utf8',
+            stdio: 'pipe',
+          });
+        } catch (error) {
+          const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+          findings.push(`${tool} ${name}:\n${stdout ?? ''}${stderr ?? ''}`);
+        }
+      }
+    }
+    expect(findings.join('\n')).toBe('');
+  }, 120_000);
+});
