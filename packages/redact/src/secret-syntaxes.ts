@@ -3,14 +3,16 @@
 // URL path segments that follow a sensitive word. Browser-safe (no Node APIs).
 //
 // Cost: none of these has `=` or `:` to be found by, so the pre-scan in value-patterns.ts also
-// stops at `<`, `'`, `"`, `/`, `--` and `-p` (single characters and pairs, as cheap as the
-// characters it already looked for). A string with one of them runs this pattern, which looks
-// for each syntax's keyword with one native search before any regex with captures runs.
+// stops at `</`, a quote, `--`, `-p` and a `/` followed by 8 characters of a path segment
+// (measured as cheap as the text scan without them; a user agent's `Mozilla/5.0 (` or a
+// route's `/orders/:id` does not stop it). A string with one of them runs this pattern, which
+// looks for each syntax's keyword with one native search before any regex with captures runs.
 import { isRedactingDecision, splitKey } from './sensitive-keys.ts';
 import type { KeyClassifier } from './sensitive-keys.ts';
 
 /** What the pre-scan must stop at for {@link redactSecretSyntaxes} to run. */
-export const SECRET_SYNTAX_HINT = /[<'"/]|-[-p]/;
+// The 8 path characters written out: V8 runs `[…]{8}` here 2–4× slower than eight classes.
+export const SECRET_SYNTAX_HINT = new RegExp(`<\\/|['"]|-[-p]|\\/${'[\\w.~%+-]'.repeat(8)}`);
 
 interface SyntaxContext {
   readonly marker: string;
@@ -185,7 +187,10 @@ function looksLikeSecretValue(text: string, marker: string): boolean {
 }
 
 function redactPaths(value: string, { marker, keys }: SyntaxContext): string {
-  if (!value.includes('/') || !PATH_KEYWORD.test(value)) return value;
+  // A pair needs two slashes: most strings with one (a user agent, a date) stop here.
+  const slash = value.indexOf('/');
+  if (slash === -1 || value.indexOf('/', slash + 2) === -1 || !PATH_KEYWORD.test(value))
+    return value;
   let out = '';
   let copied = 0;
   PATH_PAIR.lastIndex = 0;
