@@ -23,8 +23,9 @@ export interface CredentialFormat {
   readonly pattern: RegExp;
 }
 
+// A format's rule; its name is the comment above it and the first entry of its row in
+// DESCRIPTIONS (same order), so a bundle that only redacts carries no names.
 interface FormatSpec {
-  readonly name: string;
   /** The pattern source between the boundaries. */
   readonly body: string;
   /**
@@ -51,792 +52,827 @@ const ASSIGNMENT = `\\\\?["']?[ \\t]{0,5}(?:=|:|=>)[ \\t]{0,5}\\\\?["']?`;
 
 const SPECS: readonly FormatSpec[] = [
   // GitHub (github.blog, "Behind GitHub's new authentication token formats")
+  // github-pat
   {
-    name: 'github-pat',
     body: 'ghp_[A-Za-z0-9]{36}',
     leads: ['ghp_'],
   },
+  // github-fine-grained-pat
   {
-    name: 'github-fine-grained-pat',
     body: 'github_pat_[A-Za-z0-9_]{82}',
     leads: ['github_pat_'],
   },
+  // github-oauth
   {
-    name: 'github-oauth',
     body: 'gho_[A-Za-z0-9]{36}',
     leads: ['gho_'],
   },
+  // github-app-token
   {
-    name: 'github-app-token',
     body: 'gh[us]_[A-Za-z0-9]{36}',
     leads: ['ghu_', 'ghs_'],
   },
+  // github-refresh-token
   {
-    name: 'github-refresh-token',
     body: 'ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?',
     leads: ['ghr_'],
   },
   // GitLab (docs.gitlab.com, "Token prefixes")
+  // gitlab-pat-routable
   {
-    name: 'gitlab-pat-routable',
     body: 'glpat-[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}',
     leads: ['glpat-'],
   },
+  // gitlab-pat
   {
-    name: 'gitlab-pat',
     body: 'glpat-[A-Za-z0-9_-]{20}',
     leads: ['glpat-'],
     after: TOKEN_END,
   },
+  // gitlab-ptt
   {
-    name: 'gitlab-ptt',
     body: 'glptt-(?:[0-9a-f]{40}|[A-Za-z0-9_-]{20})',
     leads: ['glptt-'],
     after: TOKEN_END,
   },
+  // gitlab-rrt
   {
-    name: 'gitlab-rrt',
     body: 'GR1348941[A-Za-z0-9_-]{20}',
     leads: ['GR1348941'],
     after: TOKEN_END,
   },
+  // gitlab-runner-authentication-token
   {
-    name: 'gitlab-runner-authentication-token',
     body: 'glrt-(?:t\\d_[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}|[A-Za-z0-9_-]{20})',
     leads: ['glrt-'],
     after: TOKEN_END,
   },
+  // gitlab-deploy-token
   {
-    name: 'gitlab-deploy-token',
     body: 'gldt-[A-Za-z0-9_-]{20}',
     leads: ['gldt-'],
     after: TOKEN_END,
   },
+  // gitlab-feed-token
   {
-    name: 'gitlab-feed-token',
     body: 'glft-[A-Za-z0-9_-]{20}',
     leads: ['glft-'],
     after: TOKEN_END,
   },
+  // gitlab-incoming-mail-token
   {
-    name: 'gitlab-incoming-mail-token',
     body: 'glimt-[A-Za-z0-9_-]{25}',
     leads: ['glimt-'],
     after: TOKEN_END,
   },
+  // gitlab-kubernetes-agent-token
   {
-    name: 'gitlab-kubernetes-agent-token',
     body: 'glagent-[A-Za-z0-9_-]{50}',
     leads: ['glagent-'],
     after: TOKEN_END,
   },
+  // gitlab-oauth-app-secret
   {
-    name: 'gitlab-oauth-app-secret',
     body: 'gloas-[A-Za-z0-9_-]{64}',
     leads: ['gloas-'],
     after: TOKEN_END,
   },
+  // gitlab-scim-token
   {
-    name: 'gitlab-scim-token',
     body: 'glsoat-[A-Za-z0-9_-]{20}',
     leads: ['glsoat-'],
     after: TOKEN_END,
   },
+  // gitlab-feature-flag-client-token
   {
-    name: 'gitlab-feature-flag-client-token',
     body: 'glffct-[A-Za-z0-9_-]{20}',
     leads: ['glffct-'],
     after: TOKEN_END,
   },
+  // gitlab-cicd-job-token
   {
-    name: 'gitlab-cicd-job-token',
     body: 'glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20}',
     leads: ['glcbt-'],
     after: TOKEN_END,
   },
   // Slack (api.slack.com, "Token types")
+  // slack-bot-token
   {
-    name: 'slack-bot-token',
     body: 'xoxb-\\d{8,14}-[A-Za-z0-9-]{10,100}',
     leads: ['xoxb-'],
     after: TOKEN_END,
   },
+  // slack-user-token
   {
-    name: 'slack-user-token',
     body: 'xox[pe]-\\d{8,14}-[A-Za-z0-9-]{10,150}',
     leads: ['xoxp-', 'xoxe-'],
     after: TOKEN_END,
   },
+  // slack-app-token
   {
-    name: 'slack-app-token',
     body: 'xapp-\\d-[A-Za-z0-9]{4,20}-\\d{4,20}-[A-Za-z0-9]{16,128}',
     leads: ['xapp-'],
     after: TOKEN_END,
   },
+  // slack-config-access-token
   {
-    name: 'slack-config-access-token',
     body: 'xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{163,166}',
     leads: ['xoxe.'],
   },
+  // slack-config-refresh-token
   {
-    name: 'slack-config-refresh-token',
     body: 'xoxe-\\d-[A-Za-z0-9]{146}',
     leads: ['xoxe-'],
   },
+  // slack-legacy-workspace-token
   {
-    name: 'slack-legacy-workspace-token',
     body: 'xox[ar]-(?:\\d-)?[A-Za-z0-9]{8,48}',
     leads: ['xoxa-', 'xoxr-'],
     after: TOKEN_END,
   },
+  // slack-legacy-token
   {
-    name: 'slack-legacy-token',
     body: 'xox[os]-\\d{1,20}-\\d{1,20}-\\d{1,20}-[a-fA-F0-9]{8,64}',
     leads: ['xoxo-', 'xoxs-'],
     after: TOKEN_END,
   },
+  // slack-webhook-url
   {
-    name: 'slack-webhook-url',
     body: '(?<keep>(?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/)[A-Za-z0-9+/]{43,56}',
     leads: ['hooks.slack.com/'],
     before: '[A-Za-z0-9_.-]',
     after: '[A-Za-z0-9+/]',
   },
   // Stripe (docs.stripe.com, "API keys")
+  // stripe-secret-key
   {
-    name: 'stripe-secret-key',
     body: 'sk_(?:live|test|prod)_[A-Za-z0-9]{10,247}',
     leads: ['sk_live_', 'sk_test_', 'sk_prod_'],
   },
+  // stripe-restricted-key
   {
-    name: 'stripe-restricted-key',
     body: 'rk_(?:live|test|prod)_[A-Za-z0-9]{10,247}',
     leads: ['rk_live_', 'rk_test_', 'rk_prod_'],
   },
   // Google
+  // gcp-api-key
   {
-    name: 'gcp-api-key',
     body: 'AIza[A-Za-z0-9_-]{35}',
     leads: ['AIza'],
     after: TOKEN_END,
   },
+  // gcp-oauth-client-secret
   {
-    name: 'gcp-oauth-client-secret',
     body: 'GOCSPX-[A-Za-z0-9_-]{28}',
     leads: ['GOCSPX-'],
     after: TOKEN_END,
   },
   // Package registries
+  // npm-access-token
   {
-    name: 'npm-access-token',
     body: 'npm_[A-Za-z0-9]{36}',
     leads: ['npm_'],
   },
+  // pypi-upload-token
   {
-    name: 'pypi-upload-token',
     body: 'pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}',
     leads: ['pypi-AgE'],
     after: TOKEN_END,
   },
+  // rubygems-api-token
   {
-    name: 'rubygems-api-token',
     body: 'rubygems_[a-f0-9]{48}',
     leads: ['rubygems_'],
   },
+  // clojars-api-token
   {
-    name: 'clojars-api-token',
     body: 'CLOJARS_[A-Za-z0-9]{60}',
     leads: ['CLOJARS_'],
   },
+  // dockerhub-pat
   {
-    name: 'dockerhub-pat',
     body: 'dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}',
     leads: ['dckr_pat_', 'dckr_oat_'],
     after: TOKEN_END,
   },
+  // artifactory-api-key
   {
-    name: 'artifactory-api-key',
     body: 'AKCp[A-Za-z0-9]{69}',
     leads: ['AKCp'],
   },
   // AI providers
+  // openai-api-key
   {
-    name: 'openai-api-key',
     body: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}',
     leads: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
     after: TOKEN_END,
   },
+  // openai-legacy-api-key
   {
-    name: 'openai-legacy-api-key',
     body: 'sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}',
     leads: ['T3BlbkFJ'],
     after: TOKEN_END,
   },
+  // anthropic-api-key
   {
-    name: 'anthropic-api-key',
     body: 'sk-ant-api03-[A-Za-z0-9_-]{93}AA',
     leads: ['sk-ant-api03-'],
     after: TOKEN_END,
   },
+  // anthropic-admin-api-key
   {
-    name: 'anthropic-admin-api-key',
     body: 'sk-ant-admin01-[A-Za-z0-9_-]{93}AA',
     leads: ['sk-ant-admin01-'],
     after: TOKEN_END,
   },
+  // huggingface-access-token
   {
-    name: 'huggingface-access-token',
     body: 'hf_[A-Za-z]{34}',
     leads: ['hf_'],
   },
+  // huggingface-organization-api-token
   {
-    name: 'huggingface-organization-api-token',
     body: 'api_org_[A-Za-z]{34}',
     leads: ['api_org_'],
   },
+  // perplexity-api-key
   {
-    name: 'perplexity-api-key',
     body: 'pplx-[A-Za-z0-9]{48}',
     leads: ['pplx-'],
   },
   // Messaging and email
+  // twilio-api-key
   {
-    name: 'twilio-api-key',
     body: 'SK[0-9a-fA-F]{32}',
     leads: ['SK'],
   },
+  // sendgrid-api-token
   {
-    name: 'sendgrid-api-token',
     body: 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}',
     leads: ['SG.'],
     after: TOKEN_END,
   },
+  // sendinblue-api-token
   {
-    name: 'sendinblue-api-token',
     body: 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}',
     leads: ['xkeysib-'],
   },
+  // mailgun-private-api-token
   {
-    name: 'mailgun-private-api-token',
     body: 'key-[a-f0-9]{32}',
     leads: ['key-'],
     after: TOKEN_END,
   },
+  // telegram-bot-api-token
   {
-    name: 'telegram-bot-api-token',
     body: '[0-9]{8,10}:AA[A-Za-z0-9_-]{33}',
     leads: [':AA'],
     after: TOKEN_END,
   },
+  // discord-bot-token
   {
-    name: 'discord-bot-token',
     body: '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}',
     leads: [],
     after: TOKEN_END,
   },
+  // discord-webhook-url
   {
-    name: 'discord-webhook-url',
     body: '(?<keep>(?:https?://)?(?:(?:canary|ptb)\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/)[A-Za-z0-9_-]{60,80}',
     leads: ['/api/webhooks/'],
     before: '[A-Za-z0-9_.-]',
     after: TOKEN_END,
   },
   // Commerce and payments
+  // shopify-access-token
   {
-    name: 'shopify-access-token',
     body: 'shpat_[a-fA-F0-9]{32}',
     leads: ['shpat_'],
   },
+  // shopify-shared-secret
   {
-    name: 'shopify-shared-secret',
     body: 'shpss_[a-fA-F0-9]{32}',
     leads: ['shpss_'],
   },
+  // shopify-custom-access-token
   {
-    name: 'shopify-custom-access-token',
     body: 'shpca_[a-fA-F0-9]{32}',
     leads: ['shpca_'],
   },
+  // shopify-private-app-access-token
   {
-    name: 'shopify-private-app-access-token',
     body: 'shppa_[a-fA-F0-9]{32}',
     leads: ['shppa_'],
   },
+  // square-access-token
   {
-    name: 'square-access-token',
     body: '(?:EAAA|sq0atp-)[A-Za-z0-9_-]{22,60}',
     leads: ['EAAA', 'sq0atp-'],
     after: TOKEN_END,
   },
+  // square-oauth-secret
   {
-    name: 'square-oauth-secret',
     body: 'sq0csp-[A-Za-z0-9_-]{43}',
     leads: ['sq0csp-'],
     after: TOKEN_END,
   },
+  // shippo-api-token
   {
-    name: 'shippo-api-token',
     body: 'shippo_(?:live|test)_[a-fA-F0-9]{40}',
     leads: ['shippo_'],
   },
+  // easypost-api-token
   {
-    name: 'easypost-api-token',
     body: 'EZ[AT]K[A-Za-z0-9]{54}',
     leads: ['EZAK', 'EZTK'],
   },
+  // flutterwave-secret-key
   {
-    name: 'flutterwave-secret-key',
     body: 'FLWSECK_TEST-[a-hA-H0-9]{12}(?:[a-hA-H0-9]{20}-X)?',
     leads: ['FLWSECK_TEST-'],
     after: TOKEN_END,
   },
+  // duffel-api-token
   {
-    name: 'duffel-api-token',
     body: 'duffel_(?:test|live)_[A-Za-z0-9_=-]{43}',
     leads: ['duffel_'],
     after: '[A-Za-z0-9_=-]',
   },
   // Cloud providers
+  // aws-secret-access-key
   {
-    name: 'aws-secret-access-key',
     body: `(?<keep>(?:aws[_.-]?)?secret[_.-]?access[_.-]?key${ASSIGNMENT}|aws[_.-]?secret[_.-]?key${ASSIGNMENT})[A-Za-z0-9/+]{40}`,
     leads: ['ecret', 'ECRET'],
     before: '[A-Za-z0-9]',
     after: BASE64_END,
     flags: 'i',
   },
+  // azure-storage-account-key
   {
-    name: 'azure-storage-account-key',
     body: '(?<keep>AccountKey=)[A-Za-z0-9+/]{86}==',
     leads: ['AccountKey='],
     before: '[A-Za-z0-9]',
     after: BASE64_END,
   },
+  // azure-shared-access-key
   {
-    name: 'azure-shared-access-key',
     body: '(?<keep>SharedAccessKey=)[A-Za-z0-9+/]{43}=',
     leads: ['SharedAccessKey='],
     before: '[A-Za-z0-9]',
     after: BASE64_END,
   },
+  // azure-sas-signature
   {
-    name: 'azure-sas-signature',
     body: '(?<keep>sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd])',
     leads: ['sig='],
     before: '[A-Za-z0-9_]',
     after: '[A-Za-z0-9+/=%]',
   },
+  // azure-ad-client-secret
   {
-    name: 'azure-ad-client-secret',
     body: '[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}',
     leads: ['Q~'],
     before: '[A-Za-z0-9_~.]',
     after: '[A-Za-z0-9_~.-]',
   },
+  // alibaba-access-key-id
   {
-    name: 'alibaba-access-key-id',
     body: 'LTAI[A-Za-z0-9]{20}',
     leads: ['LTAI'],
   },
+  // databricks-api-token
   {
-    name: 'databricks-api-token',
     body: 'dapi[a-f0-9]{32}(?:-[0-9])?',
     leads: ['dapi'],
     after: TOKEN_END,
   },
+  // digitalocean-pat
   {
-    name: 'digitalocean-pat',
     body: 'dop_v1_[a-f0-9]{64}',
     leads: ['dop_v1_'],
   },
+  // digitalocean-access-token
   {
-    name: 'digitalocean-access-token',
     body: 'doo_v1_[a-f0-9]{64}',
     leads: ['doo_v1_'],
   },
+  // digitalocean-refresh-token
   {
-    name: 'digitalocean-refresh-token',
     body: 'dor_v1_[a-f0-9]{64}',
     leads: ['dor_v1_'],
   },
+  // heroku-api-key-v2
   {
-    name: 'heroku-api-key-v2',
     body: 'HRKU-AA[A-Za-z0-9_-]{58}',
     leads: ['HRKU-AA'],
     after: TOKEN_END,
   },
+  // heroku-api-key
   {
-    name: 'heroku-api-key',
     body: `(?<keep>heroku[A-Za-z0-9_.-]{0,20}${ASSIGNMENT})${HEX_UUID}`,
     leads: ['eroku', 'EROKU'],
     before: '[A-Za-z0-9]',
     after: TOKEN_END,
     flags: 'i',
   },
+  // flyio-access-token
   {
-    name: 'flyio-access-token',
     body: '(?:fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})',
     leads: ['fo1_', 'fm1', 'fm2_'],
     after: '[A-Za-z0-9_+/=-]',
   },
+  // openshift-user-token
   {
-    name: 'openshift-user-token',
     body: 'sha256~[A-Za-z0-9_-]{43}',
     leads: ['sha256~'],
     after: TOKEN_END,
   },
+  // cloudflare-origin-ca-key
   {
-    name: 'cloudflare-origin-ca-key',
     body: 'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}',
     leads: ['v1.0-'],
   },
   // Developer platforms
+  // atlassian-api-token
   {
-    name: 'atlassian-api-token',
     body: 'ATATT3[A-Za-z0-9_=-]{186}',
     leads: ['ATATT3'],
     after: '[A-Za-z0-9_=-]',
   },
+  // linear-api-key
   {
-    name: 'linear-api-key',
     body: 'lin_api_[A-Za-z0-9]{40}',
     leads: ['lin_api_'],
   },
+  // postman-api-token
   {
-    name: 'postman-api-token',
     body: 'PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}',
     leads: ['PMAK-'],
   },
+  // doppler-api-token
   {
-    name: 'doppler-api-token',
     body: 'dp\\.pt\\.[A-Za-z0-9]{43}',
     leads: ['dp.pt.'],
   },
+  // vault-service-token
   {
-    name: 'vault-service-token',
     body: 'hvs\\.[A-Za-z0-9_-]{90,120}',
     leads: ['hvs.'],
     after: TOKEN_END,
   },
+  // vault-batch-token
   {
-    name: 'vault-batch-token',
     body: 'hvb\\.[A-Za-z0-9_-]{138,300}',
     leads: ['hvb.'],
     after: TOKEN_END,
   },
+  // hashicorp-tf-api-token
   {
-    name: 'hashicorp-tf-api-token',
     body: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}',
     leads: ['.atlasv1.'],
     after: '[A-Za-z0-9_=-]',
   },
+  // grafana-service-account-token
   {
-    name: 'grafana-service-account-token',
     body: 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}',
     leads: ['glsa_'],
   },
+  // grafana-cloud-api-token
   {
-    name: 'grafana-cloud-api-token',
     body: 'glc_[A-Za-z0-9+/]{32,400}={0,3}',
     leads: ['glc_'],
     after: BASE64_END,
   },
+  // grafana-api-key
   {
-    name: 'grafana-api-key',
     body: 'eyJrIjoi[A-Za-z0-9]{70,400}={0,3}',
     leads: ['eyJrIjoi'],
     after: BASE64_END,
   },
+  // sentry-user-token
   {
-    name: 'sentry-user-token',
     body: 'sntryu_[a-f0-9]{64}',
     leads: ['sntryu_'],
   },
+  // sentry-org-token
   {
-    name: 'sentry-org-token',
     body: 'sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}',
     leads: ['sntrys_'],
     after: '[A-Za-z0-9+/]',
   },
+  // new-relic-user-api-key
   {
-    name: 'new-relic-user-api-key',
     body: 'NRAK-[A-Z0-9]{27}',
     leads: ['NRAK-'],
   },
+  // new-relic-insert-key
   {
-    name: 'new-relic-insert-key',
     body: 'NRII-[A-Za-z0-9-]{32}',
     leads: ['NRII-'],
     after: TOKEN_END,
   },
+  // planetscale-api-token
   {
-    name: 'planetscale-api-token',
     body: 'pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.-]{32,64}',
     leads: ['pscale_'],
     after: '[A-Za-z0-9_=.-]',
   },
+  // pulumi-api-token
   {
-    name: 'pulumi-api-token',
     body: 'pul-[a-f0-9]{40}',
     leads: ['pul-'],
   },
+  // prefect-api-token
   {
-    name: 'prefect-api-token',
     body: 'pnu_[A-Za-z0-9]{36}',
     leads: ['pnu_'],
   },
+  // readme-api-token
   {
-    name: 'readme-api-token',
     body: 'rdme_[a-z0-9]{70}',
     leads: ['rdme_'],
   },
+  // notion-api-token
   {
-    name: 'notion-api-token',
     body: 'ntn_[0-9]{11}[A-Za-z0-9]{35}',
     leads: ['ntn_'],
   },
+  // dynatrace-api-token
   {
-    name: 'dynatrace-api-token',
     body: 'dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}',
     leads: ['dt0c01.'],
   },
+  // scalingo-api-token
   {
-    name: 'scalingo-api-token',
     body: 'tk-us-[A-Za-z0-9_-]{48}',
     leads: ['tk-us-'],
     after: TOKEN_END,
   },
+  // infracost-api-token
   {
-    name: 'infracost-api-token',
     body: 'ico-[A-Za-z0-9]{32}',
     leads: ['ico-'],
   },
+  // frameio-api-token
   {
-    name: 'frameio-api-token',
     body: 'fio-u-[A-Za-z0-9_=-]{64}',
     leads: ['fio-u-'],
     after: '[A-Za-z0-9_=-]',
   },
+  // age-secret-key
   {
-    name: 'age-secret-key',
     body: 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}',
     leads: ['AGE-SECRET-KEY-1'],
   },
+  // 1password-service-account-token
   {
-    name: '1password-service-account-token',
     body: 'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}',
     leads: ['ops_eyJ'],
     after: BASE64_END,
   },
 ];
 
-// What each format is and where its shape comes from, for people (CREDENTIAL_FORMATS, the
-// README). Kept apart from SPECS so that a bundle using only the redaction (the browser) does
-// not carry these texts; tests check that both list the same names.
-const DESCRIPTIONS: Readonly<Record<string, readonly [title: string, source: string]>> = {
-  'github-pat': ['GitHub personal access token (classic)', 'gitleaks:github-pat'],
-  'github-fine-grained-pat': [
+// Each format's name, what it is and where its shape comes from, for people
+// (CREDENTIAL_FORMATS, the README), row for row in SPECS order. Kept apart from SPECS so that
+// a bundle using only the redaction (the browser) carries none of these texts; the tests
+// match every name's examples against the pattern in its row, so a shifted row fails.
+const DESCRIPTIONS: readonly (readonly [name: string, title: string, source: string])[] = [
+  ['github-pat', 'GitHub personal access token (classic)', 'gitleaks:github-pat'],
+  [
+    'github-fine-grained-pat',
     'GitHub fine-grained personal access token',
     'gitleaks:github-fine-grained-pat',
   ],
-  'github-oauth': ['GitHub OAuth access token', 'gitleaks:github-oauth'],
-  'github-app-token': [
+  ['github-oauth', 'GitHub OAuth access token', 'gitleaks:github-oauth'],
+  [
+    'github-app-token',
     'GitHub App user-to-server / server-to-server token',
     'gitleaks:github-app-token',
   ],
-  'github-refresh-token': ['GitHub refresh token', 'gitleaks:github-refresh-token'],
-  'gitlab-pat-routable': [
+  ['github-refresh-token', 'GitHub refresh token', 'gitleaks:github-refresh-token'],
+  [
+    'gitlab-pat-routable',
     'GitLab personal access token (routable)',
     'gitleaks:gitlab-pat-routable',
   ],
-  'gitlab-pat': ['GitLab personal access token', 'gitleaks:gitlab-pat'],
-  'gitlab-ptt': ['GitLab pipeline trigger token', 'gitleaks:gitlab-ptt'],
-  'gitlab-rrt': ['GitLab runner registration token', 'gitleaks:gitlab-rrt'],
-  'gitlab-runner-authentication-token': [
+  ['gitlab-pat', 'GitLab personal access token', 'gitleaks:gitlab-pat'],
+  ['gitlab-ptt', 'GitLab pipeline trigger token', 'gitleaks:gitlab-ptt'],
+  ['gitlab-rrt', 'GitLab runner registration token', 'gitleaks:gitlab-rrt'],
+  [
+    'gitlab-runner-authentication-token',
     'GitLab runner authentication token',
     'gitleaks:gitlab-runner-authentication-token(-routable)',
   ],
-  'gitlab-deploy-token': ['GitLab deploy token', 'gitleaks:gitlab-deploy-token'],
-  'gitlab-feed-token': ['GitLab feed token', 'gitleaks:gitlab-feed-token'],
-  'gitlab-incoming-mail-token': [
+  ['gitlab-deploy-token', 'GitLab deploy token', 'gitleaks:gitlab-deploy-token'],
+  ['gitlab-feed-token', 'GitLab feed token', 'gitleaks:gitlab-feed-token'],
+  [
+    'gitlab-incoming-mail-token',
     'GitLab incoming mail token',
     'gitleaks:gitlab-incoming-mail-token',
   ],
-  'gitlab-kubernetes-agent-token': [
+  [
+    'gitlab-kubernetes-agent-token',
     'GitLab Kubernetes agent token',
     'gitleaks:gitlab-kubernetes-agent-token',
   ],
-  'gitlab-oauth-app-secret': [
+  [
+    'gitlab-oauth-app-secret',
     'GitLab OAuth application secret',
     'gitleaks:gitlab-oauth-app-secret',
   ],
-  'gitlab-scim-token': ['GitLab SCIM token', 'gitleaks:gitlab-scim-token'],
-  'gitlab-feature-flag-client-token': [
+  ['gitlab-scim-token', 'GitLab SCIM token', 'gitleaks:gitlab-scim-token'],
+  [
+    'gitlab-feature-flag-client-token',
     'GitLab feature flag client token',
     'gitleaks:gitlab-feature-flag-client-token',
   ],
-  'gitlab-cicd-job-token': ['GitLab CI/CD job token', 'gitleaks:gitlab-cicd-job-token'],
-  'slack-bot-token': ['Slack bot token', 'gitleaks:slack-bot-token, slack-legacy-bot-token'],
-  'slack-user-token': ['Slack user token', 'gitleaks:slack-user-token'],
-  'slack-app-token': ['Slack app-level token', 'gitleaks:slack-app-token'],
-  'slack-config-access-token': [
+  ['gitlab-cicd-job-token', 'GitLab CI/CD job token', 'gitleaks:gitlab-cicd-job-token'],
+  ['slack-bot-token', 'Slack bot token', 'gitleaks:slack-bot-token, slack-legacy-bot-token'],
+  ['slack-user-token', 'Slack user token', 'gitleaks:slack-user-token'],
+  ['slack-app-token', 'Slack app-level token', 'gitleaks:slack-app-token'],
+  [
+    'slack-config-access-token',
     'Slack configuration access token',
     'gitleaks:slack-config-access-token',
   ],
-  'slack-config-refresh-token': [
+  [
+    'slack-config-refresh-token',
     'Slack configuration refresh token',
     'gitleaks:slack-config-refresh-token',
   ],
-  'slack-legacy-workspace-token': [
+  [
+    'slack-legacy-workspace-token',
     'Slack legacy workspace / refresh token',
     'gitleaks:slack-legacy-workspace-token',
   ],
-  'slack-legacy-token': ['Slack legacy token', 'gitleaks:slack-legacy-token'],
-  'slack-webhook-url': [
+  ['slack-legacy-token', 'Slack legacy token', 'gitleaks:slack-legacy-token'],
+  [
+    'slack-webhook-url',
     'Slack incoming webhook URL (the path after /services/ is the secret)',
     'gitleaks:slack-webhook-url',
   ],
-  'stripe-secret-key': ['Stripe secret key', 'gitleaks:stripe-access-token'],
-  'stripe-restricted-key': ['Stripe restricted key', 'gitleaks:stripe-access-token'],
-  'gcp-api-key': ['Google API key', 'gitleaks:gcp-api-key'],
-  'gcp-oauth-client-secret': [
+  ['stripe-secret-key', 'Stripe secret key', 'gitleaks:stripe-access-token'],
+  ['stripe-restricted-key', 'Stripe restricted key', 'gitleaks:stripe-access-token'],
+  ['gcp-api-key', 'Google API key', 'gitleaks:gcp-api-key'],
+  [
+    'gcp-oauth-client-secret',
     'Google OAuth client secret',
     'vendor:google (GOCSPX- prefix of OAuth client secrets)',
   ],
-  'npm-access-token': ['npm access token', 'gitleaks:npm-access-token'],
-  'pypi-upload-token': [
+  ['npm-access-token', 'npm access token', 'gitleaks:npm-access-token'],
+  [
+    'pypi-upload-token',
     'PyPI upload token (pypi.org and test.pypi.org)',
     'gitleaks:pypi-upload-token',
   ],
-  'rubygems-api-token': ['RubyGems API key', 'gitleaks:rubygems-api-token'],
-  'clojars-api-token': ['Clojars deploy token', 'gitleaks:clojars-api-token'],
-  'dockerhub-pat': [
+  ['rubygems-api-token', 'RubyGems API key', 'gitleaks:rubygems-api-token'],
+  ['clojars-api-token', 'Clojars deploy token', 'gitleaks:clojars-api-token'],
+  [
+    'dockerhub-pat',
     'Docker Hub personal / organisation access token',
     'vendor:docker (dckr_pat_ / dckr_oat_ prefixes)',
   ],
-  'artifactory-api-key': ['JFrog Artifactory API key', 'gitleaks:artifactory-api-key'],
-  'openai-api-key': ['OpenAI project / service account / admin key', 'gitleaks:openai-api-key'],
-  'openai-legacy-api-key': ['OpenAI API key (legacy user key)', 'gitleaks:openai-api-key'],
-  'anthropic-api-key': ['Anthropic API key', 'gitleaks:anthropic-api-key'],
-  'anthropic-admin-api-key': ['Anthropic Admin API key', 'gitleaks:anthropic-admin-api-key'],
-  'huggingface-access-token': ['Hugging Face access token', 'gitleaks:huggingface-access-token'],
-  'huggingface-organization-api-token': [
+  ['artifactory-api-key', 'JFrog Artifactory API key', 'gitleaks:artifactory-api-key'],
+  ['openai-api-key', 'OpenAI project / service account / admin key', 'gitleaks:openai-api-key'],
+  ['openai-legacy-api-key', 'OpenAI API key (legacy user key)', 'gitleaks:openai-api-key'],
+  ['anthropic-api-key', 'Anthropic API key', 'gitleaks:anthropic-api-key'],
+  ['anthropic-admin-api-key', 'Anthropic Admin API key', 'gitleaks:anthropic-admin-api-key'],
+  ['huggingface-access-token', 'Hugging Face access token', 'gitleaks:huggingface-access-token'],
+  [
+    'huggingface-organization-api-token',
     'Hugging Face organisation API token',
     'gitleaks:huggingface-organization-api-token',
   ],
-  'perplexity-api-key': ['Perplexity API key', 'gitleaks:perplexity-api-key'],
-  'twilio-api-key': ['Twilio API key SID + secret pair id (SK…)', 'gitleaks:twilio-api-key'],
-  'sendgrid-api-token': ['SendGrid API key', 'gitleaks:sendgrid-api-token'],
-  'sendinblue-api-token': ['Brevo (Sendinblue) API key', 'gitleaks:sendinblue-api-token'],
-  'mailgun-private-api-token': [
+  ['perplexity-api-key', 'Perplexity API key', 'gitleaks:perplexity-api-key'],
+  ['twilio-api-key', 'Twilio API key SID + secret pair id (SK…)', 'gitleaks:twilio-api-key'],
+  ['sendgrid-api-token', 'SendGrid API key', 'gitleaks:sendgrid-api-token'],
+  ['sendinblue-api-token', 'Brevo (Sendinblue) API key', 'gitleaks:sendinblue-api-token'],
+  [
+    'mailgun-private-api-token',
     'Mailgun private API key',
     'gitleaks:mailgun-private-api-token (without its context word)',
   ],
-  'telegram-bot-api-token': ['Telegram bot token', 'detect-secrets:TelegramBotTokenDetector'],
-  'discord-bot-token': ['Discord bot token', 'detect-secrets:DiscordBotTokenDetector'],
-  'discord-webhook-url': [
+  ['telegram-bot-api-token', 'Telegram bot token', 'detect-secrets:TelegramBotTokenDetector'],
+  ['discord-bot-token', 'Discord bot token', 'detect-secrets:DiscordBotTokenDetector'],
+  [
+    'discord-webhook-url',
     'Discord webhook URL (the token after the id is the secret)',
     'vendor:discord (webhook URL)',
   ],
-  'shopify-access-token': ['Shopify access token', 'gitleaks:shopify-access-token'],
-  'shopify-shared-secret': ['Shopify shared secret', 'gitleaks:shopify-shared-secret'],
-  'shopify-custom-access-token': [
+  ['shopify-access-token', 'Shopify access token', 'gitleaks:shopify-access-token'],
+  ['shopify-shared-secret', 'Shopify shared secret', 'gitleaks:shopify-shared-secret'],
+  [
+    'shopify-custom-access-token',
     'Shopify custom app access token',
     'gitleaks:shopify-custom-access-token',
   ],
-  'shopify-private-app-access-token': [
+  [
+    'shopify-private-app-access-token',
     'Shopify private app access token',
     'gitleaks:shopify-private-app-access-token',
   ],
-  'square-access-token': ['Square access token', 'gitleaks:square-access-token'],
-  'square-oauth-secret': ['Square OAuth application secret', 'vendor:square (sq0csp- prefix)'],
-  'shippo-api-token': ['Shippo API token', 'gitleaks:shippo-api-token'],
-  'easypost-api-token': [
+  ['square-access-token', 'Square access token', 'gitleaks:square-access-token'],
+  ['square-oauth-secret', 'Square OAuth application secret', 'vendor:square (sq0csp- prefix)'],
+  ['shippo-api-token', 'Shippo API token', 'gitleaks:shippo-api-token'],
+  [
+    'easypost-api-token',
     'EasyPost API key (production and test)',
     'gitleaks:easypost-api-token, easypost-test-api-token',
   ],
-  'flutterwave-secret-key': [
+  [
+    'flutterwave-secret-key',
     'Flutterwave secret / encryption key (test)',
     'gitleaks:flutterwave-secret-key, flutterwave-encryption-key',
   ],
-  'duffel-api-token': ['Duffel API token', 'gitleaks:duffel-api-token'],
-  'aws-secret-access-key': [
+  ['duffel-api-token', 'Duffel API token', 'gitleaks:duffel-api-token'],
+  [
+    'aws-secret-access-key',
     'AWS secret access key (by its name: aws_secret_access_key, SecretAccessKey, …)',
     'detect-secrets:AWSKeyDetector (secret key by its name)',
   ],
-  'azure-storage-account-key': [
+  [
+    'azure-storage-account-key',
     'Azure Storage account key in a connection string (AccountKey=)',
     'detect-secrets:AzureStorageKeyDetector',
   ],
-  'azure-shared-access-key': [
+  [
+    'azure-shared-access-key',
     'Azure Service Bus / Event Hubs shared access key (SharedAccessKey=)',
     'vendor:microsoft (Service Bus / Event Hubs connection string)',
   ],
-  'azure-sas-signature': [
+  [
+    'azure-sas-signature',
     'Azure shared access signature (sig= of a SAS URL or token)',
     'vendor:microsoft (SAS token sig= parameter)',
   ],
-  'azure-ad-client-secret': [
+  [
+    'azure-ad-client-secret',
     'Microsoft Entra ID (Azure AD) client secret',
     'gitleaks:azure-ad-client-secret',
   ],
-  'alibaba-access-key-id': ['Alibaba Cloud AccessKey ID', 'gitleaks:alibaba-access-key-id'],
-  'databricks-api-token': ['Databricks personal access token', 'gitleaks:databricks-api-token'],
-  'digitalocean-pat': ['DigitalOcean personal access token', 'gitleaks:digitalocean-pat'],
-  'digitalocean-access-token': [
+  ['alibaba-access-key-id', 'Alibaba Cloud AccessKey ID', 'gitleaks:alibaba-access-key-id'],
+  ['databricks-api-token', 'Databricks personal access token', 'gitleaks:databricks-api-token'],
+  ['digitalocean-pat', 'DigitalOcean personal access token', 'gitleaks:digitalocean-pat'],
+  [
+    'digitalocean-access-token',
     'DigitalOcean OAuth access token',
     'gitleaks:digitalocean-access-token',
   ],
-  'digitalocean-refresh-token': [
+  [
+    'digitalocean-refresh-token',
     'DigitalOcean OAuth refresh token',
     'gitleaks:digitalocean-refresh-token',
   ],
-  'heroku-api-key-v2': ['Heroku API key (HRKU- form)', 'gitleaks:heroku-api-key-v2'],
-  'heroku-api-key': ['Heroku API key (a UUID under a heroku name)', 'gitleaks:heroku-api-key'],
-  'flyio-access-token': ['Fly.io access token', 'gitleaks:flyio-access-token'],
-  'openshift-user-token': ['OpenShift user token', 'gitleaks:openshift-user-token'],
-  'cloudflare-origin-ca-key': ['Cloudflare Origin CA key', 'gitleaks:cloudflare-origin-ca-key'],
-  'atlassian-api-token': ['Atlassian API token', 'gitleaks:atlassian-api-token'],
-  'linear-api-key': ['Linear API key', 'gitleaks:linear-api-key'],
-  'postman-api-token': ['Postman API key', 'gitleaks:postman-api-token'],
-  'doppler-api-token': ['Doppler personal token', 'gitleaks:doppler-api-token'],
-  'vault-service-token': ['HashiCorp Vault service token', 'gitleaks:vault-service-token'],
-  'vault-batch-token': ['HashiCorp Vault batch token', 'gitleaks:vault-batch-token'],
-  'hashicorp-tf-api-token': [
+  ['heroku-api-key-v2', 'Heroku API key (HRKU- form)', 'gitleaks:heroku-api-key-v2'],
+  ['heroku-api-key', 'Heroku API key (a UUID under a heroku name)', 'gitleaks:heroku-api-key'],
+  ['flyio-access-token', 'Fly.io access token', 'gitleaks:flyio-access-token'],
+  ['openshift-user-token', 'OpenShift user token', 'gitleaks:openshift-user-token'],
+  ['cloudflare-origin-ca-key', 'Cloudflare Origin CA key', 'gitleaks:cloudflare-origin-ca-key'],
+  ['atlassian-api-token', 'Atlassian API token', 'gitleaks:atlassian-api-token'],
+  ['linear-api-key', 'Linear API key', 'gitleaks:linear-api-key'],
+  ['postman-api-token', 'Postman API key', 'gitleaks:postman-api-token'],
+  ['doppler-api-token', 'Doppler personal token', 'gitleaks:doppler-api-token'],
+  ['vault-service-token', 'HashiCorp Vault service token', 'gitleaks:vault-service-token'],
+  ['vault-batch-token', 'HashiCorp Vault batch token', 'gitleaks:vault-batch-token'],
+  [
+    'hashicorp-tf-api-token',
     'Terraform Cloud / Enterprise API token',
     'gitleaks:hashicorp-tf-api-token',
   ],
-  'grafana-service-account-token': [
+  [
+    'grafana-service-account-token',
     'Grafana service account token',
     'gitleaks:grafana-service-account-token',
   ],
-  'grafana-cloud-api-token': [
+  [
+    'grafana-cloud-api-token',
     'Grafana Cloud access policy token',
     'gitleaks:grafana-cloud-api-token',
   ],
-  'grafana-api-key': ['Grafana API key (legacy)', 'gitleaks:grafana-api-key'],
-  'sentry-user-token': ['Sentry user auth token', 'gitleaks:sentry-user-token'],
-  'sentry-org-token': ['Sentry organisation auth token', 'gitleaks:sentry-org-token'],
-  'new-relic-user-api-key': ['New Relic user API key', 'gitleaks:new-relic-user-api-key'],
-  'new-relic-insert-key': ['New Relic insights insert key', 'gitleaks:new-relic-insert-key'],
-  'planetscale-api-token': [
+  ['grafana-api-key', 'Grafana API key (legacy)', 'gitleaks:grafana-api-key'],
+  ['sentry-user-token', 'Sentry user auth token', 'gitleaks:sentry-user-token'],
+  ['sentry-org-token', 'Sentry organisation auth token', 'gitleaks:sentry-org-token'],
+  ['new-relic-user-api-key', 'New Relic user API key', 'gitleaks:new-relic-user-api-key'],
+  ['new-relic-insert-key', 'New Relic insights insert key', 'gitleaks:new-relic-insert-key'],
+  [
+    'planetscale-api-token',
     'PlanetScale service token, OAuth token or password',
     'gitleaks:planetscale-api-token, planetscale-oauth-token, planetscale-password',
   ],
-  'pulumi-api-token': ['Pulumi access token', 'gitleaks:pulumi-api-token'],
-  'prefect-api-token': ['Prefect API key', 'gitleaks:prefect-api-token'],
-  'readme-api-token': ['ReadMe API key', 'gitleaks:readme-api-token'],
-  'notion-api-token': ['Notion integration token', 'gitleaks:notion-api-token'],
-  'dynatrace-api-token': ['Dynatrace API token', 'gitleaks:dynatrace-api-token'],
-  'scalingo-api-token': ['Scalingo API token', 'gitleaks:scalingo-api-token'],
-  'infracost-api-token': ['Infracost API key', 'gitleaks:infracost-api-token'],
-  'frameio-api-token': ['Frame.io API token', 'gitleaks:frameio-api-token'],
-  'age-secret-key': ['age encryption secret key', 'gitleaks:age-secret-key'],
-  '1password-service-account-token': [
+  ['pulumi-api-token', 'Pulumi access token', 'gitleaks:pulumi-api-token'],
+  ['prefect-api-token', 'Prefect API key', 'gitleaks:prefect-api-token'],
+  ['readme-api-token', 'ReadMe API key', 'gitleaks:readme-api-token'],
+  ['notion-api-token', 'Notion integration token', 'gitleaks:notion-api-token'],
+  ['dynatrace-api-token', 'Dynatrace API token', 'gitleaks:dynatrace-api-token'],
+  ['scalingo-api-token', 'Scalingo API token', 'gitleaks:scalingo-api-token'],
+  ['infracost-api-token', 'Infracost API key', 'gitleaks:infracost-api-token'],
+  ['frameio-api-token', 'Frame.io API token', 'gitleaks:frameio-api-token'],
+  ['age-secret-key', 'age encryption secret key', 'gitleaks:age-secret-key'],
+  [
+    '1password-service-account-token',
     '1Password service account token',
     'gitleaks:1password-service-account-token',
   ],
-};
+];
 
 function compile(spec: FormatSpec): RegExp {
   const before = `(?<!(?<!\\\\)${spec.before ?? WORD_CHARACTER})`;
@@ -848,9 +884,12 @@ function compile(spec: FormatSpec): RegExp {
 const PATTERNS: readonly RegExp[] = SPECS.map(compile);
 
 function describeFormats(): readonly CredentialFormat[] {
-  return SPECS.map((spec, index) => {
-    const [title, source] = DESCRIPTIONS[spec.name] ?? ['', ''];
-    return Object.freeze({ name: spec.name, title, source, pattern: PATTERNS[index] });
+  // A row added to one list and not the other would shift every name after it.
+  if (DESCRIPTIONS.length !== SPECS.length)
+    throw new Error('credential-formats: SPECS and DESCRIPTIONS must list the same formats');
+  return SPECS.map((_spec, index) => {
+    const [name, title, source] = DESCRIPTIONS[index];
+    return Object.freeze({ name, title, source, pattern: PATTERNS[index] });
   });
 }
 
