@@ -20,6 +20,11 @@ interface Secret {
   secret: string;
   /** A private key without its END line is masked up to the end of the value. */
   masksRest?: boolean;
+  /**
+   * Sent through the browser door: contiguous card numbers are masked there only (the
+   * processor cannot check Luhn; the services' first line does).
+   */
+  browser?: boolean;
 }
 
 const JWT =
@@ -27,14 +32,34 @@ const JWT =
 const PEM_BODY = 'MIIEpAIBAAKCAQEA1c7+9z5Pad7OejecsQ0bu3aozN3tihPmljnnudb9G3HecVJx';
 
 const SECRETS: Secret[] = [
-  { name: 'Visa, 16 digits', text: '4111111111111111', secret: '4111111111111111' },
-  { name: 'Mastercard 2-series', text: '2223003122003222', secret: '2223003122003222' },
-  { name: 'Amex, 15 digits', text: '378282246310005', secret: '378282246310005' },
-  { name: 'Discover', text: '6011111111111117', secret: '6011111111111117' },
-  { name: 'Visa with spaces', text: '4111 1111 1111 1111', secret: '1111 1111 1111' },
-  { name: 'Mastercard with dashes', text: '5555-5555-5555-4444', secret: '5555-5555-4444' },
-  { name: 'Amex grouped 4-6-5', text: '3782 822463 10005', secret: '822463' },
-  { name: '19-digit card, grouped', text: '6011 0009 9013 9424 111', secret: '9013 9424' },
+  { name: 'Visa, 16 digits', text: '4111111111111111', secret: '4111111111111111', browser: true },
+  {
+    name: 'Mastercard 2-series',
+    text: '2223003122003222',
+    secret: '2223003122003222',
+    browser: true,
+  },
+  { name: 'Amex, 15 digits', text: '378282246310005', secret: '378282246310005', browser: true },
+  { name: 'Discover', text: '6011111111111117', secret: '6011111111111117', browser: true },
+  {
+    name: 'Visa with spaces',
+    text: '4111 1111 1111 1111',
+    secret: '1111 1111 1111',
+    browser: true,
+  },
+  {
+    name: 'Mastercard with dashes',
+    text: '5555-5555-5555-4444',
+    secret: '5555-5555-4444',
+    browser: true,
+  },
+  { name: 'Amex grouped 4-6-5', text: '3782 822463 10005', secret: '822463', browser: true },
+  {
+    name: '19-digit card, grouped',
+    text: '6011 0009 9013 9424 111',
+    secret: '9013 9424',
+    browser: true,
+  },
   { name: 'JWT', text: JWT, secret: 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c' },
   {
     name: 'Bearer token',
@@ -212,6 +237,11 @@ const LOOK_ALIKES: Array<{ name: string; text: string }> = [
   { name: 'sk_ without live/test', text: 'sk_prod_config' },
   { name: 'AIza too short', text: 'AIzaSy-short' },
   { name: 'a word ending in dapi', text: 'dapis' },
+  // Issue 15: card-shaped digits failing the Luhn check (order numbers, ids) from a service:
+  // the collector cannot check Luhn, so the service door leaves contiguous digits alone.
+  { name: 'card-shaped, not Luhn-valid', text: '4111111111111112' },
+  { name: 'card-shaped order number', text: 'order 5500000000000005' },
+  { name: 'card-shaped, grouped, not Luhn-valid', text: '4111 1111 1111 1112' },
 ];
 
 let stack: RunningCollector;
@@ -238,11 +268,35 @@ const text = (value: unknown): string =>
 
 beforeAll(async () => {
   stack = await startCollector();
+  const secretRecord = (s: Secret): LogRecordInput => ({
+    body: `payment failed for ${s.text} (order 42)`,
+    attributes: { 'test.case': `masked ${s.name}`, 'threadline.note': s.text },
+  });
+  // Through the browser door: what only it masks, and what it must leave alone all the same.
+  const browserRecords: LogRecordInput[] = [
+    ...SECRETS.filter((s) => s.browser).map(secretRecord),
+    {
+      body: 'non-string values',
+      attributes: {
+        'test.case': 'non-string values',
+        'payment.card_number': 4111111111111111n, // an int64 attribute
+        'payment.cards': ['5555 5555 5555 4444', 'expired'], // an array attribute
+        'http.response.status_code': 402,
+      },
+    },
+    {
+      // Threadline's trace-correlation keys are ignored by the processor: a 16-digit span id
+      // that happens to be all decimal (about 1 in 2,000) would otherwise be taken for a card.
+      body: 'correlated',
+      attributes: {
+        'test.case': 'correlation keys',
+        span_id: '4111111111111111',
+        trace_id: '41111111111111114111111111111111',
+      },
+    },
+  ];
   const records: LogRecordInput[] = [
-    ...SECRETS.map((s) => ({
-      body: `payment failed for ${s.text} (order 42)`,
-      attributes: { 'test.case': `masked ${s.name}`, 'threadline.note': s.text },
-    })),
+    ...SECRETS.filter((s) => !s.browser).map(secretRecord),
     ...LOOK_ALIKES.map((l) => ({
       body: `ref ${l.text} done`,
       attributes: { 'test.case': `kept ${l.name}`, 'threadline.note': l.text },
@@ -265,32 +319,27 @@ beforeAll(async () => {
       },
     },
     {
-      body: 'non-string values',
-      attributes: {
-        'test.case': 'non-string values',
-        'payment.card_number': 4111111111111111n, // an int64 attribute
-        'payment.cards': ['5555555555554444', 'expired'], // an array attribute
-        'http.response.status_code': 402,
-      },
-    },
-    {
       // a structured (map) body, as winston/pino objects may arrive
       body: {
         message: 'checkout',
-        card: '4111 1111 1111 1111',
+        cardNumber: '4111 1111 1111 1111',
         customer: { id: 'c-42', password: 'hunter2-hunter2' },
         refs: ['123e4567-e89b-12d3-a456-426614174000', JWT],
       },
       attributes: { 'test.case': 'map body' },
     },
     {
-      // Threadline's trace-correlation keys are ignored by the processor: a 16-digit span id
-      // that happens to be all decimal (about 1 in 2,000) would otherwise be taken for a card.
-      body: 'correlated',
+      // Issue 15: names that contain a sensitive word without ending in it keep their values.
+      body: 'benign keys',
       attributes: {
-        'test.case': 'correlation keys',
-        span_id: '4111111111111111',
-        trace_id: '41111111111111114111111111111111',
+        'test.case': 'benign keys',
+        secretary_name: 'Jane Doe',
+        password_reset_requested: 'true',
+        token_count: 42,
+        author: 'jane',
+        keyboard_layout: 'us',
+        passenger: 'Bob',
+        'gen_ai.usage.output_tokens': 7,
       },
     },
     // LogRecord event_name (issue 15 item 6: the redaction processor does not look at it)
@@ -350,14 +399,14 @@ beforeAll(async () => {
                 {
                   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
                   spanId: '00f067aa0ba902b7',
-                  name: 'GET /cards/4111111111111111',
+                  name: 'GET /callback?access_token=at-sp4nn4me',
                   kind: 2,
                   startTimeUnixNano: String(BigInt(Date.now() - 5) * 1_000_000n),
                   endTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
                   attributes: keyValues({
                     'url.full': 'https://svc:pa55w0rd-x@api.example.com/v1/pay',
                     'http.request.header.authorization': ['Bearer abcdefgh12345678'],
-                    'payment.card': '4111-1111-1111-1111',
+                    'payment.card_number': '4111-1111-1111-1111',
                     'http.route': '/cards/:id',
                   }),
                   events: [
@@ -381,7 +430,17 @@ beforeAll(async () => {
     }),
   ).toBe(200);
 
-  const expected = records.length + 1;
+  expect(
+    (
+      await stack.post(
+        'browser',
+        '/v1/logs',
+        logsRequest({ 'service.name': 'web' }, browserRecords),
+      )
+    ).status,
+  ).toBe(200);
+
+  const expected = records.length + browserRecords.length + 1;
   logs = await stack.loki.waitForLogs(expected, { timeoutMs: 20_000 });
   documents = await stack.elasticsearch.waitForDocuments(
     (docs) =>
@@ -442,8 +501,9 @@ describe('redaction processor: secrets are masked before any backend sees them',
     expect(attributes['redaction.masked.count']).toBe(8);
   });
 
-  it('checks non-string attributes too (redact_all_types): an int card number, an array', () => {
+  it('browser door: checks non-string attributes too (redact_all_types): an int card number, an array', () => {
     const { attributes } = byCase(logs, 'non-string values');
+    // by its key (ends in card_number), whatever the digits
     expect(attributes['payment.card_number']).toBe('****');
     // A matching array or map is replaced by its masked JSON text.
     expect(attributes['payment.cards']).toBe('["****","expired"]');
@@ -454,13 +514,27 @@ describe('redaction processor: secrets are masked before any backend sees them',
     const { body } = byCase(logs, 'map body');
     expect(body).toEqual({
       message: 'checkout',
-      card: '****',
+      cardNumber: '****',
       customer: { id: 'c-42', password: '****' },
       refs: ['123e4567-e89b-12d3-a456-426614174000', '****'],
     });
   });
 
-  it('leaves trace_id/span_id attributes alone, even when they look like card numbers', () => {
+  it('keys that contain a sensitive word without ending in it keep their values (issue 15)', () => {
+    const { attributes } = byCase(logs, 'benign keys');
+    expect(attributes).toMatchObject({
+      secretary_name: 'Jane Doe',
+      password_reset_requested: 'true',
+      token_count: 42,
+      author: 'jane',
+      keyboard_layout: 'us',
+      passenger: 'Bob',
+      'gen_ai.usage.output_tokens': 7,
+    });
+    expect(attributes).not.toHaveProperty('redaction.masked.count');
+  });
+
+  it('browser door: leaves trace_id/span_id attributes alone, even when they look like card numbers', () => {
     const { attributes } = byCase(logs, 'correlation keys');
     expect(attributes.span_id).toBe('4111111111111111');
     expect(attributes.trace_id).toBe('41111111111111114111111111111111');
@@ -486,7 +560,7 @@ describe('redaction processor: secrets are masked before any backend sees them',
     const [span] = spans;
     expect(span.attributes['url.full']).toBe('****api.example.com/v1/pay');
     expect(span.attributes['http.request.header.authorization']).toBe('****');
-    expect(span.attributes['payment.card']).toBe('****');
+    expect(span.attributes['payment.card_number']).toBe('****');
     expect(span.attributes['http.route']).toBe('/cards/:id');
     expect(span.events[0].attributes['exception.message']).toBe('bad token ****');
     expect(span.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
@@ -497,7 +571,7 @@ describe('redaction processor: secrets are masked before any backend sees them',
 
   it('span names and span event names are masked too (issue 15 item 6), clean ones kept', () => {
     const [span] = spans;
-    expect(span.name).toBe('GET /cards/****');
+    expect(span.name).toBe('GET /callback?****');
     expect(span.events.map((e) => e.name)).toEqual(['exception', 'retry with ****']);
     // The attribute that carried the name through the redaction processor is gone.
     expect(
@@ -507,7 +581,7 @@ describe('redaction processor: secrets are masked before any backend sees them',
       expect(Object.keys(event.attributes).filter((k) => k.startsWith('threadline.'))).toEqual([]);
     }
     const docs = documents.filter((d) => d.index.startsWith('traces-'));
-    expect(text(docs)).not.toContain('4111111111111111');
+    expect(text(docs)).not.toContain('at-sp4nn4me');
   });
 
   it('the LogRecord event_name is masked (issue 15 item 6); a clean one arrives unchanged', () => {
