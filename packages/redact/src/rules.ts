@@ -20,9 +20,8 @@ export {
 } from './sensitive-keys.ts';
 export type { KeyWords } from './sensitive-keys.ts';
 // The string patterns and the key classifier they take, for `@threadline/browser`'s own walk
-// over records (browser engineer). Not yet fully browser-safe: the Basic-credential check in
-// value-patterns.ts decodes with Node's Buffer, so it throws in a page (the browser then
-// replaces that string whole); `atob` would do the same decoding everywhere.
+// over records (browser engineer). Browser-safe: the Basic-credential check decodes with
+// `atob`, which Node and pages both have.
 export type { BuiltInPattern, PatternContext, ValuePattern } from './value-patterns.ts';
 export { BUILT_IN_PATTERNS, scanForMarkers } from './value-patterns.ts';
 export {

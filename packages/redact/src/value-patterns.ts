@@ -177,6 +177,7 @@ const redactJwts: ValuePattern = (value, { marker }) => value.replace(JWT, () =>
 
 const AUTHORIZATION = /\b(bearer|basic)([ \t]+)([A-Za-z0-9._~+/-]+=*)/gi;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const TRAILING_PADDING = /=+$/;
 const DIGIT = /\d/;
 
 // "Bearer authentication failed" must survive: a bearer token has a digit or is long.
@@ -187,7 +188,10 @@ function isBearerToken(credential: string): boolean {
 // Basic credentials are base64 of `user:password`; prose ("Basic auth") does not decode to that.
 function isBasicCredential(credential: string): boolean {
   if (credential.length < 4 || !BASE64.test(credential)) return false;
-  const decoded = Buffer.from(credential, 'base64').toString('latin1');
+  // `atob` (in Node and in pages; Buffer is Node-only) decodes as Buffer does once the
+  // padding, and a last character too few bits for a byte, are dropped (atob rejects them).
+  const body = credential.replace(TRAILING_PADDING, '');
+  const decoded = atob(body.length % 4 === 1 ? body.slice(0, -1) : body);
   if (!decoded.includes(':')) return false;
   for (let i = 0; i < decoded.length; i++) if (decoded.charCodeAt(i) < 0x20) return false;
   return true;
