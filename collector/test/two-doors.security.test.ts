@@ -10,6 +10,8 @@
 // the forged record lands in the security index and is counted, the big body is accepted, the
 // 500 values become 500 series, the token-less request gets 200.
 import { gzipSync } from 'node:zlib';
+// @grpc/grpc-js is installed with @threadline/node's OTLP/gRPC exporters.
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '@threadline/testing';
 import type { BulkDocument, PrometheusSample, ReceivedLogRecord } from '@threadline/testing';
@@ -510,6 +512,33 @@ describe('service door: the token is required', () => {
     for (const refused of ['no token', 'wrong token', 'basic scheme']) {
       expect(lokiCase(refused)).toEqual([]);
     }
+  });
+
+  it('gRPC (4317) too: UNAUTHENTICATED without the token, OK with it', async () => {
+    // An empty ExportLogsServiceRequest is a valid message: the answer is about the token only.
+    const call = (metadata: grpc.Metadata) =>
+      new Promise<grpc.status>((resolve) => {
+        const client = new grpc.Client(stack.otlpGrpcEndpoint, grpc.credentials.createInsecure());
+        client.makeUnaryRequest(
+          '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+          (message: Uint8Array) => Buffer.from(message),
+          (bytes: Buffer) => bytes,
+          new Uint8Array(0),
+          metadata,
+          { deadline: Date.now() + 10_000 },
+          (error) => {
+            client.close();
+            resolve(error ? (error.code ?? grpc.status.UNKNOWN) : grpc.status.OK);
+          },
+        );
+      });
+    expect(await call(new grpc.Metadata())).toBe(grpc.status.UNAUTHENTICATED);
+    const wrong = new grpc.Metadata();
+    wrong.set('authorization', 'Bearer not-the-token');
+    expect(await call(wrong)).toBe(grpc.status.UNAUTHENTICATED);
+    const right = new grpc.Metadata();
+    right.set('authorization', `Bearer ${AUTH_TOKEN}`);
+    expect(await call(right)).toBe(grpc.status.OK);
   });
 
   it('the token does not open the browser door to more: a page sending it is still sanitised', async () => {
