@@ -23,22 +23,24 @@ export interface CredentialFormat {
   readonly pattern: RegExp;
 }
 
-// A format's rule; its name is the comment above it and the first entry of its row in
-// DESCRIPTIONS (same order), so a bundle that only redacts carries no names.
-interface FormatSpec {
+// A format's rule as one compact row (the browser bundles all of them): its name is the
+// comment beside it and the first entry of its row in DESCRIPTIONS (same order).
+type FormatSpec = readonly [
   /** The pattern source between the boundaries. */
-  readonly body: string;
+  body: string,
+  /** Characters that may not follow the match (the body's own alphabet). @default WORD_END */
+  after?: string,
   /**
-   * Literal texts of which at least one occurs in every match (case-sensitive); the rule runs
-   * only on strings containing one. Empty: the rule has no literal and always runs.
+   * Literal texts, space-separated, of which at least one occurs in every match
+   * (case-sensitive); the rule runs only on strings containing one. @default the literal text
+   * the body starts with (`ghp_`, `SG.`); none (the rule always runs) for a body that starts
+   * with a class or a group.
    */
-  readonly leads: readonly string[];
-  /** Characters that may not follow the match (the body's own alphabet). @default '[A-Za-z0-9_]' */
-  readonly after?: string;
-  /** Characters that may not precede the match (unless escaped: `\\n`). @default word characters */
-  readonly before?: string;
-  readonly flags?: string;
-}
+  leads?: string,
+  /** Characters that may not precede the match (unless escaped: `\\n`). @default WORD_CHARACTER */
+  before?: string,
+  flags?: string,
+];
 
 // A credential glued to a word is part of that word (`xghp_…`), except after a JSON escape
 // such as `\n`, which is a line break in the text that was serialised.
@@ -52,583 +54,151 @@ const ASSIGNMENT = `\\\\?["']?[ \\t]{0,5}(?:=|:|=>)[ \\t]{0,5}\\\\?["']?`;
 
 const SPECS: readonly FormatSpec[] = [
   // GitHub (github.blog, "Behind GitHub's new authentication token formats")
-  // github-pat
-  {
-    body: 'ghp_[A-Za-z0-9]{36}',
-    leads: ['ghp_'],
-  },
-  // github-fine-grained-pat
-  {
-    body: 'github_pat_[A-Za-z0-9_]{82}',
-    leads: ['github_pat_'],
-  },
-  // github-oauth
-  {
-    body: 'gho_[A-Za-z0-9]{36}',
-    leads: ['gho_'],
-  },
-  // github-app-token
-  {
-    body: 'gh[us]_[A-Za-z0-9]{36}',
-    leads: ['ghu_', 'ghs_'],
-  },
-  // github-refresh-token
-  {
-    body: 'ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?',
-    leads: ['ghr_'],
-  },
+  ['ghp_[A-Za-z0-9]{36}'], // github-pat
+  ['github_pat_[A-Za-z0-9_]{82}'], // github-fine-grained-pat
+  ['gho_[A-Za-z0-9]{36}'], // github-oauth
+  ['gh[us]_[A-Za-z0-9]{36}', WORD_END, 'ghu_ ghs_'], // github-app-token
+  ['ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?'], // github-refresh-token
   // GitLab (docs.gitlab.com, "Token prefixes")
-  // gitlab-pat-routable
-  {
-    body: 'glpat-[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}',
-    leads: ['glpat-'],
-  },
-  // gitlab-pat
-  {
-    body: 'glpat-[A-Za-z0-9_-]{20}',
-    leads: ['glpat-'],
-    after: TOKEN_END,
-  },
-  // gitlab-ptt
-  {
-    body: 'glptt-(?:[0-9a-f]{40}|[A-Za-z0-9_-]{20})',
-    leads: ['glptt-'],
-    after: TOKEN_END,
-  },
-  // gitlab-rrt
-  {
-    body: 'GR1348941[A-Za-z0-9_-]{20}',
-    leads: ['GR1348941'],
-    after: TOKEN_END,
-  },
-  // gitlab-runner-authentication-token
-  {
-    body: 'glrt-(?:t\\d_[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}|[A-Za-z0-9_-]{20})',
-    leads: ['glrt-'],
-    after: TOKEN_END,
-  },
-  // gitlab-deploy-token
-  {
-    body: 'gldt-[A-Za-z0-9_-]{20}',
-    leads: ['gldt-'],
-    after: TOKEN_END,
-  },
-  // gitlab-feed-token
-  {
-    body: 'glft-[A-Za-z0-9_-]{20}',
-    leads: ['glft-'],
-    after: TOKEN_END,
-  },
-  // gitlab-incoming-mail-token
-  {
-    body: 'glimt-[A-Za-z0-9_-]{25}',
-    leads: ['glimt-'],
-    after: TOKEN_END,
-  },
-  // gitlab-kubernetes-agent-token
-  {
-    body: 'glagent-[A-Za-z0-9_-]{50}',
-    leads: ['glagent-'],
-    after: TOKEN_END,
-  },
-  // gitlab-oauth-app-secret
-  {
-    body: 'gloas-[A-Za-z0-9_-]{64}',
-    leads: ['gloas-'],
-    after: TOKEN_END,
-  },
-  // gitlab-scim-token
-  {
-    body: 'glsoat-[A-Za-z0-9_-]{20}',
-    leads: ['glsoat-'],
-    after: TOKEN_END,
-  },
-  // gitlab-feature-flag-client-token
-  {
-    body: 'glffct-[A-Za-z0-9_-]{20}',
-    leads: ['glffct-'],
-    after: TOKEN_END,
-  },
-  // gitlab-cicd-job-token
-  {
-    body: 'glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20}',
-    leads: ['glcbt-'],
-    after: TOKEN_END,
-  },
+  ['glpat-[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}'], // gitlab-pat-routable
+  ['glpat-[A-Za-z0-9_-]{20}', TOKEN_END], // gitlab-pat
+  ['glptt-(?:[0-9a-f]{40}|[A-Za-z0-9_-]{20})', TOKEN_END], // gitlab-ptt
+  ['GR1348941[A-Za-z0-9_-]{20}', TOKEN_END], // gitlab-rrt
+  ['glrt-(?:t\\d_[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{9}|[A-Za-z0-9_-]{20})', TOKEN_END], // gitlab-runner-authentication-token
+  ['gldt-[A-Za-z0-9_-]{20}', TOKEN_END], // gitlab-deploy-token
+  ['glft-[A-Za-z0-9_-]{20}', TOKEN_END], // gitlab-feed-token
+  ['glimt-[A-Za-z0-9_-]{25}', TOKEN_END], // gitlab-incoming-mail-token
+  ['glagent-[A-Za-z0-9_-]{50}', TOKEN_END], // gitlab-kubernetes-agent-token
+  ['gloas-[A-Za-z0-9_-]{64}', TOKEN_END], // gitlab-oauth-app-secret
+  ['glsoat-[A-Za-z0-9_-]{20}', TOKEN_END], // gitlab-scim-token
+  ['glffct-[A-Za-z0-9_-]{20}', TOKEN_END], // gitlab-feature-flag-client-token
+  ['glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20}', TOKEN_END], // gitlab-cicd-job-token
   // Slack (api.slack.com, "Token types")
-  // slack-bot-token
-  {
-    body: 'xoxb-\\d{8,14}-[A-Za-z0-9-]{10,100}',
-    leads: ['xoxb-'],
-    after: TOKEN_END,
-  },
-  // slack-user-token
-  {
-    body: 'xox[pe]-\\d{8,14}-[A-Za-z0-9-]{10,150}',
-    leads: ['xoxp-', 'xoxe-'],
-    after: TOKEN_END,
-  },
-  // slack-app-token
-  {
-    body: 'xapp-\\d-[A-Za-z0-9]{4,20}-\\d{4,20}-[A-Za-z0-9]{16,128}',
-    leads: ['xapp-'],
-    after: TOKEN_END,
-  },
-  // slack-config-access-token
-  {
-    body: 'xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{163,166}',
-    leads: ['xoxe.'],
-  },
-  // slack-config-refresh-token
-  {
-    body: 'xoxe-\\d-[A-Za-z0-9]{146}',
-    leads: ['xoxe-'],
-  },
-  // slack-legacy-workspace-token
-  {
-    body: 'xox[ar]-(?:\\d-)?[A-Za-z0-9]{8,48}',
-    leads: ['xoxa-', 'xoxr-'],
-    after: TOKEN_END,
-  },
-  // slack-legacy-token
-  {
-    body: 'xox[os]-\\d{1,20}-\\d{1,20}-\\d{1,20}-[a-fA-F0-9]{8,64}',
-    leads: ['xoxo-', 'xoxs-'],
-    after: TOKEN_END,
-  },
-  // slack-webhook-url
-  {
-    body: '(?<keep>(?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/)[A-Za-z0-9+/]{43,56}',
-    leads: ['hooks.slack.com/'],
-    before: '[A-Za-z0-9_.-]',
-    after: '[A-Za-z0-9+/]',
-  },
+  ['xoxb-\\d{8,14}-[A-Za-z0-9-]{10,100}', TOKEN_END], // slack-bot-token
+  ['xox[pe]-\\d{8,14}-[A-Za-z0-9-]{10,150}', TOKEN_END, 'xoxp- xoxe-'], // slack-user-token
+  ['xapp-\\d-[A-Za-z0-9]{4,20}-\\d{4,20}-[A-Za-z0-9]{16,128}', TOKEN_END], // slack-app-token
+  ['xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{163,166}', WORD_END, 'xoxe.'], // slack-config-access-token
+  ['xoxe-\\d-[A-Za-z0-9]{146}'], // slack-config-refresh-token
+  ['xox[ar]-(?:\\d-)?[A-Za-z0-9]{8,48}', TOKEN_END, 'xoxa- xoxr-'], // slack-legacy-workspace-token
+  ['xox[os]-\\d{1,20}-\\d{1,20}-\\d{1,20}-[a-fA-F0-9]{8,64}', TOKEN_END, 'xoxo- xoxs-'], // slack-legacy-token
+  [
+    '(?<keep>(?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/)[A-Za-z0-9+/]{43,56}',
+    '[A-Za-z0-9+/]',
+    'hooks.slack.com/',
+    '[A-Za-z0-9_.-]',
+  ], // slack-webhook-url
   // Stripe (docs.stripe.com, "API keys")
-  // stripe-secret-key
-  {
-    body: 'sk_(?:live|test|prod)_[A-Za-z0-9]{10,247}',
-    leads: ['sk_live_', 'sk_test_', 'sk_prod_'],
-  },
-  // stripe-restricted-key
-  {
-    body: 'rk_(?:live|test|prod)_[A-Za-z0-9]{10,247}',
-    leads: ['rk_live_', 'rk_test_', 'rk_prod_'],
-  },
+  ['sk_(?:live|test|prod)_[A-Za-z0-9]{10,247}', WORD_END, 'sk_live_ sk_test_ sk_prod_'], // stripe-secret-key
+  ['rk_(?:live|test|prod)_[A-Za-z0-9]{10,247}', WORD_END, 'rk_live_ rk_test_ rk_prod_'], // stripe-restricted-key
   // Google
-  // gcp-api-key
-  {
-    body: 'AIza[A-Za-z0-9_-]{35}',
-    leads: ['AIza'],
-    after: TOKEN_END,
-  },
-  // gcp-oauth-client-secret
-  {
-    body: 'GOCSPX-[A-Za-z0-9_-]{28}',
-    leads: ['GOCSPX-'],
-    after: TOKEN_END,
-  },
+  ['AIza[A-Za-z0-9_-]{35}', TOKEN_END], // gcp-api-key
+  ['GOCSPX-[A-Za-z0-9_-]{28}', TOKEN_END], // gcp-oauth-client-secret
   // Package registries
-  // npm-access-token
-  {
-    body: 'npm_[A-Za-z0-9]{36}',
-    leads: ['npm_'],
-  },
-  // pypi-upload-token
-  {
-    body: 'pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}',
-    leads: ['pypi-AgE'],
-    after: TOKEN_END,
-  },
-  // rubygems-api-token
-  {
-    body: 'rubygems_[a-f0-9]{48}',
-    leads: ['rubygems_'],
-  },
-  // clojars-api-token
-  {
-    body: 'CLOJARS_[A-Za-z0-9]{60}',
-    leads: ['CLOJARS_'],
-  },
-  // dockerhub-pat
-  {
-    body: 'dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}',
-    leads: ['dckr_pat_', 'dckr_oat_'],
-    after: TOKEN_END,
-  },
-  // artifactory-api-key
-  {
-    body: 'AKCp[A-Za-z0-9]{69}',
-    leads: ['AKCp'],
-  },
+  ['npm_[A-Za-z0-9]{36}'], // npm-access-token
+  ['pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}', TOKEN_END, 'pypi-AgE'], // pypi-upload-token
+  ['rubygems_[a-f0-9]{48}'], // rubygems-api-token
+  ['CLOJARS_[A-Za-z0-9]{60}'], // clojars-api-token
+  ['dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}', TOKEN_END, 'dckr_pat_ dckr_oat_'], // dockerhub-pat
+  ['AKCp[A-Za-z0-9]{69}'], // artifactory-api-key
   // AI providers
-  // openai-api-key
-  {
-    body: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}',
-    leads: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
-    after: TOKEN_END,
-  },
-  // openai-legacy-api-key
-  {
-    body: 'sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}',
-    leads: ['T3BlbkFJ'],
-    after: TOKEN_END,
-  },
-  // anthropic-api-key
-  {
-    body: 'sk-ant-api03-[A-Za-z0-9_-]{93}AA',
-    leads: ['sk-ant-api03-'],
-    after: TOKEN_END,
-  },
-  // anthropic-admin-api-key
-  {
-    body: 'sk-ant-admin01-[A-Za-z0-9_-]{93}AA',
-    leads: ['sk-ant-admin01-'],
-    after: TOKEN_END,
-  },
-  // huggingface-access-token
-  {
-    body: 'hf_[A-Za-z]{34}',
-    leads: ['hf_'],
-  },
-  // huggingface-organization-api-token
-  {
-    body: 'api_org_[A-Za-z]{34}',
-    leads: ['api_org_'],
-  },
-  // perplexity-api-key
-  {
-    body: 'pplx-[A-Za-z0-9]{48}',
-    leads: ['pplx-'],
-  },
+  [
+    'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}',
+    TOKEN_END,
+    'sk-proj- sk-svcacct- sk-admin-',
+  ], // openai-api-key
+  ['sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}', TOKEN_END, 'T3BlbkFJ'], // openai-legacy-api-key
+  ['sk-ant-api03-[A-Za-z0-9_-]{93}AA', TOKEN_END], // anthropic-api-key
+  ['sk-ant-admin01-[A-Za-z0-9_-]{93}AA', TOKEN_END], // anthropic-admin-api-key
+  ['hf_[A-Za-z]{34}'], // huggingface-access-token
+  ['api_org_[A-Za-z]{34}'], // huggingface-organization-api-token
+  ['pplx-[A-Za-z0-9]{48}'], // perplexity-api-key
   // Messaging and email
-  // twilio-api-key
-  {
-    body: 'SK[0-9a-fA-F]{32}',
-    leads: ['SK'],
-  },
-  // sendgrid-api-token
-  {
-    body: 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}',
-    leads: ['SG.'],
-    after: TOKEN_END,
-  },
-  // sendinblue-api-token
-  {
-    body: 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}',
-    leads: ['xkeysib-'],
-  },
-  // mailgun-private-api-token
-  {
-    body: 'key-[a-f0-9]{32}',
-    leads: ['key-'],
-    after: TOKEN_END,
-  },
-  // telegram-bot-api-token
-  {
-    body: '[0-9]{8,10}:AA[A-Za-z0-9_-]{33}',
-    leads: [':AA'],
-    after: TOKEN_END,
-  },
-  // discord-bot-token
-  {
-    body: '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}',
-    leads: [],
-    after: TOKEN_END,
-  },
-  // discord-webhook-url
-  {
-    body: '(?<keep>(?:https?://)?(?:(?:canary|ptb)\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/)[A-Za-z0-9_-]{60,80}',
-    leads: ['/api/webhooks/'],
-    before: '[A-Za-z0-9_.-]',
-    after: TOKEN_END,
-  },
+  ['SK[0-9a-fA-F]{32}'], // twilio-api-key
+  ['SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', TOKEN_END], // sendgrid-api-token
+  ['xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}'], // sendinblue-api-token
+  ['key-[a-f0-9]{32}', TOKEN_END], // mailgun-private-api-token
+  ['[0-9]{8,10}:AA[A-Za-z0-9_-]{33}', TOKEN_END, ':AA'], // telegram-bot-api-token
+  ['[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}', TOKEN_END], // discord-bot-token
+  [
+    '(?<keep>(?:https?://)?(?:(?:canary|ptb)\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/)[A-Za-z0-9_-]{60,80}',
+    TOKEN_END,
+    '/api/webhooks/',
+    '[A-Za-z0-9_.-]',
+  ], // discord-webhook-url
   // Commerce and payments
-  // shopify-access-token
-  {
-    body: 'shpat_[a-fA-F0-9]{32}',
-    leads: ['shpat_'],
-  },
-  // shopify-shared-secret
-  {
-    body: 'shpss_[a-fA-F0-9]{32}',
-    leads: ['shpss_'],
-  },
-  // shopify-custom-access-token
-  {
-    body: 'shpca_[a-fA-F0-9]{32}',
-    leads: ['shpca_'],
-  },
-  // shopify-private-app-access-token
-  {
-    body: 'shppa_[a-fA-F0-9]{32}',
-    leads: ['shppa_'],
-  },
-  // square-access-token
-  {
-    body: '(?:EAAA|sq0atp-)[A-Za-z0-9_-]{22,60}',
-    leads: ['EAAA', 'sq0atp-'],
-    after: TOKEN_END,
-  },
-  // square-oauth-secret
-  {
-    body: 'sq0csp-[A-Za-z0-9_-]{43}',
-    leads: ['sq0csp-'],
-    after: TOKEN_END,
-  },
-  // shippo-api-token
-  {
-    body: 'shippo_(?:live|test)_[a-fA-F0-9]{40}',
-    leads: ['shippo_'],
-  },
-  // easypost-api-token
-  {
-    body: 'EZ[AT]K[A-Za-z0-9]{54}',
-    leads: ['EZAK', 'EZTK'],
-  },
-  // flutterwave-secret-key
-  {
-    body: 'FLWSECK_TEST-[a-hA-H0-9]{12}(?:[a-hA-H0-9]{20}-X)?',
-    leads: ['FLWSECK_TEST-'],
-    after: TOKEN_END,
-  },
-  // duffel-api-token
-  {
-    body: 'duffel_(?:test|live)_[A-Za-z0-9_=-]{43}',
-    leads: ['duffel_'],
-    after: '[A-Za-z0-9_=-]',
-  },
+  ['shpat_[a-fA-F0-9]{32}'], // shopify-access-token
+  ['shpss_[a-fA-F0-9]{32}'], // shopify-shared-secret
+  ['shpca_[a-fA-F0-9]{32}'], // shopify-custom-access-token
+  ['shppa_[a-fA-F0-9]{32}'], // shopify-private-app-access-token
+  ['(?:EAAA|sq0atp-)[A-Za-z0-9_-]{22,60}', TOKEN_END, 'EAAA sq0atp-'], // square-access-token
+  ['sq0csp-[A-Za-z0-9_-]{43}', TOKEN_END], // square-oauth-secret
+  ['shippo_(?:live|test)_[a-fA-F0-9]{40}'], // shippo-api-token
+  ['EZ[AT]K[A-Za-z0-9]{54}', WORD_END, 'EZAK EZTK'], // easypost-api-token
+  ['FLWSECK_TEST-[a-hA-H0-9]{12}(?:[a-hA-H0-9]{20}-X)?', TOKEN_END], // flutterwave-secret-key
+  ['duffel_(?:test|live)_[A-Za-z0-9_=-]{43}', '[A-Za-z0-9_=-]'], // duffel-api-token
   // Cloud providers
-  // aws-secret-access-key
-  {
-    body: `(?<keep>(?:aws[_.-]?)?secret[_.-]?access[_.-]?key${ASSIGNMENT}|aws[_.-]?secret[_.-]?key${ASSIGNMENT})[A-Za-z0-9/+]{40}`,
-    leads: ['ecret', 'ECRET'],
-    before: '[A-Za-z0-9]',
-    after: BASE64_END,
-    flags: 'i',
-  },
-  // azure-storage-account-key
-  {
-    body: '(?<keep>AccountKey=)[A-Za-z0-9+/]{86}==',
-    leads: ['AccountKey='],
-    before: '[A-Za-z0-9]',
-    after: BASE64_END,
-  },
-  // azure-shared-access-key
-  {
-    body: '(?<keep>SharedAccessKey=)[A-Za-z0-9+/]{43}=',
-    leads: ['SharedAccessKey='],
-    before: '[A-Za-z0-9]',
-    after: BASE64_END,
-  },
-  // azure-sas-signature
-  {
-    body: '(?<keep>sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd])',
-    leads: ['sig='],
-    before: '[A-Za-z0-9_]',
-    after: '[A-Za-z0-9+/=%]',
-  },
-  // azure-ad-client-secret
-  {
-    body: '[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}',
-    leads: ['Q~'],
-    before: '[A-Za-z0-9_~.]',
-    after: '[A-Za-z0-9_~.-]',
-  },
-  // alibaba-access-key-id
-  {
-    body: 'LTAI[A-Za-z0-9]{20}',
-    leads: ['LTAI'],
-  },
-  // databricks-api-token
-  {
-    body: 'dapi[a-f0-9]{32}(?:-[0-9])?',
-    leads: ['dapi'],
-    after: TOKEN_END,
-  },
-  // digitalocean-pat
-  {
-    body: 'dop_v1_[a-f0-9]{64}',
-    leads: ['dop_v1_'],
-  },
-  // digitalocean-access-token
-  {
-    body: 'doo_v1_[a-f0-9]{64}',
-    leads: ['doo_v1_'],
-  },
-  // digitalocean-refresh-token
-  {
-    body: 'dor_v1_[a-f0-9]{64}',
-    leads: ['dor_v1_'],
-  },
-  // heroku-api-key-v2
-  {
-    body: 'HRKU-AA[A-Za-z0-9_-]{58}',
-    leads: ['HRKU-AA'],
-    after: TOKEN_END,
-  },
-  // heroku-api-key
-  {
-    body: `(?<keep>heroku[A-Za-z0-9_.-]{0,20}${ASSIGNMENT})${HEX_UUID}`,
-    leads: ['eroku', 'EROKU'],
-    before: '[A-Za-z0-9]',
-    after: TOKEN_END,
-    flags: 'i',
-  },
-  // flyio-access-token
-  {
-    body: '(?:fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})',
-    leads: ['fo1_', 'fm1', 'fm2_'],
-    after: '[A-Za-z0-9_+/=-]',
-  },
-  // openshift-user-token
-  {
-    body: 'sha256~[A-Za-z0-9_-]{43}',
-    leads: ['sha256~'],
-    after: TOKEN_END,
-  },
-  // cloudflare-origin-ca-key
-  {
-    body: 'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}',
-    leads: ['v1.0-'],
-  },
+  [
+    `(?<keep>(?:aws[_.-]?)?secret[_.-]?access[_.-]?key${ASSIGNMENT}|aws[_.-]?secret[_.-]?key${ASSIGNMENT})[A-Za-z0-9/+]{40}`,
+    BASE64_END,
+    'ecret ECRET',
+    '[A-Za-z0-9]',
+    'i',
+  ], // aws-secret-access-key
+  ['(?<keep>AccountKey=)[A-Za-z0-9+/]{86}==', BASE64_END, 'AccountKey=', '[A-Za-z0-9]'], // azure-storage-account-key
+  ['(?<keep>SharedAccessKey=)[A-Za-z0-9+/]{43}=', BASE64_END, 'SharedAccessKey=', '[A-Za-z0-9]'], // azure-shared-access-key
+  [
+    '(?<keep>sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd])',
+    '[A-Za-z0-9+/=%]',
+    'sig=',
+    '[A-Za-z0-9_]',
+  ], // azure-sas-signature
+  ['[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}', '[A-Za-z0-9_~.-]', 'Q~', '[A-Za-z0-9_~.]'], // azure-ad-client-secret
+  ['LTAI[A-Za-z0-9]{20}'], // alibaba-access-key-id
+  ['dapi[a-f0-9]{32}(?:-[0-9])?', TOKEN_END], // databricks-api-token
+  ['dop_v1_[a-f0-9]{64}'], // digitalocean-pat
+  ['doo_v1_[a-f0-9]{64}'], // digitalocean-access-token
+  ['dor_v1_[a-f0-9]{64}'], // digitalocean-refresh-token
+  ['HRKU-AA[A-Za-z0-9_-]{58}', TOKEN_END], // heroku-api-key-v2
+  [
+    `(?<keep>heroku[A-Za-z0-9_.-]{0,20}${ASSIGNMENT})${HEX_UUID}`,
+    TOKEN_END,
+    'eroku EROKU',
+    '[A-Za-z0-9]',
+    'i',
+  ], // heroku-api-key
+  [
+    '(?:fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})',
+    '[A-Za-z0-9_+/=-]',
+    'fo1_ fm1 fm2_',
+  ], // flyio-access-token
+  ['sha256~[A-Za-z0-9_-]{43}', TOKEN_END], // openshift-user-token
+  ['v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}'], // cloudflare-origin-ca-key
   // Developer platforms
-  // atlassian-api-token
-  {
-    body: 'ATATT3[A-Za-z0-9_=-]{186}',
-    leads: ['ATATT3'],
-    after: '[A-Za-z0-9_=-]',
-  },
-  // linear-api-key
-  {
-    body: 'lin_api_[A-Za-z0-9]{40}',
-    leads: ['lin_api_'],
-  },
-  // postman-api-token
-  {
-    body: 'PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}',
-    leads: ['PMAK-'],
-  },
-  // doppler-api-token
-  {
-    body: 'dp\\.pt\\.[A-Za-z0-9]{43}',
-    leads: ['dp.pt.'],
-  },
-  // vault-service-token
-  {
-    body: 'hvs\\.[A-Za-z0-9_-]{90,120}',
-    leads: ['hvs.'],
-    after: TOKEN_END,
-  },
-  // vault-batch-token
-  {
-    body: 'hvb\\.[A-Za-z0-9_-]{138,300}',
-    leads: ['hvb.'],
-    after: TOKEN_END,
-  },
-  // hashicorp-tf-api-token
-  {
-    body: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}',
-    leads: ['.atlasv1.'],
-    after: '[A-Za-z0-9_=-]',
-  },
-  // grafana-service-account-token
-  {
-    body: 'glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}',
-    leads: ['glsa_'],
-  },
-  // grafana-cloud-api-token
-  {
-    body: 'glc_[A-Za-z0-9+/]{32,400}={0,3}',
-    leads: ['glc_'],
-    after: BASE64_END,
-  },
-  // grafana-api-key
-  {
-    body: 'eyJrIjoi[A-Za-z0-9]{70,400}={0,3}',
-    leads: ['eyJrIjoi'],
-    after: BASE64_END,
-  },
-  // sentry-user-token
-  {
-    body: 'sntryu_[a-f0-9]{64}',
-    leads: ['sntryu_'],
-  },
-  // sentry-org-token
-  {
-    body: 'sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}',
-    leads: ['sntrys_'],
-    after: '[A-Za-z0-9+/]',
-  },
-  // new-relic-user-api-key
-  {
-    body: 'NRAK-[A-Z0-9]{27}',
-    leads: ['NRAK-'],
-  },
-  // new-relic-insert-key
-  {
-    body: 'NRII-[A-Za-z0-9-]{32}',
-    leads: ['NRII-'],
-    after: TOKEN_END,
-  },
-  // planetscale-api-token
-  {
-    body: 'pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.-]{32,64}',
-    leads: ['pscale_'],
-    after: '[A-Za-z0-9_=.-]',
-  },
-  // pulumi-api-token
-  {
-    body: 'pul-[a-f0-9]{40}',
-    leads: ['pul-'],
-  },
-  // prefect-api-token
-  {
-    body: 'pnu_[A-Za-z0-9]{36}',
-    leads: ['pnu_'],
-  },
-  // readme-api-token
-  {
-    body: 'rdme_[a-z0-9]{70}',
-    leads: ['rdme_'],
-  },
-  // notion-api-token
-  {
-    body: 'ntn_[0-9]{11}[A-Za-z0-9]{35}',
-    leads: ['ntn_'],
-  },
-  // dynatrace-api-token
-  {
-    body: 'dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}',
-    leads: ['dt0c01.'],
-  },
-  // scalingo-api-token
-  {
-    body: 'tk-us-[A-Za-z0-9_-]{48}',
-    leads: ['tk-us-'],
-    after: TOKEN_END,
-  },
-  // infracost-api-token
-  {
-    body: 'ico-[A-Za-z0-9]{32}',
-    leads: ['ico-'],
-  },
-  // frameio-api-token
-  {
-    body: 'fio-u-[A-Za-z0-9_=-]{64}',
-    leads: ['fio-u-'],
-    after: '[A-Za-z0-9_=-]',
-  },
-  // age-secret-key
-  {
-    body: 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}',
-    leads: ['AGE-SECRET-KEY-1'],
-  },
-  // 1password-service-account-token
-  {
-    body: 'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}',
-    leads: ['ops_eyJ'],
-    after: BASE64_END,
-  },
+  ['ATATT3[A-Za-z0-9_=-]{186}', '[A-Za-z0-9_=-]'], // atlassian-api-token
+  ['lin_api_[A-Za-z0-9]{40}'], // linear-api-key
+  ['PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}'], // postman-api-token
+  ['dp\\.pt\\.[A-Za-z0-9]{43}'], // doppler-api-token
+  ['hvs\\.[A-Za-z0-9_-]{90,120}', TOKEN_END], // vault-service-token
+  ['hvb\\.[A-Za-z0-9_-]{138,300}', TOKEN_END], // vault-batch-token
+  ['[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}', '[A-Za-z0-9_=-]', '.atlasv1.'], // hashicorp-tf-api-token
+  ['glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}'], // grafana-service-account-token
+  ['glc_[A-Za-z0-9+/]{32,400}={0,3}', BASE64_END], // grafana-cloud-api-token
+  ['eyJrIjoi[A-Za-z0-9]{70,400}={0,3}', BASE64_END], // grafana-api-key
+  ['sntryu_[a-f0-9]{64}'], // sentry-user-token
+  ['sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}', '[A-Za-z0-9+/]', 'sntrys_'], // sentry-org-token
+  ['NRAK-[A-Z0-9]{27}'], // new-relic-user-api-key
+  ['NRII-[A-Za-z0-9-]{32}', TOKEN_END], // new-relic-insert-key
+  ['pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.-]{32,64}', '[A-Za-z0-9_=.-]'], // planetscale-api-token
+  ['pul-[a-f0-9]{40}'], // pulumi-api-token
+  ['pnu_[A-Za-z0-9]{36}'], // prefect-api-token
+  ['rdme_[a-z0-9]{70}'], // readme-api-token
+  ['ntn_[0-9]{11}[A-Za-z0-9]{35}'], // notion-api-token
+  ['dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}'], // dynatrace-api-token
+  ['tk-us-[A-Za-z0-9_-]{48}', TOKEN_END], // scalingo-api-token
+  ['ico-[A-Za-z0-9]{32}'], // infracost-api-token
+  ['fio-u-[A-Za-z0-9_=-]{64}', '[A-Za-z0-9_=-]'], // frameio-api-token
+  ['AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}'], // age-secret-key
+  ['ops_eyJ[A-Za-z0-9+/]{250,}={0,3}', BASE64_END], // 1password-service-account-token
 ];
 
 // Each format's name, what it is and where its shape comes from, for people
@@ -874,10 +444,23 @@ const DESCRIPTIONS: readonly (readonly [name: string, title: string, source: str
   ],
 ];
 
-function compile(spec: FormatSpec): RegExp {
-  const before = `(?<!(?<!\\\\)${spec.before ?? WORD_CHARACTER})`;
-  const after = `(?!${spec.after ?? WORD_END})`;
-  return new RegExp(`${before}(?:${spec.body})${after}`, `g${spec.flags ?? ''}`);
+function compile([
+  body,
+  after = WORD_END,
+  ,
+  before = WORD_CHARACTER,
+  flags = '',
+]: FormatSpec): RegExp {
+  return new RegExp(`(?<!(?<!\\\\)${before})(?:${body})(?!${after})`, `g${flags}`);
+}
+
+// Plain characters and escaped dots up to the first other regex syntax.
+const LITERAL_START = /^(?:[^\\[({?*+|.^$]|\\\.)*/;
+
+function leadsOf([body, , leads]: FormatSpec): readonly string[] {
+  if (leads !== undefined) return leads.split(' ');
+  const literal = LITERAL_START.exec(body)?.[0].replaceAll('\\.', '.') ?? '';
+  return literal === '' ? [] : [literal];
 }
 
 // Compiled once; CREDENTIAL_FORMATS hands out the same objects.
@@ -896,7 +479,7 @@ function describeFormats(): readonly CredentialFormat[] {
 /** Every credential format recognised by shape, in the order they are applied. */
 export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = /* @__PURE__ */ describeFormats();
 
-const FORMAT_LEADS: readonly (readonly string[])[] = SPECS.map((spec) => spec.leads);
+const FORMAT_LEADS: readonly (readonly string[])[] = SPECS.map(leadsOf);
 
 // Every prefixed credential has this: a separator (`_`, `-`, `.`, `~`) or a prefix glued to
 // its body, then 19 more token characters. value-patterns.ts runs it on strings of 20
