@@ -75,6 +75,9 @@ describe('browser door: a hostile page cannot write to the security or audit str
         'threadline.security.key_type': 'client.address',
         'threadline.security.key': '203.0.113.9',
         'security.verdict': 'block',
+        // The Elasticsearch exporter routes by these when no static index is set.
+        'elasticsearch.index': SECURITY_INDEX,
+        'data_stream.dataset': 'security',
       },
     },
     {
