@@ -134,6 +134,77 @@ function redactXml(value: string, { marker, keys }: SyntaxContext): string {
   );
 }
 
+// --- YAML --------------------------------------------------------------------------------------
+// What `sensitiveParameters` cannot see on one line: a block scalar (`password: |` or `>-`
+// and the more-indented lines under it), a value on the next line (`password:` then
+// `  s3cret`), and a value behind an anchor or a tag (`password: &pw s3cret`,
+// `password: !!str s3cret`). Runs before `sensitiveParameters` so the indicator and the
+// properties are still there to read.
+const YAML_KEY_LINE =
+  /^([ \t]*)(?:-[ \t]+)?(["']?)([A-Za-z_][\w.-]{0,80})\2[ \t]*:(?:[ \t]+([^\n]*))?$/gm;
+const YAML_BLOCK_HEAD = /^(?:[|>][-+0-9]{0,3})?[ \t]*(?:#.*)?$/;
+const YAML_PROPERTIES = /^(?:(?:&[^\s#]+|![^\s#]*)[ \t]+)+/;
+const YAML_INDICATOR = /:[ \t]*(?:[\n\r|>&!]|$)/m;
+
+function indentOf(line: string): number {
+  let n = 0;
+  while (n < line.length && (line.charCodeAt(n) === 0x20 || line.charCodeAt(n) === 0x09)) n++;
+  return n;
+}
+
+/** End of the lines after `from` indented deeper than `indent` (blank lines included). */
+function blockEnd(value: string, from: number, indent: number): number {
+  let end = from;
+  let at = from;
+  while (at < value.length) {
+    let next = value.indexOf('\n', at);
+    if (next === -1) next = value.length;
+    const line = value.slice(at, next).replace(/\r$/, '');
+    if (line.trim().length > 0) {
+      if (indentOf(line) <= indent) break;
+      end = next;
+    }
+    at = next + 1;
+  }
+  return end;
+}
+
+function redactYaml(value: string, { marker, keys }: SyntaxContext): string {
+  if (!YAML_INDICATOR.test(value)) return value;
+  let out = '';
+  let copied = 0;
+  YAML_KEY_LINE.lastIndex = 0;
+  for (let match = YAML_KEY_LINE.exec(value); match !== null; match = YAML_KEY_LINE.exec(value)) {
+    const lineEnd = match.index + match[0].length;
+    if (match.index < copied) continue;
+    const rest = (match[4] ?? '').replace(/\r$/, '');
+    const resume = YAML_KEY_LINE.lastIndex;
+    const sensitive = isSensitiveName(keys, match[3]);
+    YAML_KEY_LINE.lastIndex = resume;
+    if (!sensitive) continue;
+    if (YAML_BLOCK_HEAD.test(rest)) {
+      // The value is the block under the key.
+      const end = blockEnd(value, lineEnd + 1, match[1].length);
+      if (end <= lineEnd + 1) continue;
+      const inner = value.slice(lineEnd + 1, end);
+      const indent = ' '.repeat(indentOf(inner));
+      if (inner.trim() === marker) continue;
+      out += value.slice(copied, lineEnd + 1) + indent + marker;
+      copied = end;
+      YAML_KEY_LINE.lastIndex = end;
+      continue;
+    }
+    const properties = YAML_PROPERTIES.exec(rest);
+    if (properties === null) continue;
+    const valueText = rest.slice(properties[0].length).replace(/[ \t]+#.*$/, '');
+    if (valueText.length === 0 || valueText.startsWith(marker)) continue;
+    const start = lineEnd - rest.length + properties[0].length;
+    out += value.slice(copied, start) + marker;
+    copied = start + valueText.length;
+  }
+  return copied === 0 ? value : out + value.slice(copied);
+}
+
 // --- URL paths -------------------------------------------------------------------------------
 // `/reset-password/<token>`, `/api/keys/<key>`, `/tokens/<t>`, `/invite/<token>`: a segment
 // after one naming a secret is the secret when it looks like one (8+ characters with letters
@@ -215,11 +286,13 @@ function redactPaths(value: string, { marker, keys }: SyntaxContext): string {
 }
 
 /**
- * Redacts secrets in SQL password clauses, command-line options, XML elements with a
- * sensitive name and URL path segments after a sensitive word; `value` itself when none.
+ * Redacts secrets in YAML blocks and tagged values, SQL password clauses, command-line options,
+ * XML elements with a sensitive name and URL path segments after a sensitive word; `value`
+ * itself when none.
  */
 export function redactSecretSyntaxes(value: string, context: SyntaxContext): string {
-  let out = redactSql(value, context.marker);
+  let out = redactYaml(value, context);
+  out = redactSql(out, context.marker);
   out = redactCommandLine(out, context);
   out = redactXml(out, context);
   return redactPaths(out, context);

@@ -126,6 +126,13 @@ const DESCRIBES = [
   'count',
   'counts',
   'less', // passwordless, tokenless
+  // what went wrong with it: `tokenError`, `PasswordMismatch` (error names, not secrets)
+  'error',
+  'errors',
+  'exception',
+  'invalid',
+  'missing',
+  'mismatch',
 ];
 
 /**

@@ -98,6 +98,7 @@ function collectMarkers(value: string): number {
         flags |= HAS_SEPARATOR;
         if (value.charCodeAt(i + 1) === 0x2f && value.charCodeAt(i + 2) === 0x2f)
           flags |= HAS_URL_SCHEME;
+        if (isYamlValueStart(value, i + 1)) flags |= HAS_SECRET_SYNTAX;
         break;
       case 0x65: // e
         if (value.charCodeAt(i + 1) === 0x79 && value.charCodeAt(i + 2) === 0x4a)
@@ -141,6 +142,22 @@ function collectMarkers(value: string): number {
     }
   }
   return flags;
+}
+
+/** YAML whose value `secretSyntaxes` reads: a line end, a block (`|`, `>`), `&anchor`, `!tag`. */
+function isYamlValueStart(value: string, from: number): boolean {
+  let i = from;
+  while (value.charCodeAt(i) === 0x20 || value.charCodeAt(i) === 0x09) i++;
+  if (i >= value.length) return i > from || from === value.length;
+  const code = value.charCodeAt(i);
+  return (
+    code === 0x0a ||
+    code === 0x0d ||
+    code === 0x7c ||
+    code === 0x3e ||
+    code === 0x26 ||
+    code === 0x21
+  );
 }
 
 /** Whether 8 characters of a path segment (`[\w.~%+-]`) follow the `/` at `slash`. */
@@ -495,8 +512,9 @@ export const BUILT_IN_PATTERNS: ReadonlyMap<BuiltInPatternName, BuiltInPattern> 
   ['credentialFormats', { redact: redactCredentials, marker: HAS_TOKEN_RUN }],
   ['authorizationCredentials', { redact: redactAuthorizationCredentials, marker: HAS_AUTH_SCHEME }],
   ['urlCredentials', { redact: redactUrlCredentials, marker: HAS_URL_SCHEME }],
-  ['sensitiveParameters', { redact: redactSensitiveParameters, marker: HAS_SEPARATOR }],
+  // Before sensitiveParameters, which would replace a YAML block indicator or tag it reads.
   ['secretSyntaxes', { redact: redactSecretSyntaxes, marker: HAS_SECRET_SYNTAX }],
+  ['sensitiveParameters', { redact: redactSensitiveParameters, marker: HAS_SEPARATOR }],
   ['awsAccessKeyId', { redact: redactAwsAccessKeyIds, marker: HAS_AWS_PREFIX }],
   ['cardNumber', { redact: redactCardNumbers, marker: HAS_DIGIT_RUN }],
 ]);

@@ -65,6 +65,8 @@ const BENIGN = [
   'passwordless',
   'account_sid',
   'boarding_pass',
+  'tokenError',
+  'PasswordMismatch',
 ];
 
 /** Ways a key is written in code, env vars, headers and configs. */

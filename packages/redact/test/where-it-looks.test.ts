@@ -286,6 +286,38 @@ describe('YAML (finding: password: …, quoted values)', () => {
   });
 });
 
+describe('YAML the one-line rule cannot see (finding: YAML password: …)', () => {
+  it('redacts block scalars, next-line values and values behind anchors or tags', () => {
+    for (const secret of secrets(12)) {
+      for (const yaml of [
+        `database:\n  password: |\n    ${secret}\n    second-line\n  host: db`,
+        `password: >-\n  ${secret}\nuser: bob`,
+        `auth:\n  client_secret:\n    ${secret}\n  region: eu`,
+        `password: &pw ${secret}`,
+        `api_key: !!str ${secret} # from vault`,
+        `- token: !secret ${secret}`,
+      ]) {
+        const out = redactor.redactString(yaml);
+        expect(out, yaml).not.toContain(secret);
+        expect(out, yaml).toContain(R);
+      }
+    }
+    expect(redactor.redactString('db:\n  password: |\n    s3cr3t-Line\n  host: db')).toBe(
+      `db:\n  password: ${R}\n    ${R}\n  host: db`,
+    );
+  });
+
+  it('leaves other blocks, error names with stacks and prose alone', () => {
+    for (const text of [
+      'server:\n  port: 8080\n  description: |\n    the main API\n',
+      'TokenError:\n    at verify (auth.js:10:5)',
+      'anchors: &defaults\n  retries: 3',
+      'tags: !!set\n  ? a\n',
+    ])
+      expect(redactor.redactString(text)).toBe(text);
+  });
+});
+
 describe('URL path segments after a sensitive word (finding: /reset-password/<token>)', () => {
   it('redacts the segment after a sensitive word', () => {
     for (const secret of secrets(10)) {
