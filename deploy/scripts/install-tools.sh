@@ -9,6 +9,8 @@
 #   redis-server    Debian package `redis-server`   (packages/events/test/brute-force.security.test.ts
 #                                                    starts its own throwaway server on 127.0.0.1;
 #                                                    redis-cli comes with it, via redis-tools)
+#   openssl         Debian package `openssl`        (collector/test/service-door-tls.security.test.ts
+#                                                    makes a throwaway certificate for 127.0.0.1)
 # Nothing here starts a service: on Debian the prometheus and redis-server packages' services are
 # not started in a container without systemd; the tests only use promtool and start their own
 # redis-server.
@@ -19,9 +21,10 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 { command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; } || missing+=(redis-server)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-tools: promtool, docker-compose, python3-yaml and redis-server already present"
+  echo "install-tools: promtool, docker-compose, python3-yaml, redis-server and openssl already present"
   exit 0
 fi
 
