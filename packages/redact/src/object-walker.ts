@@ -62,6 +62,9 @@ const FormDataClass: typeof FormData | undefined = globalThis.FormData;
 /** Entries (keys or items) looked at per object or array; the rest are cut, with a marker. */
 const MAX_ENTRIES = 1000;
 
+/** Objects one walk remembers as clean (see `walkObject`); a linear search, so kept small. */
+const CLEAN_MEMO_SIZE = 8;
+
 export interface ObjectWalkerOptions {
   readonly keys: KeyClassifier;
   readonly marker: string;
@@ -73,6 +76,14 @@ export interface ObjectWalkerOptions {
 export interface ObjectWalker {
   /** Any value redacted; the same reference when nothing changed. */
   redactValue(value: unknown): unknown;
+  /**
+   * {@link ObjectWalker.redactValue} for values that are plain data by construction (a log
+   * record's body and attributes built by `@threadline/winston`'s serializer): primitives,
+   * `Uint8Array`s, and plain objects and arrays of them with string keys only. Their symbol
+   * keys are not listed (they have none; listing them costs more than the rest of a small
+   * object's walk). Anything else still gets the full walk.
+   */
+  redactPlainData(value: unknown): unknown;
   /** Header records, fetch `Headers`, or Node's `rawHeaders` (name, value, …). */
   redactHeaders(headers: unknown): unknown;
 }
@@ -80,6 +91,28 @@ export interface ObjectWalker {
 /** Creates the walker that redacts values by key (and strings by `redactString`). */
 export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   const { keys, marker, maxDepth, redactString, warning } = options;
+
+  // True while redactPlainData runs: records list their string keys only.
+  let plainData = false;
+
+  // Plain objects and arrays this walk found clean, each with how many levels below it the
+  // walk went (its reach). winston's entry holds the caller's meta fields and, under its splat
+  // symbol, the meta object again, so nested objects come round twice per entry; the second
+  // time the answer is the same without a walk: a clean object has no cycle and nothing the
+  // depth limit cut, so it is clean again at any depth where its reach still fits. Cleared
+  // when each top-level call ends, so no object is kept and nothing outlives the walk that
+  // read it (a reentrant call, from a toJSON that logs, only clears entries early).
+  const cleanObjects: (object | undefined)[] = new Array<object | undefined>(CLEAN_MEMO_SIZE);
+  const cleanReach: number[] = new Array<number>(CLEAN_MEMO_SIZE).fill(0);
+  let cleanCount = 0;
+  // The deepest object depth the current subtree reached (for the reach above).
+  let deepest = 0;
+
+  function clearCleanMemo(): void {
+    for (let i = 0; i < cleanCount; i++) cleanObjects[i] = undefined;
+    cleanCount = 0;
+    deepest = 0;
+  }
 
   // A value under a sensitive key: gone, unless it cannot carry a secret.
   function mask(value: unknown): unknown {
@@ -167,15 +200,32 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   }
 
   function walkObject(value: object, depth: number, path: object[]): unknown {
+    for (let i = 0; i < cleanCount; i++) {
+      if (cleanObjects[i] === value) {
+        if (depth + cleanReach[i] < maxDepth) {
+          if (depth + cleanReach[i] > deepest) deepest = depth + cleanReach[i];
+          return value;
+        }
+        break;
+      }
+    }
     for (let i = 0; i < depth; i++) if (path[i] === value) return CIRCULAR;
     if (depth >= maxDepth) return MAX_DEPTH;
     path[depth] = value;
+    const outerDeepest = deepest;
+    deepest = depth;
+    let plain = false;
+    let result: unknown;
     try {
-      if (Array.isArray(value)) return walkArray(value, depth + 1, path);
+      if (Array.isArray(value)) {
+        plain = true;
+        return (result = walkArray(value, depth + 1, path));
+      }
       // Plain data, the common case, skips the class checks below.
       const prototype = Object.getPrototypeOf(value) as unknown;
       if ((prototype === Object.prototype || prototype === null) && !hasOwn.call(value, 'toJSON')) {
-        return walkRecord(value, depth + 1, path);
+        plain = true;
+        return (result = walkRecord(value, depth + 1, path));
       }
       if (isError(value)) return walkError(value, depth + 1, path);
       if (value instanceof Map) return walkMap(value, depth + 1, path);
@@ -203,6 +253,12 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       return walkRecord(value, depth + 1, path);
     } finally {
       path[depth] = undefined as unknown as object;
+      if (plain && result === value && cleanCount < CLEAN_MEMO_SIZE) {
+        cleanObjects[cleanCount] = value;
+        cleanReach[cleanCount] = deepest - depth;
+        cleanCount++;
+      }
+      if (outerDeepest > deepest) deepest = outerDeepest;
     }
   }
 
@@ -228,6 +284,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   // Own enumerable string and symbol keys (winston keeps its formatted line under a symbol).
   function ownKeys(value: object): PropertyKey[] {
     const names: PropertyKey[] = Object.keys(value);
+    if (plainData) return names;
     const symbols = Object.getOwnPropertySymbols(value);
     for (const symbol of symbols) if (propertyIsEnumerable.call(value, symbol)) names.push(symbol);
     return names;
@@ -421,17 +478,31 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   function redactValue(value: unknown): unknown {
     if (typeof value === 'string') return redactString(value);
     if (typeof value !== 'object' || value === null) return value;
+    clearCleanMemo();
     try {
       return walk(value, 0, []);
     } catch (error) {
       warning.report(error);
       return marker;
+    } finally {
+      clearCleanMemo();
+    }
+  }
+
+  function redactPlainData(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null || plainData) return redactValue(value);
+    plainData = true;
+    try {
+      return redactValue(value);
+    } finally {
+      plainData = false;
     }
   }
 
   function redactHeaders(headers: unknown): unknown {
     if (Array.isArray(headers)) {
       // Node's rawHeaders: name, value, name, value, …
+      clearCleanMemo();
       try {
         let copy: string[] | undefined;
         for (let i = 0; i + 1 < headers.length; i += 2) {
@@ -446,10 +517,12 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       } catch (error) {
         warning.report(error);
         return [];
+      } finally {
+        clearCleanMemo();
       }
     }
     return redactValue(headers);
   }
 
-  return { redactValue, redactHeaders };
+  return { redactValue, redactPlainData, redactHeaders };
 }

@@ -1,6 +1,7 @@
 import type { AnyValue } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { RateLimitedWarning } from '@threadline/core';
+import { REDACT_PLAIN_DATA } from './redactor.ts';
 import type { Redactor } from './types.ts';
 
 /**
@@ -10,16 +11,32 @@ import type { Redactor } from './types.ts';
  */
 const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
 
+/**
+ * Same symbol as `PLAIN_DATA_RECORD` in `@threadline/winston`: set (to `true`) on records whose
+ * body and attributes are plain data by construction (primitives, `Uint8Array`s, plain objects
+ * and arrays with string keys only), which are walked without listing symbol keys.
+ */
+const PLAIN_DATA_RECORD = Symbol.for('@threadline/log-record.plain-data');
+
+type RedactValue = (value: unknown) => unknown;
+
 // Assignment, not setBody/setAttribute: the SDK's record has `body` and `eventName` setters
 // and a public `attributes` field, and a plain record has all three as fields.
-function redactRecord(redactor: Redactor, record: ReadWriteLogRecord): void {
+function redactRecord(
+  redactor: Redactor,
+  redactPlainData: RedactValue,
+  record: ReadWriteLogRecord,
+): void {
+  const plain = (record as { [PLAIN_DATA_RECORD]?: unknown })[PLAIN_DATA_RECORD] === true;
   const body = record.body;
   if (body !== undefined) {
-    const redactedBody = redactor.redactValue(body);
+    const redactedBody = plain ? redactPlainData(body) : redactor.redactValue(body);
     if (redactedBody !== body) (record as { body: AnyValue }).body = redactedBody as AnyValue;
   }
   const attributes = record.attributes;
-  const redacted = redactor.redactAttributes(attributes);
+  const redacted = plain
+    ? (redactPlainData(attributes) as typeof attributes)
+    : redactor.redactAttributes(attributes);
   if (redacted !== attributes) (record as { attributes: typeof attributes }).attributes = redacted;
   // `eventName` is set by the application (`logger.emit({ eventName })`) and exported as is.
   const eventName = record.eventName;
@@ -44,12 +61,16 @@ export function createRedactingLogRecordProcessor(redactor: Redactor): LogRecord
       'createRedactingLogRecordProcessor: redactor must come from createRedactor()',
     );
   }
+  // A redactor from createRedactor() has the plain-data walk; any other gets the full one.
+  const own = (redactor as { [REDACT_PLAIN_DATA]?: unknown })[REDACT_PLAIN_DATA];
+  const redactPlainData: RedactValue =
+    typeof own === 'function' ? (own as RedactValue) : (value) => redactor.redactValue(value);
   const warning = new RateLimitedWarning('@threadline/redact: could not redact a log record');
   const processor: LogRecordProcessor & { [PLAIN_RECORD_PROCESSOR]: true } = {
     [PLAIN_RECORD_PROCESSOR]: true,
     onEmit(record: ReadWriteLogRecord): void {
       try {
-        redactRecord(redactor, record);
+        redactRecord(redactor, redactPlainData, record);
       } catch (error) {
         warning.report(error);
       }

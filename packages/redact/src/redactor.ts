@@ -6,6 +6,13 @@ import { KeyClassifier, isRedactingDecision } from './sensitive-keys.ts';
 import { MIN_BUILT_IN_LENGTH, createStringRedaction } from './string-redaction.ts';
 import type { Redactor, RedactorOptions } from './types.ts';
 
+/**
+ * Where a redactor keeps its walk for values that are plain data by construction (see
+ * `ObjectWalker.redactPlainData`); read by the redacting log processor for the records
+ * `@threadline/winston`'s direct path marks as such. Not part of the public `Redactor` type.
+ */
+export const REDACT_PLAIN_DATA: unique symbol = Symbol('@threadline/redact.redactPlainData');
+
 /** Creates a redactor; invalid options throw a `TypeError` here, nothing throws afterwards. */
 export function createRedactor(options?: RedactorOptions): Redactor {
   const resolved = resolveRedactorOptions(options);
@@ -28,7 +35,7 @@ export function createRedactor(options?: RedactorOptions): Redactor {
   const warning = new RateLimitedWarning(
     '@threadline/redact: a value could not be redacted and was replaced whole',
   );
-  const { redactValue, redactHeaders } = createObjectWalker({
+  const { redactValue, redactPlainData, redactHeaders } = createObjectWalker({
     keys,
     marker,
     maxDepth: resolved.maxDepth,
@@ -36,8 +43,9 @@ export function createRedactor(options?: RedactorOptions): Redactor {
     warning,
   });
 
-  const redactor: Redactor = {
+  const redactor: Redactor & { [REDACT_PLAIN_DATA]: (value: unknown) => unknown } = {
     redactValue,
+    [REDACT_PLAIN_DATA]: redactPlainData,
     redactString(value: string): string {
       if (typeof value !== 'string') return redactValue(value) as string;
       try {

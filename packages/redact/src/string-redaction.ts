@@ -62,6 +62,14 @@ export interface StringRedactionOptions {
   readonly extraPatterns: readonly RegExp[];
 }
 
+// Short strings found clean are remembered (a log repeats its levels, messages, enum values
+// and ids in the entry, its splat and the OTLP record): the answer for a string depends only on
+// its text and the redactor's options, so a remembered one is returned without a scan. Only
+// clean strings are kept (never a secret), each at most this long, and the set is emptied
+// when full (a cheap bound; a stream of unique ids just refills it).
+const CLEAN_CACHE_MAX_LENGTH = 64;
+const CLEAN_CACHE_ENTRIES = 2048;
+
 /** Returns the function that replaces every secret the value patterns find in a string. */
 export function createStringRedaction(options: StringRedactionOptions): (value: string) => string {
   const { marker, keys, extraPatterns } = options;
@@ -139,5 +147,17 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
     return false;
   }
 
-  return redactString;
+  // A sticky extra pattern reads and moves its lastIndex, so its answer can differ per call.
+  if (extraPatterns.some((pattern) => pattern.sticky)) return redactString;
+  const clean = new Set<string>();
+  return function redactStringRemembered(value: string): string {
+    if (value.length > CLEAN_CACHE_MAX_LENGTH) return redactString(value);
+    if (clean.has(value)) return value;
+    const out = redactString(value);
+    if (out === value) {
+      if (clean.size >= CLEAN_CACHE_ENTRIES) clean.clear();
+      clean.add(value);
+    }
+    return out;
+  };
 }

@@ -14,6 +14,16 @@ import { validSpanContext } from './trace-context.ts';
  */
 export const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
 
+/**
+ * Set (to `true`) on every record the direct path emits: its `body` and `attributes` are plain
+ * data by construction (built by `AnyValueSerializer`: primitives, `Uint8Array`s, and plain
+ * objects and arrays of them with string keys only, no getters, no `toJSON`). A processor
+ * honouring {@link PLAIN_RECORD_PROCESSOR} that assigns new values keeps them plain data.
+ * `@threadline/redact`'s redacting processor reads it to skip listing symbol keys, which
+ * would cost more than the rest of a small record's walk.
+ */
+export const PLAIN_DATA_RECORD = Symbol.for('@threadline/log-record.plain-data');
+
 /** The SDK internals the direct path reads (`@opentelemetry/sdk-logs` 2.x and 3.x). */
 interface SdkProcessor {
   onEmit(record: unknown, context: Context): void;
@@ -62,6 +72,7 @@ interface PlainLogRecord {
   attributes: Record<string, AnyValue>;
   readonly droppedAttributesCount: number;
   readonly eventName: undefined;
+  readonly [PLAIN_DATA_RECORD]: true;
 }
 
 /**
@@ -201,6 +212,7 @@ function newPlainRecord(resource: unknown, logger: SdkLogger): PlainLogRecord {
     attributes: EMPTY_ATTRIBUTES,
     droppedAttributesCount: 0,
     eventName: undefined,
+    [PLAIN_DATA_RECORD]: true,
   };
 }
 
