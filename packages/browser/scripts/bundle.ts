@@ -6,13 +6,15 @@ import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 
 /**
- * Gzipped size the bundle must stay under; `npm run size -w packages/browser` reports it.
- * Issue 15 asked for 12 KiB with redaction; the full rule set of `@threadline/redact/rules`
- * alone is about 11.4 KiB gzipped (101 credential formats with their titles, the key
- * classifier, the value patterns) on top of this package's own 9 KiB, so the budget guards
- * the 20.4 KiB measured when redaction landed against growth (see the README, Bundle size).
+ * Gzipped size the bundle must stay under; `npm run size -w packages/browser` reports it, file
+ * by file. Issue 15 asked for 12 KiB with redaction. Measured: this package's own code is
+ * about 9 KiB gzipped and `@threadline/redact/rules` (100 credential formats, the normalised
+ * key classifier, the value patterns and secret syntaxes) about 9 KiB more, with nothing left
+ * that a page does not run (format names, titles and sources are not bundled). 12 KiB would
+ * take rules away from the browser, so the budget guards the measured 18.1 KiB against growth
+ * (see the README, Bundle size).
  */
-export const GZIP_BUDGET_BYTES = 22 * 1024;
+export const GZIP_BUDGET_BYTES = 20 * 1024;
 
 const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
@@ -25,6 +27,8 @@ export interface BrowserBundle {
   builtinImports: string[];
   /** Input files in the bundle, relative to the working directory. */
   inputs: string[];
+  /** Minified bytes each input file contributes, largest first (what to look at to shrink). */
+  bytesByInput: [input: string, bytes: number][];
 }
 
 /** Bundles `src/index.ts` (or `entry`) for browsers: ESM, minified, tree-shaken. */
@@ -61,5 +65,9 @@ export async function bundleForBrowser(entry = ENTRY): Promise<BrowserBundle> {
     gzipBytes: gzipSync(code, { level: 9 }).length,
     builtinImports,
     inputs: Object.keys(result.metafile.inputs),
+    bytesByInput: Object.values(result.metafile.outputs)
+      .flatMap((output) => Object.entries(output.inputs))
+      .map(([input, { bytesInOutput }]): [string, number] => [input, bytesInOutput])
+      .sort((a, b) => b[1] - a[1]),
   };
 }
