@@ -613,3 +613,28 @@ describe('CORS: only the allowed origins, and no credentials header', () => {
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('OTLP_AUTH_ENABLED=false, the documented off switch', () => {
+  // deploy/README.md documents it for closed networks; check that it does what it says, and
+  // only that: the browser door stays sanitised.
+  let open: RunningCollector | undefined;
+  afterAll(async () => {
+    await open?.close();
+  });
+
+  it('the service door then takes OTLP without a token (config.test.ts: no start without one set)', async () => {
+    open = await startCollector({ OTLP_AUTH_ENABLED: 'false', CORS_ALLOWED_ORIGINS: SHOP });
+    const answer = await open.post(
+      'service',
+      '/v1/logs',
+      logsRequest({ 'service.name': 'orders' }, [
+        { body: 'no token, auth off', attributes: { 'test.case': 'auth off' } },
+      ]),
+    );
+    expect(answer.status).toBe(200);
+    await open.loki.waitForLogs(
+      (all) => all.some((r) => r.attributes['test.case'] === 'auth off'),
+      WAIT,
+    );
+  }, 60_000);
+});
