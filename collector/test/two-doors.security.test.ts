@@ -615,8 +615,7 @@ describe('CORS: only the allowed origins, and no credentials header', () => {
 });
 
 describe('OTLP_AUTH_ENABLED=false, the documented off switch', () => {
-  // deploy/README.md documents it for closed networks; check that it does what it says, and
-  // only that: the browser door stays sanitised.
+  // deploy/README.md documents it for closed networks; check that it does what it says.
   let open: RunningCollector | undefined;
   afterAll(async () => {
     await open?.close();
