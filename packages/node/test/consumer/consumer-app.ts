@@ -77,6 +77,13 @@ export function packPublicPackages(destination: string): Map<string, string> {
   return new Map(packed.map((p) => [p.name, join(destination, p.filename)]));
 }
 
+/** The Node version the repository runs on: its `node` devDependency, as installed. */
+export const CURRENT_NODE = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/node/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+
 /** The version range the repository itself uses for a third-party package (one home). */
 export function repoRange(name: string): string {
   const root = readJson(join(REPO_ROOT, 'package.json'));
@@ -97,15 +104,19 @@ export interface ConsumerApp {
 /**
  * Creates an app under the OS temp directory depending on every packed package (as a user
  * would list them) and `thirdParty` from the registry, installed with one `npm install`.
- * `editTarballs` may rewrite the unpacked packages before installing (to prove that a broken
- * package makes the consumer test fail).
  */
-export function createConsumerApp(thirdParty: readonly string[]): ConsumerApp {
+export function createConsumerApp(
+  thirdParty: readonly (string | readonly [name: string, range: string])[],
+): ConsumerApp {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-consumer-'));
   const tarballs = packPublicPackages(join(dir, 'tarballs'));
   const dependencies: Record<string, string> = {};
   for (const [name, file] of tarballs) dependencies[name] = `file:${file}`;
-  for (const name of thirdParty) dependencies[name] = repoRange(name);
+  // A bare name takes the range the repository uses; a pair names a package it does not use.
+  for (const entry of thirdParty) {
+    if (typeof entry === 'string') dependencies[entry] = repoRange(entry);
+    else dependencies[entry[0]] = entry[1];
+  }
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify(
@@ -133,12 +144,11 @@ export function createConsumerApp(thirdParty: readonly string[]): ConsumerApp {
   return { dir, tarballs, installWarnings };
 }
 
-/**
- * A Node binary of an exact version from the `node` npm package, cached between runs.
- * `current` returns the Node running this process.
- */
+/** A Node binary of an exact version from the `node` npm package, cached between runs. */
 export function nodeBinary(version: string): string {
   if (process.version === `v${version}`) return process.execPath;
+  const repoNode = join(REPO_ROOT, 'node_modules', 'node', 'bin', 'node');
+  if (version === CURRENT_NODE) return repoNode;
   const dir = join(CACHE_DIR, `node-${version}`);
   const bin = join(dir, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(bin)) {

@@ -5,7 +5,7 @@
 // the OS temp directory and run with plain Node 22.15 and 24, no condition, no workspace.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,18 +16,19 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { startOtlpReceiver } from '@threadline/testing';
 import type { OtlpReceiver } from '@threadline/testing';
-import { createConsumerApp, nodeBinary, plainEnv, REPO_ROOT } from './consumer-app.ts';
+import {
+  createConsumerApp,
+  CURRENT_NODE,
+  nodeBinary,
+  plainEnv,
+  REPO_ROOT,
+} from './consumer-app.ts';
 import type { ConsumerApp } from './consumer-app.ts';
 
 const FIXTURES = fileURLToPath(new URL('./app/', import.meta.url));
 const SERVER = 2;
 // The oldest Node the packages support (engines) and the one the repository runs on.
 const OLDEST_NODE = '22.15.0';
-const CURRENT_NODE = (
-  JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/node/package.json'), 'utf8')) as {
-    version: string;
-  }
-).version;
 const THIRD_PARTY = ['@opentelemetry/api', 'express', 'winston', '@types/node', '@types/express'];
 // Packing, one registry install (npm's cache makes repeats quick) and a Node download on the
 // first run: generous, so a slow registry does not fail the suite.

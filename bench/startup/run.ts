@@ -1,0 +1,125 @@
+// Start-up cost of a whole process (issue 17 item 2): a small express + winston app that
+// starts, logs once and exits, run from packages installed as a user gets them (packed
+// tarballs, registry dependencies, plain Node, no source condition), bare and under each
+// preload in the same run. Runs are interleaved so drift on this shared machine hits every
+// scenario alike; medians of wall time and peak RSS (GNU time's %M) are reported.
+//
+//   node --conditions=@threadline/source bench/startup/run.ts [--runs N] [--quick]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startOtlpReceiver } from '@threadline/testing';
+import {
+  createConsumerApp,
+  CURRENT_NODE,
+  nodeBinary,
+  plainEnv,
+} from '../../packages/node/test/consumer/consumer-app.ts';
+
+// Upstream's zero-code distribution, the peer in the issue's table; the repository does not
+// depend on it, so only the bench's own app installs it.
+const UPSTREAM = ['@opentelemetry/auto-instrumentations-node', '0.82.0'] as const;
+// Targets of issue 17: added over bare Node.
+const TARGET_ADDED_WALL_S = 0.15;
+const TARGET_ADDED_RSS_MIB = 25;
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const runsArg = args.indexOf('--runs');
+const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 3 : 10;
+
+interface Scenario {
+  readonly name: string;
+  readonly preload: readonly string[];
+}
+const SCENARIOS: readonly Scenario[] = [
+  { name: `bare Node ${CURRENT_NODE}`, preload: [] },
+  {
+    name: `upstream ${UPSTREAM[0]}/register`,
+    preload: ['--import', `${UPSTREAM[0]}/register`],
+  },
+  { name: '@threadline/node/register', preload: ['--import', '@threadline/node/register'] },
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const receiver = await startOtlpReceiver();
+const app = createConsumerApp(['express', 'winston', '@opentelemetry/api', UPSTREAM]);
+copyFileSync(fileURLToPath(new URL('./app.mjs', import.meta.url)), join(app.dir, 'app.mjs'));
+const node = nodeBinary(CURRENT_NODE);
+const scratch = mkdtempSync(join(tmpdir(), 'threadline-startup-'));
+const env = plainEnv({
+  OTEL_SERVICE_NAME: 'startup-bench',
+  OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+});
+
+// Asynchronous: the receiver answering the exports lives in this process's event loop.
+async function runOnce(scenario: Scenario): Promise<{ wall: number; rssKiB: number }> {
+  const timeFile = join(scratch, 'time.txt');
+  const started = process.hrtime.bigint();
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', '%M', '-o', timeFile, node, ...scenario.preload, 'app.mjs'],
+    {
+      cwd: app.dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    },
+  );
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const [status] = (await once(child, 'exit')) as [number | null];
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (status !== 0 || !output.includes('"message":"started"')) {
+    throw new Error(`${scenario.name} failed (${status}):\n${output}`);
+  }
+  return { wall, rssKiB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) };
+}
+
+const samples = new Map(
+  SCENARIOS.map((s) => [s.name, { wall: [] as number[], rss: [] as number[] }]),
+);
+// One unmeasured round warms the page cache and compile cache for every scenario.
+for (const scenario of SCENARIOS) await runOnce(scenario);
+for (let i = 0; i < runs; i++) {
+  for (const scenario of SCENARIOS) {
+    const { wall, rssKiB } = await runOnce(scenario);
+    samples.get(scenario.name)!.wall.push(wall);
+    samples.get(scenario.name)!.rss.push(rssKiB / 1024);
+  }
+}
+await receiver.close();
+rmSync(scratch, { recursive: true, force: true });
+rmSync(app.dir, { recursive: true, force: true });
+
+const bare = samples.get(SCENARIOS[0].name)!;
+const bareWall = median(bare.wall);
+const bareRss = median(bare.rss);
+console.log(`\nstart-up, ${runs} runs each (medians), Node ${CURRENT_NODE}\n`);
+console.log('| start-up | wall | added wall | × bare | peak RSS | added RSS |');
+console.log('|---|---|---|---|---|---|');
+let missed = false;
+for (const scenario of SCENARIOS) {
+  const s = samples.get(scenario.name)!;
+  const wall = median(s.wall);
+  const rss = median(s.rss);
+  console.log(
+    `| ${scenario.name} | ${wall.toFixed(3)} s | +${(wall - bareWall).toFixed(3)} s | ${(wall / bareWall).toFixed(2)} | ${rss.toFixed(1)} MiB | +${(rss - bareRss).toFixed(1)} MiB |`,
+  );
+  if (scenario.name === '@threadline/node/register') {
+    missed = wall - bareWall > TARGET_ADDED_WALL_S || rss - bareRss > TARGET_ADDED_RSS_MIB;
+  }
+}
+console.log(
+  `\ntarget for @threadline/node/register: added wall <= ${TARGET_ADDED_WALL_S} s, added peak RSS <= ${TARGET_ADDED_RSS_MIB} MiB: ${missed ? 'MISSED' : 'met'}`,
+);
