@@ -147,8 +147,8 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
     return false;
   }
 
-  // A sticky extra pattern reads and moves its lastIndex, so its answer can differ per call.
-  if (extraPatterns.some((pattern) => pattern.sticky)) return redactString;
+  // Extra patterns are global and never sticky (resolve-options.ts), so `replace` answers the
+  // same for the same text whatever their lastIndex was.
   const clean = new Set<string>();
   return function redactStringRemembered(value: string): string {
     if (value.length > CLEAN_CACHE_MAX_LENGTH) return redactString(value);

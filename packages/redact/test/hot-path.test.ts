@@ -1,0 +1,180 @@
+// The hot-path shortcuts of issue 15 acceptance 4 (redaction within 1.15× of no redaction in
+// bench/): each must give exactly the answer the full work gives. Compared against a fresh
+// redactor or an unshared copy, never against timings.
+import { createRedactingLogRecordProcessor, createRedactor } from '@threadline/redact';
+import type { Redactor } from '@threadline/redact';
+import {
+  generateLookAlikeCorpus,
+  generateSecretCorpus,
+  survivingSecrets,
+} from '@threadline/redact/test-corpus';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+const R = '[REDACTED]';
+const SPLAT = Symbol.for('splat');
+const LEVEL = Symbol.for('level');
+const secrets = generateSecretCorpus({ perKind: 2 });
+const lookAlikes = generateLookAlikeCorpus({ perKind: 3 });
+
+describe('clean strings remembered by a redactor', () => {
+  // Short texts (the remembered ones are at most 64 characters) and long ones, secret and not.
+  const texts = [
+    ...secrets.flatMap((s) => [s.secret, s.text]),
+    ...lookAlikes.flatMap((l) => [l.value, l.text]),
+    'info',
+    'order placed',
+    'password=hunter2',
+    `${'a'.repeat(60)} token=abc123`,
+  ];
+
+  it('answer every text as a fresh redactor does, in any order and after repeats', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...texts), { minLength: 1, maxLength: 60 }),
+        (sequence) => {
+          const shared = createRedactor();
+          for (const text of sequence) {
+            expect(shared.redactString(text)).toBe(createRedactor().redactString(text));
+          }
+        },
+      ),
+      { seed: 4215, numRuns: 60 },
+    );
+  });
+
+  it('still redact every secret after thousands of distinct clean strings filled and emptied the memory', () => {
+    const redactor = createRedactor();
+    for (const text of texts) redactor.redactString(text);
+    for (let i = 0; i < 10_000; i++) redactor.redactString(`ord-${i}`);
+    const output = secrets.map((s) => redactor.redactString(s.text)).join('\n');
+    expect(survivingSecrets(output, secrets).map((s) => s.kind)).toEqual([]);
+    for (const l of lookAlikes) expect(redactor.redactString(l.value)).toBe(l.value);
+  });
+
+  it('answer as a fresh redactor does with extra patterns too (sticky or global as given)', () => {
+    const options = { extraPatterns: [/secret/y, /order-\d+/g] };
+    const redactor = createRedactor(options);
+    for (const text of [
+      'secret one',
+      'secret one',
+      'x secret',
+      'order-12 order-13',
+      'order-12 order-13',
+    ])
+      expect(redactor.redactString(text)).toBe(createRedactor(options).redactString(text));
+    expect(redactor.redactString('x secret')).toBe(`x ${R}`);
+  });
+});
+
+// The same object reached twice in one call: winston's entry holds the caller's meta fields,
+// and the meta object again under its splat symbol.
+describe('an object met twice in one walk', () => {
+  it('is redacted in both places when it holds a secret, and the caller keeps the original', () => {
+    for (const sample of secrets.filter((s) => s.field !== undefined).slice(0, 30)) {
+      const customer = { id: 'c-1', [sample.field!.key]: sample.field!.value };
+      const meta = { orderId: 'o-1', customer };
+      const entry = { ...meta, level: 'info', message: 'm', [LEVEL]: 'info', [SPLAT]: [meta] };
+      const out = createRedactor().redactValue(entry) as typeof entry;
+      const text = JSON.stringify([out, out[SPLAT]]);
+      expect(survivingSecrets(text, [sample])).toEqual([]);
+      expect(out.customer.id).toBe('c-1');
+      expect(customer[sample.field!.key]).toBe(sample.field!.value);
+    }
+  });
+
+  it('found clean near the top is still cut where it comes round again below the depth limit', () => {
+    const shared = { a: { b: 'x' } };
+    const value = { shared, deep: { d1: { d2: shared } } };
+    const out = createRedactor({ maxDepth: 4 }).redactValue(value) as typeof value;
+    expect(out.shared).toBe(shared);
+    expect(out.deep.d1.d2).toEqual({ a: '[MaxDepth]' });
+  });
+
+  // Any graph of shared objects (no cycles) gives what an unshared copy of it gives.
+  it('gives what an unshared copy gives, for generated graphs', () => {
+    const leaf = fc.oneof(
+      fc.constantFrom(...secrets.slice(0, 40).map((s) => s.text)),
+      fc.constantFrom(...lookAlikes.slice(0, 40).map((l) => l.value)),
+      fc.integer(),
+    );
+    const key = fc.constantFrom('id', 'note', 'password', 'token_count', 'items', 'authorization');
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(key, leaf, { maxKeys: 3 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(3), fc.nat(5), key), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 2, max: 7 }),
+        (pool, placements, maxDepth) => {
+          // A spine of nested objects; pool objects (shared) hung at chosen depths.
+          const root: Record<string, unknown> = {};
+          const levels: Record<string, unknown>[] = [root];
+          for (let d = 1; d <= 5; d++) {
+            const next: Record<string, unknown> = {};
+            levels[d - 1].next = next;
+            levels.push(next);
+          }
+          for (const [index, depth, name] of placements) {
+            const target = levels[depth];
+            target[`${name}_${index}`] = pool[index % pool.length];
+            target.list = [pool[index % pool.length], pool[(index + 1) % pool.length]];
+          }
+          const unshared = JSON.parse(JSON.stringify(root)) as unknown;
+          const options = { maxDepth };
+          const a = JSON.stringify(createRedactor(options).redactValue(root));
+          const b = JSON.stringify(createRedactor(options).redactValue(unshared));
+          expect(a).toBe(b);
+        },
+      ),
+      { seed: 1517, numRuns: 150 },
+    );
+  });
+});
+
+describe('records marked as plain data (from winston’s direct path)', () => {
+  const PLAIN_DATA_RECORD = Symbol.for('@threadline/log-record.plain-data');
+
+  function emit(redactor: Redactor, record: Record<PropertyKey, unknown>) {
+    createRedactingLogRecordProcessor(redactor).onEmit(record as never, undefined as never);
+    return record as { body: unknown; attributes: Record<string, unknown> };
+  }
+
+  it('are redacted like any record: body, attributes, nested objects and arrays', () => {
+    const redactor = createRedactor();
+    for (const sample of secrets.slice(0, 60)) {
+      const record = emit(redactor, {
+        [PLAIN_DATA_RECORD]: true,
+        body: sample.text,
+        attributes: {
+          note: sample.text,
+          nested: { list: ['ok', sample.text], password: 'hunter2' },
+          ...(sample.field !== undefined ? { [sample.field.key]: sample.field.value } : {}),
+        },
+      });
+      const output = JSON.stringify([record.body, record.attributes]);
+      expect(survivingSecrets(output, [sample])).toEqual([]);
+      expect((record.attributes.nested as { password: string }).password).toBe(R);
+    }
+  });
+
+  it('leave clean records as they were (same objects)', () => {
+    const attributes = { orderId: 'o-1', amount: 3, customer: { id: 'c-1', tier: 'gold' } };
+    const record = emit(createRedactor(), {
+      [PLAIN_DATA_RECORD]: true,
+      body: 'order placed',
+      attributes,
+    });
+    expect(record.attributes).toBe(attributes);
+    expect(record.body).toBe('order placed');
+  });
+
+  it('does not change records without the mark: their symbol keys are still decided', () => {
+    const record = emit(createRedactor(), {
+      body: { [Symbol('password')]: 'hunter2', note: 'ok' },
+      attributes: {},
+    });
+    const body = record.body as Record<PropertyKey, unknown>;
+    const symbol = Object.getOwnPropertySymbols(body)[0];
+    expect(symbol.description).toBe('password');
+    expect(body[symbol]).toBe(R);
+  });
+});
