@@ -324,20 +324,25 @@ const KEY_FOLLOWERS: readonly string[] = [
 
 // Cyrillic and Greek letters that look like Latin ones, and a few Latin variants NFKD keeps.
 // Folded only for comparison: `pаssword` (Cyrillic а) must not slip past `password`.
-const LOOK_ALIKES: ReadonlyMap<string, string> = new Map(
-  Object.entries({
-    а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't',
-    у: 'y', х: 'x', ѕ: 's', і: 'i', ї: 'i', ј: 'j', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l',
-    ь: 'b', п: 'n', г: 'r', ѵ: 'v', ɡ: 'g',
-    А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y',
-    Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J', Ү: 'Y', Ԁ: 'D', Ԛ: 'Q', Ԝ: 'W', Ӏ: 'I',
-    α: 'a', β: 'b', γ: 'y', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't',
-    υ: 'u', χ: 'x', ω: 'w', ς: 'c', μ: 'u',
-    Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P',
-    Τ: 'T', Υ: 'Y', Χ: 'X',
-    ı: 'i', ȷ: 'j', ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ß: 'ss',
-  }), // prettier-ignore
-);
+// Each letter of LOOK_ALIKE_LETTERS is read as the Latin letter at the same index of
+// LATIN_LETTERS; ß (NFKD keeps it) is read as `ss`.
+const LOOK_ALIKE_LETTERS =
+  'авеёкмнорстухѕіїјһԁԛԝӏьпгѵɡ' +
+  'АВЕКМНОРСТУХЅІЈҮԀԚԜӀαβγεηικ' +
+  'νορτυχωςμΑΒΕΖΗΙΚΜΝΟΡΤΥΧıȷłø' +
+  'đħ';
+const LATIN_LETTERS =
+  'abeekmhopctyxsiijhdqwlbnrvg' +
+  'ABEKMHOPCTYXSIJYDQWIabyenik' +
+  'voptuxwcuABEZHIKMNOPTYXijlo' +
+  'dh';
+const LOOK_ALIKES: ReadonlyMap<string, string> = new Map([
+  ...Array.from(LOOK_ALIKE_LETTERS, (letter, index): [string, string] => [
+    letter,
+    LATIN_LETTERS[index],
+  ]),
+  ['ß', 'ss'],
+]);
 
 // Marks (accents, variation selectors) and invisible format characters (zero-width space and
 // joiners, soft hyphen, BOM, bidi controls, tag characters), plus the invisible fillers that
