@@ -3,12 +3,11 @@
 // comes through its browser-safe `rules` entry; this module applies it to what the browser
 // records.
 import {
-  BUILT_IN_PATTERNS,
   KEY_SECRETS_OR_COUNT,
   KeyClassifier,
+  createStringRedaction,
   isRedactingDecision,
   parseKeyRule,
-  scanForMarkers,
   type KeyRule,
 } from '@threadline/redact/rules';
 import { redactUrl, type UrlRedactionRules } from './url-redaction.ts';
@@ -24,28 +23,6 @@ export interface Redaction extends UrlRedactionRules {
 /** `@threadline/redact`'s default replacement, so the browser's records read like the services'. */
 export const REDACTED = '[REDACTED]';
 
-// A replacement can uncover a match the text around it hid (`[REDACTED]` glued to a word):
-// a changed string is scanned again, a bounded number of times.
-const MAX_PASSES = 4;
-// Text from a URL or a form arrives percent-encoded, sometimes twice (`password%253D…`).
-const ENCODED = /%[0-9A-Fa-f]{2}/;
-const MAX_DECODES = 2;
-
-function percentDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    // A stray `%`: decode the well-formed runs of escapes only.
-    return value.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
-      try {
-        return decodeURIComponent(run);
-      } catch {
-        return run;
-      }
-    });
-  }
-}
-
 /**
  * Builds the redaction of one telemetry instance: the built-in rules plus `extraKeys`
  * (checked by {@link parseRedactKeys}). A rule that fails on a string replaces the whole
@@ -56,36 +33,17 @@ export function createRedaction(
   onError: (error: unknown) => void,
 ): Redaction {
   const keys = new KeyClassifier(parseRedactKeys(extraKeys), []);
-  const patterns = [...BUILT_IN_PATTERNS.values()];
-  const context = { marker: REDACTED, keys };
-
-  const plain = (value: string): string => {
-    let out = value;
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      // One cheap scan: most strings have no marker of any pattern and stop here.
-      const markers = scanForMarkers(out);
-      if (markers === 0) return out;
-      let next = out;
-      for (const pattern of patterns)
-        if ((markers & pattern.marker) !== 0) next = pattern.redact(next, context);
-      if (next === out) return out;
-      out = next;
-    }
-    return out;
-  };
+  // The services' string redaction: value patterns after one cheap pre-scan, rescans where a
+  // replacement may uncover more, and text percent-encoded once or several times.
+  const redactString = createStringRedaction({
+    marker: REDACTED,
+    keys,
+    disabledPatterns: new Set(),
+    extraPatterns: [],
+  });
   const text = (value: string): string => {
     try {
-      const out = plain(value);
-      // A secret found only in the decoded text: the decoded, redacted text is sent.
-      let current = out;
-      for (let decodes = 0; decodes < MAX_DECODES && ENCODED.test(current); decodes++) {
-        const decoded = percentDecode(current);
-        if (decoded === current) break;
-        const redacted = plain(decoded);
-        if (redacted !== decoded) return redacted;
-        current = decoded;
-      }
-      return out;
+      return redactString(value);
     } catch (error) {
       onError(error);
       return REDACTED;

@@ -133,6 +133,41 @@ describe('log records', () => {
     expect(lostLookAlikes(output, lookAlikes).map((s) => [s.kind, s.value])).toEqual([]);
   });
 
+  // Finding (bundle work on issue 15 item 5): the browser had its own copy of the string
+  // redaction, which decoded percent-encoding at most twice and never read `+` as a space, so
+  // `password%25253D…` (three times encoded) and `card+4111+…` left the page; the services'
+  // redaction (now shared through @threadline/redact/rules) caught both.
+  it('redacts text encoded up to three times and plus-encoded, as the services do, and leaves encoded clean text alone', async () => {
+    const random = createSeededRandom(1515);
+    const encode = (text: string, times: number) => {
+      let out = text;
+      for (let i = 0; i < times; i++) out = encodeURIComponent(out);
+      return out;
+    };
+    const planted: { secret: string; text: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const password = `pw-${random.string('abcdefghijkmnopqrstuvwxyz23456789', 14)}`;
+      const card = generateCardNumber(random);
+      const times = 1 + (i % 3);
+      planted.push(
+        { secret: password, text: `next=${encode(`/cb?password=${password}`, times)}` },
+        { secret: card, text: `q=${card.replace(/(\d{4})(?=\d)/g, '$1+')}&page=${i}` },
+      );
+    }
+    const clean = [`rate=${encode('100% + 3 = 103%', 3)}`, 'a+b=c', 'q=blue+shoes&size=42'];
+    const { logger } = start();
+    for (const { text } of planted) logger.info(text, { note: text });
+    for (const text of clean) logger.info(text, { note: text });
+    const records = await receiver.waitForLogs(planted.length + clean.length);
+    const output = json(records.map((r) => [r.body, r.attributes]));
+    const digitsOnly = output.replace(/[^0-9]/g, '');
+    for (const { secret, text } of planted) {
+      expect(output, text).not.toContain(secret);
+      if (/^\d+$/.test(secret)) expect(digitsOnly, text).not.toContain(secret);
+    }
+    for (const text of clean) expect(records.map((r) => r.body)).toContain(text);
+  });
+
   it('redacts exception messages and stacks, span names, events and status messages', async () => {
     const jwt =
       'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi14eXo';

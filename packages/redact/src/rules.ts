@@ -24,6 +24,10 @@ export type { KeyWords } from './sensitive-keys.ts';
 // `atob`, which Node and pages both have.
 export type { BuiltInPattern, PatternContext, ValuePattern } from './value-patterns.ts';
 export { BUILT_IN_PATTERNS, scanForMarkers } from './value-patterns.ts';
+// The whole string redaction (patterns, rescans, percent-decoded forms), so the browser
+// redacts a string exactly as the services do.
+export { createStringRedaction } from './string-redaction.ts';
+export type { StringRedactionOptions } from './string-redaction.ts';
 export {
   KEY_SECRETS_OR_COUNT,
   KeyClassifier,
