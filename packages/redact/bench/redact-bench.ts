@@ -38,7 +38,7 @@ export interface RedactBenchOptions {
   rounds?: number;
 }
 
-function cleanRecord(i: number): Record<string, unknown> {
+export function cleanRecord(i: number): Record<string, unknown> {
   return {
     level: 'info',
     message: `order ord_${10000 + (i % 1000)} placed for customer c-${i % 97} with 3 items`,
@@ -60,7 +60,7 @@ function cleanRecord(i: number): Record<string, unknown> {
   };
 }
 
-function secretRecord(i: number): Record<string, unknown> {
+export function secretRecord(i: number): Record<string, unknown> {
   const record = cleanRecord(i);
   return {
     ...record,
@@ -75,13 +75,13 @@ function secretRecord(i: number): Record<string, unknown> {
 }
 
 // A GitHub token of the documented shape (ghp_ + 36 base62), different per record.
-function vendorCredentialRecord(i: number): Record<string, unknown> {
+export function vendorCredentialRecord(i: number): Record<string, unknown> {
   const record = cleanRecord(i);
   const body = `${String(i).padStart(6, '0')}abcdefghijklmnopqrstuvwxyz0123456789`.slice(0, 36);
   return { ...record, message: `pushed release ${String(record.orderId)} with ghp_${body}` };
 }
 
-const CLEAN_KIB =
+export const CLEAN_KIB =
   'The quick brown fox jumps over the lazy dog while the service handles request number 42 for user alice. '
     .repeat(11)
     .slice(0, 1024);
