@@ -77,6 +77,10 @@ beforeAll(async () => {
         event('security.brute_force_detected', 'security', 'unknown', {
           'threadline.security.key_type': 'client.address',
         }),
+        // A key type nobody defined (a client address a sender put there) is counted as `other`.
+        event('security.brute_force_detected', 'security', 'unknown', {
+          'threadline.security.key_type': '203.0.113.9',
+        }),
         event('security.access_denied', 'security', 'failure'),
         event('security.login_succeeded', 'security', 'success'),
         // audit and plain application logs are not counted
@@ -167,11 +171,21 @@ describe('count connector → prometheus exporter: event counters', () => {
       }),
     ).toBe(1);
     // Events without a reason are counted too, with an empty reason (= no label in Prometheus).
+    // Detections carry their key type (the alert on address/network detections needs it); a
+    // value off the closed list becomes `other`, so no sender can add series with it.
     expect(
       value(SECURITY, {
         ...accounts,
         event_name: 'security.brute_force_detected',
         threadline_security_reason: '',
+        threadline_security_key_type: 'client.address',
+      }),
+    ).toBe(1);
+    expect(
+      value(SECURITY, {
+        ...accounts,
+        event_name: 'security.brute_force_detected',
+        threadline_security_key_type: 'other',
       }),
     ).toBe(1);
     expect(value(SECURITY, { ...accounts, event_name: 'security.access_denied' })).toBe(1);
@@ -248,6 +262,7 @@ describe('count connector → prometheus exporter: event counters', () => {
       'otel_scope_version',
       'service_name',
       'threadline_event_outcome',
+      'threadline_security_key_type',
       'threadline_security_reason',
     ]);
     // one series per service/event/reason, however many instances sent them
@@ -263,6 +278,6 @@ describe('count connector → prometheus exporter: event counters', () => {
         .map((s) => `${s.name}${JSON.stringify(Object.entries(s.labels).sort())} ${s.value}`)
         .sort();
     expect(pick(openMetrics)).toEqual(pick(samples));
-    expect(pick(openMetrics).length).toBe(14);
+    expect(pick(openMetrics).length).toBe(15);
   });
 });
