@@ -1,5 +1,4 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { createRedactor } from '@threadline/redact';
 import { findAppPackage } from './app-package.ts';
 import { resolveConfig } from './config.ts';
@@ -10,6 +9,7 @@ import { createExportPipeline } from './exporters.ts';
 import { createHandle, DISABLED_HANDLE } from './handle.ts';
 import { loadInstrumentations } from './instrumentations.ts';
 import { buildResource } from './resource.ts';
+import { startSdk } from './sdk.ts';
 import type { ThreadlineHandle, ThreadlineNodeOptions } from './types.ts';
 
 // One SDK per process, even when the register hook and the app's own start() both run:
@@ -55,22 +55,21 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
     registerEsmLoaderHook(moduleNames);
     const pipeline = createExportPipeline(config, redactor);
     const { baseResource, detectors } = buildResource(config, app);
-    const sdk = new NodeSDK({
+    const sdk = startSdk({
       resource: baseResource,
-      resourceDetectors: detectors,
+      detectors,
       instrumentations,
       spanProcessors: pipeline.spanProcessors,
       logRecordProcessors: pipeline.logRecordProcessors,
       metricReaders: pipeline.metricReaders,
       sampler: config.sampler,
     });
-    // NodeSDK installs its own console logger when OTEL_LOG_LEVEL is set; ours, which also
-    // honours the code option, must stay in place.
+    // NodeSDK (when the configuration needs it) installs its own console logger when
+    // OTEL_LOG_LEVEL is set; ours, which also honours the code option, must stay in place.
     diag.setLogger(new DiagConsoleLogger(), {
       logLevel: DIAG_LEVELS[config.logLevel ?? 'warn'],
       suppressOverrideMessage: true,
     });
-    sdk.start();
     const handle = createHandle(sdk, config.shutdownTimeoutMillis, pipeline.logProcessors);
     const uninstall = installExitHandlers(handle, {
       ...config,
