@@ -3,7 +3,7 @@ import { ATTR_BROWSER_DOCUMENT_URL_FULL } from './browser-attributes.ts';
 import { millisToNanos, nowMillis } from './clock.ts';
 import { exceptionAttributes } from './exception.ts';
 import type { Redaction } from './redaction.ts';
-import { SEVERITY_NUMBER, SEVERITY_TEXT } from './severity.ts';
+import { SEVERITY_NUMBER } from './severity.ts';
 import type { LogFields, LogLevel, Logger, Span } from './types.ts';
 
 /** What every logger of one telemetry instance shares. */
@@ -85,7 +85,8 @@ export function encodeLogRecord(
     timeUnixNano,
     observedTimeUnixNano: timeUnixNano,
     severityNumber: SEVERITY_NUMBER[level],
-    severityText: SEVERITY_TEXT[level],
+    // `severityText` is the level name in capitals (TRACE … FATAL).
+    severityText: level.toUpperCase(),
     body: { stringValue: encodeString(body, limit, sink.redaction) },
     attributes: toKeyValues(attributes, limit, sink.redaction),
   };

@@ -10,16 +10,6 @@ export const SEVERITY_NUMBER: Readonly<Record<LogLevel, number>> = {
   fatal: 21,
 };
 
-/** `severityText` of each level. */
-export const SEVERITY_TEXT: Readonly<Record<LogLevel, string>> = {
-  trace: 'TRACE',
-  debug: 'DEBUG',
-  info: 'INFO',
-  warn: 'WARN',
-  error: 'ERROR',
-  fatal: 'FATAL',
-};
-
 /** True for the six level names. */
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && Object.hasOwn(SEVERITY_NUMBER, value);
