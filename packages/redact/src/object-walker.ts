@@ -1,6 +1,7 @@
 // The object walker: every value an application logs (objects, arrays, Maps, Sets, Errors,
 // URLSearchParams, FormData, Headers, objects with toJSON), redacted by key and, for strings,
 // by the string redaction it is given. Copies only what changed; never throws.
+import { enumeratesOwnKeysOnly } from '@threadline/core';
 import type { RateLimitedWarning } from '@threadline/core';
 import { KEY_ALLOWED, KEY_NORMAL, KEY_SENSITIVE, KEY_TEXT_SECRET } from './sensitive-keys.ts';
 import type { KeyClassifier } from './sensitive-keys.ts';
@@ -291,6 +292,37 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   }
 
   function walkRecord(value: object, depth: number, path: object[]): unknown {
+    if (enumeratesOwnKeysOnly(value) && isCleanRecord(value, depth, path)) return value;
+    return walkRecordByList(value, depth, path);
+  }
+
+  // The common case, a clean object with Object.prototype, checked without listing its string
+  // keys into an array (`for…in` walks V8's enum cache; one array less per object is one
+  // young-generation collection in four less in bench/'s T1r). False at the first entry that
+  // would change, or at MAX_ENTRIES entries: the caller then does the full walk, which builds
+  // the copy (an object with a secret pays its prefix twice).
+  function isCleanRecord(value: object, depth: number, path: object[]): boolean {
+    let count = 0;
+    for (const key in value) {
+      if (++count >= MAX_ENTRIES) return false;
+      const item = read(value, key);
+      const decision = entryDecision(key);
+      if ((decision & KEY_TEXT_SECRET) !== 0) return false;
+      if (redactDecided(decision, item, depth, path) !== item) return false;
+    }
+    if (plainData) return true;
+    const symbols = Object.getOwnPropertySymbols(value);
+    for (let i = 0; i < symbols.length; i++) {
+      const symbol = symbols[i];
+      if (!propertyIsEnumerable.call(value, symbol)) continue;
+      if (++count >= MAX_ENTRIES) return false;
+      const item = read(value, symbol);
+      if (redactDecided(entryDecision(symbol), item, depth, path) !== item) return false;
+    }
+    return true;
+  }
+
+  function walkRecordByList(value: object, depth: number, path: object[]): unknown {
     let names = ownKeys(value);
     let copy: Record<PropertyKey, unknown> | undefined;
     const total = names.length;
@@ -475,16 +507,24 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
     return changed ? record : headers;
   }
 
+  // One path array for every top-level walk (walkObject empties its slot on the way out); a
+  // reentrant call (a toJSON that logs) gets its own.
+  const rootPath: object[] = [];
+  let rootPathInUse = false;
+
   function redactValue(value: unknown): unknown {
     if (typeof value === 'string') return redactString(value);
     if (typeof value !== 'object' || value === null) return value;
     clearCleanMemo();
+    const ownPath = !rootPathInUse;
+    rootPathInUse = true;
     try {
-      return walk(value, 0, []);
+      return walk(value, 0, ownPath ? rootPath : []);
     } catch (error) {
       warning.report(error);
       return marker;
     } finally {
+      if (ownPath) rootPathInUse = false;
       clearCleanMemo();
     }
   }

@@ -130,6 +130,45 @@ describe('an object met twice in one walk', () => {
   });
 });
 
+// Clean objects are checked by for…in first; anything else takes the full walk.
+describe('objects checked by the clean pass', () => {
+  const withKeys = (n: number, last: string) => {
+    const value: Record<string, string> = {};
+    for (let i = 0; i < n - 1; i++) value[`k${i}`] = 'ok';
+    value.password = last;
+    return value;
+  };
+
+  it('redact a secret in the last entry, for sizes around the entry limit (1,000)', () => {
+    for (const n of [1, 2, 998, 999, 1000]) {
+      const out = createRedactor().redactValue(withKeys(n, 'hunter2')) as Record<string, string>;
+      expect(Object.keys(out)).toHaveLength(n);
+      expect(out.password).toBe(R);
+    }
+  });
+
+  it('cut an object over the limit the same way whether it is clean or not', () => {
+    for (const last of ['hunter2', 'ok']) {
+      const out = createRedactor().redactValue(withKeys(1001, last)) as Record<string, string>;
+      expect(Object.keys(out)).toHaveLength(1000);
+      expect(out['[truncated]']).toBe('2 more keys');
+      expect(out.password).toBeUndefined();
+    }
+  });
+
+  it('decide symbol keys after the string keys, and keep a clean object the same', () => {
+    const clean = { a: 'ok', [Symbol('note')]: 'ok' };
+    expect(createRedactor().redactValue(clean)).toBe(clean);
+    const out = createRedactor().redactValue({
+      a: 'ok',
+      [Symbol('password')]: 'hunter2',
+    }) as Record<PropertyKey, unknown>;
+    const [symbol] = Object.getOwnPropertySymbols(out);
+    expect(out[symbol]).toBe(R);
+    expect(out.a).toBe('ok');
+  });
+});
+
 describe('records marked as plain data (from winston’s direct path)', () => {
   const PLAIN_DATA_RECORD = Symbol.for('@threadline/log-record.plain-data');
 
