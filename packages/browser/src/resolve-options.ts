@@ -90,7 +90,7 @@ export function resolveOptions(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('startBrowserTelemetry needs an options object');
   }
-  const endpointText = options.otlpEndpoint ?? 'http://localhost:4318';
+  const endpointText = options.otlpEndpoint ?? 'http://localhost:4320';
   let endpoint: URL;
   try {
     endpoint = new URL(endpointText, pageUrl);

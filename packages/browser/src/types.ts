@@ -47,7 +47,7 @@ export interface BrowserTelemetryOptions {
   /**
    * Base URL of the collector's OTLP/HTTP receiver; `/v1/logs` and `/v1/traces` are appended.
    * The collector must allow the page's origin (`cors.allowed_origins`).
-   * @default 'http://localhost:4318'
+   * @default 'http://localhost:4320' (the collector's browser door; the service door, 4318, needs a token a page must not hold)
    */
   otlpEndpoint?: string;
   /**
