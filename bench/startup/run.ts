@@ -51,7 +51,10 @@ function median(values: number[]): number {
 }
 
 const receiver = await startOtlpReceiver();
-const app = createConsumerApp(['express', 'winston', '@opentelemetry/api', UPSTREAM]);
+const app = createConsumerApp({
+  thirdParty: ['express', 'winston', '@opentelemetry/api', UPSTREAM],
+  direct: ['@threadline/node'],
+});
 copyFileSync(fileURLToPath(new URL('./app.mjs', import.meta.url)), join(app.dir, 'app.mjs'));
 const node = nodeBinary(CURRENT_NODE);
 const scratch = mkdtempSync(join(tmpdir(), 'threadline-startup-'));

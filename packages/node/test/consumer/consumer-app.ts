@@ -101,19 +101,34 @@ export interface ConsumerApp {
   readonly installWarnings: string;
 }
 
+export interface ConsumerAppOptions {
+  /** Registry packages: a bare name takes the range the repository uses; a pair names one it does not use. */
+  readonly thirdParty: readonly (string | readonly [name: string, range: string])[];
+  /**
+   * The Threadline packages the app lists itself, as a user would (default: all). The others
+   * are only pinned to their tarballs through `overrides`, so they are installed only where a
+   * package.json asks for them: a dependency missing from one is not hidden by the app.
+   */
+  readonly direct?: readonly string[];
+  /** Tarballs packed before (name → path); packed afresh when absent. */
+  readonly tarballs?: Map<string, string>;
+}
+
 /**
- * Creates an app under the OS temp directory depending on every packed package (as a user
- * would list them) and `thirdParty` from the registry, installed with one `npm install`.
+ * Creates an app under the OS temp directory and installs it with one `npm install`: the
+ * packed Threadline packages plus third-party packages from the registry.
  */
-export function createConsumerApp(
-  thirdParty: readonly (string | readonly [name: string, range: string])[],
-): ConsumerApp {
+export function createConsumerApp(options: ConsumerAppOptions): ConsumerApp {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-consumer-'));
-  const tarballs = packPublicPackages(join(dir, 'tarballs'));
+  const tarballs = options.tarballs ?? packPublicPackages(join(dir, 'tarballs'));
+  const overrides: Record<string, string> = {};
+  for (const [name, file] of tarballs) overrides[name] = `file:${file}`;
   const dependencies: Record<string, string> = {};
-  for (const [name, file] of tarballs) dependencies[name] = `file:${file}`;
-  // A bare name takes the range the repository uses; a pair names a package it does not use.
-  for (const entry of thirdParty) {
+  for (const name of options.direct ?? tarballs.keys()) {
+    if (overrides[name] === undefined) throw new Error(`${name} is not a packed package`);
+    dependencies[name] = overrides[name];
+  }
+  for (const entry of options.thirdParty) {
     if (typeof entry === 'string') dependencies[entry] = repoRange(entry);
     else dependencies[entry[0]] = entry[1];
   }
@@ -127,6 +142,7 @@ export function createConsumerApp(
         private: true,
         type: 'module',
         dependencies,
+        overrides,
       },
       null,
       2,

@@ -34,13 +34,18 @@ const THIRD_PARTY = ['@opentelemetry/api', 'express', 'winston', '@types/node', 
 // first run: generous, so a slow registry does not fail the suite.
 const PREPARE_TIMEOUT = 240_000;
 
+// The service lists only @threadline/node, as its README says to; the type-checked consumer
+// lists every package, since it imports them all.
 let app: ConsumerApp;
+let typedApp: ConsumerApp;
 let receiver: OtlpReceiver;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  app = createConsumerApp(THIRD_PARTY);
-  for (const file of ['server.mjs', 'server.cjs', 'typed.ts'])
+  app = createConsumerApp({ thirdParty: THIRD_PARTY, direct: ['@threadline/node'] });
+  typedApp = createConsumerApp({ thirdParty: THIRD_PARTY, tarballs: app.tarballs });
+  for (const file of ['server.mjs', 'server.cjs'])
     copyFileSync(join(FIXTURES, file), join(app.dir, file));
+  copyFileSync(join(FIXTURES, 'typed.ts'), join(typedApp.dir, 'typed.ts'));
   // Fetched before the runs so their timeouts measure only the app.
   nodeBinary(OLDEST_NODE);
   nodeBinary(CURRENT_NODE);
@@ -48,8 +53,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver?.close();
   // THREADLINE_KEEP_CONSUMER_APP=1 keeps the installed app to look into after a failure.
-  if (app !== undefined && process.env.THREADLINE_KEEP_CONSUMER_APP !== '1')
-    rmSync(app.dir, { recursive: true, force: true });
+  if (process.env.THREADLINE_KEEP_CONSUMER_APP === '1') return;
+  for (const { dir } of [app, typedApp].filter(Boolean))
+    rmSync(dir, { recursive: true, force: true });
 });
 
 function run(
@@ -152,7 +158,7 @@ describe('published types', () => {
   it.each(['nodenext', 'bundler'] as const)(
     'a TypeScript consumer type-checks against the declarations with moduleResolution %s',
     (resolution) => {
-      const tsconfig = join(app.dir, `tsconfig.${resolution}.json`);
+      const tsconfig = join(typedApp.dir, `tsconfig.${resolution}.json`);
       writeFileSync(
         tsconfig,
         JSON.stringify({
@@ -175,7 +181,7 @@ describe('published types', () => {
         execFileSync(
           process.execPath,
           [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig],
-          { cwd: app.dir, env: plainEnv(), encoding: 'utf8', stdio: 'pipe' },
+          { cwd: typedApp.dir, env: plainEnv(), encoding: 'utf8', stdio: 'pipe' },
         );
       } catch (error) {
         output = String((error as { stdout?: string }).stdout);
