@@ -150,7 +150,11 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
   // Extra patterns are global and never sticky (resolve-options.ts), so `replace` answers the
   // same for the same text whatever their lastIndex was.
   const clean = new Set<string>();
+  const shortIsClean = extraPatterns.length === 0;
   return function redactStringRemembered(value: string): string {
+    // No built-in pattern changes fewer than MIN_BUILT_IN_LENGTH characters, and decoding only
+    // shortens text: levels, short codes and enum values need neither a scan nor a lookup.
+    if (value.length < MIN_BUILT_IN_LENGTH && shortIsClean) return value;
     if (value.length > CLEAN_CACHE_MAX_LENGTH) return redactString(value);
     if (clean.has(value)) return value;
     const out = redactString(value);
