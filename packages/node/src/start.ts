@@ -6,6 +6,7 @@ import type { ResolvedConfig } from './config.ts';
 import { registerEsmLoaderHook } from './esm-hook.ts';
 import { installExitHandlers } from './exit-handlers.ts';
 import { createExportPipeline } from './exporters.ts';
+import { runStartupDoctor } from './doctor.ts';
 import { createHandle, DISABLED_HANDLE } from './handle.ts';
 import { loadInstrumentations } from './instrumentations.ts';
 import { buildResource } from './resource.ts';
@@ -70,6 +71,19 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
       logLevel: DIAG_LEVELS[config.logLevel ?? 'warn'],
       suppressOverrideMessage: true,
     });
+    try {
+      runStartupDoctor({
+        logsKind: config.exports.logs.kind,
+        tracesKind: config.exports.traces.kind,
+        tracesProtocol: config.exports.traces.protocol,
+        tracesUrl: config.exports.traces.url,
+        tracesHeaders: config.exports.traces.headers,
+        libraries: moduleNames,
+      });
+    } catch (error) {
+      // A check that breaks must not turn telemetry off.
+      diag.debug('@threadline/node: doctor checks did not run', error);
+    }
     const handle = createHandle(sdk, config.shutdownTimeoutMillis, pipeline.logProcessors);
     const uninstall = installExitHandlers(handle, {
       ...config,

@@ -1,0 +1,268 @@
+// What will silently not work, said once at start-up (issue 17 item 3). Each check yields at
+// most one finding, and each finding names its fix; a correct setup yields none. The
+// endpoint check runs after start-up, in the background, and never holds the process open.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import { createRequire } from 'node:module';
+import { diag } from '@opentelemetry/api';
+import { closestOtelVariable, KNOWN_OTEL_VARIABLES } from './doctor-env.ts';
+
+export interface DoctorFinding {
+  /** Which check: 'env', 'sampler', 'logs-off', 'load-order', 'endpoint'. */
+  readonly check: string;
+  readonly message: string;
+}
+
+const PREFIX = '@threadline/node doctor:';
+
+/** OTEL_* variables that no component reads: a typo leaves the setting at its default. */
+export function unknownVariables(env: NodeJS.ProcessEnv): DoctorFinding[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('OTEL_') && !KNOWN_OTEL_VARIABLES.has(name))
+    .map((name) => ({
+      check: 'env',
+      message: `${name} is not an OpenTelemetry variable and is ignored; did you mean ${closestOtelVariable(name)}?`,
+    }));
+}
+
+/** A sampler from OTEL_TRACES_SAMPLER(_ARG) that records no trace at all. */
+export function samplerDropsEverything(env: NodeJS.ProcessEnv): DoctorFinding[] {
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim();
+  const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG);
+  const dropsAll =
+    sampler === 'always_off' ||
+    sampler === 'parentbased_always_off' ||
+    ((sampler === 'traceidratio' || sampler === 'parentbased_traceidratio') &&
+      env.OTEL_TRACES_SAMPLER_ARG?.trim() !== '' &&
+      ratio === 0);
+  if (!dropsAll) return [];
+  const setting = sampler?.endsWith('traceidratio')
+    ? `OTEL_TRACES_SAMPLER=${sampler} with OTEL_TRACES_SAMPLER_ARG=0`
+    : `OTEL_TRACES_SAMPLER=${sampler}`;
+  return [
+    {
+      check: 'sampler',
+      message: `${setting} drops every trace (and log records carry no sampled trace); unset it, or use parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG above 0`,
+    },
+  ];
+}
+
+/** Logs export turned off while the app has a logger the instrumentation would bridge. */
+export function logsOffWithLogger(
+  logsKind: 'otlp' | 'none' | 'other',
+  loggers: readonly string[],
+): DoctorFinding[] {
+  if (logsKind !== 'none' || loggers.length === 0) return [];
+  return [
+    {
+      check: 'logs-off',
+      message: `logs export is off (OTEL_LOGS_EXPORTER=none) but the app uses ${loggers.join(' and ')}: its records reach no backend; unset OTEL_LOGS_EXPORTER or set it to otlp`,
+    },
+  ];
+}
+
+const ownRequire = createRequire(import.meta.url);
+
+/**
+ * Instrumented libraries already loaded when start() ran: require-in-the-middle and the
+ * import hook patch modules as they load, so these stay uninstrumented.
+ */
+export function loadedBeforeStart(libraries: readonly string[]): DoctorFinding[] {
+  const loaded = Object.keys(ownRequire.cache);
+  const early = libraries.filter((library) =>
+    loaded.some((path) => path.includes(`/node_modules/${library}/`)),
+  );
+  if (early.length === 0) return [];
+  return [
+    {
+      check: 'load-order',
+      message: `${early.join(', ')} ${early.length === 1 ? 'was' : 'were'} loaded before @threadline/node started and will not be instrumented; start the app with node --import @threadline/node/register (ESM or CommonJS), or call start() before importing ${early.length === 1 ? 'it' : 'them'}`,
+    },
+  ];
+}
+
+/** What an OTLP/HTTP endpoint answered, as a finding; undefined when it accepts exports. */
+function classifyAnswer(url: string, status: number): DoctorFinding | undefined {
+  if (status === 401 || status === 403) {
+    return {
+      check: 'endpoint',
+      message: `${url} answered ${status}: the token is missing or rejected; set it with OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token> (or the header your backend expects)`,
+    };
+  }
+  if (status === 404 || status === 405) {
+    return {
+      check: 'endpoint',
+      message: `${url} answered ${status}: wrong path; OTEL_EXPORTER_OTLP_ENDPOINT is the base URL (e.g. http://collector:4318, /v1/traces is appended), while OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be the full URL`,
+    };
+  }
+  return undefined;
+}
+
+function classifyError(url: string, error: NodeJS.ErrnoException): DoctorFinding {
+  const code = error.code ?? '';
+  if (code === 'ECONNREFUSED') {
+    return {
+      check: 'endpoint',
+      message: `${url}: connection refused, nothing listens there; start the collector or point OTEL_EXPORTER_OTLP_ENDPOINT at it (OTLP/HTTP is port 4318, 4317 is gRPC)`,
+    };
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return {
+      check: 'endpoint',
+      message: `${url}: host not found; check the host name in OTEL_EXPORTER_OTLP_ENDPOINT`,
+    };
+  }
+  if (/SSL|TLS|CERT|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(`${code} ${error.message}`)) {
+    return {
+      check: 'endpoint',
+      message: `${url}: TLS handshake did not succeed (${code || error.message}); use http:// for a plain-HTTP collector, or trust its certificate with OTEL_EXPORTER_OTLP_CERTIFICATE`,
+    };
+  }
+  return {
+    check: 'endpoint',
+    message: `${url}: unreachable (${code || error.message}); check OTEL_EXPORTER_OTLP_ENDPOINT`,
+  };
+}
+
+/**
+ * Sends one empty OTLP/HTTP traces export (a valid request with no spans) and says what
+ * went wrong, if anything. The socket is unref'd unless `keepAlive` (the CLI waits for it):
+ * at start-up it never keeps the process alive.
+ */
+export function probeEndpoint(
+  url: string,
+  headers: Record<string, string> = {},
+  {
+    timeoutMillis = 5_000,
+    keepAlive = false,
+  }: { timeoutMillis?: number; keepAlive?: boolean } = {},
+): Promise<DoctorFinding | undefined> {
+  return new Promise((resolve) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      resolve({
+        check: 'endpoint',
+        message: `${url} is not a URL; check OTEL_EXPORTER_OTLP_ENDPOINT`,
+      });
+      return;
+    }
+    const options: RequestOptions = {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/x-protobuf', 'content-length': 0 },
+      timeout: timeoutMillis,
+    };
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    let request: ClientRequest;
+    try {
+      request = send(target, options, (response: IncomingMessage) => {
+        response.resume();
+        resolve(classifyAnswer(url, response.statusCode ?? 0));
+      });
+    } catch (error) {
+      resolve(classifyError(url, error as NodeJS.ErrnoException));
+      return;
+    }
+    if (!keepAlive) request.on('socket', (socket) => socket.unref());
+    request.on('timeout', () => {
+      request.destroy();
+      resolve({
+        check: 'endpoint',
+        message: `${url}: no answer within ${timeoutMillis} ms; check OTEL_EXPORTER_OTLP_ENDPOINT and the network path to the collector`,
+      });
+    });
+    request.on('error', (error) => resolve(classifyError(url, error)));
+    request.end();
+  });
+}
+
+/** Whether findings also go to stderr directly, whatever the diag level. */
+export function doctorToStderr(env: NodeJS.ProcessEnv): boolean {
+  const flag = env.THREADLINE_DOCTOR?.trim().toLowerCase();
+  return flag === '1' || flag === 'true' || env.NODE_ENV === 'development';
+}
+
+/** Whether the doctor runs at all at start-up (THREADLINE_DOCTOR=0/false turns it off). */
+export function doctorEnabled(env: NodeJS.ProcessEnv): boolean {
+  const flag = env.THREADLINE_DOCTOR?.trim().toLowerCase();
+  return flag !== '0' && flag !== 'false';
+}
+
+/** Reports each finding once: diag.warn, or stderr in doctor/development mode. */
+export function reportFindings(findings: readonly DoctorFinding[], toStderr: boolean): void {
+  for (const finding of findings) {
+    if (toStderr) process.stderr.write(`${PREFIX} ${finding.message}\n`);
+    else diag.warn(`${PREFIX} ${finding.message}`);
+  }
+}
+
+/** The traces URL the OTLP/HTTP exporter will use, as its env variables resolve it. */
+export function tracesUrl(env: NodeJS.ProcessEnv, codeUrl?: string): string {
+  if (codeUrl !== undefined) return codeUrl;
+  const signal = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (signal) return signal;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || 'http://localhost:4318';
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** OTEL_EXPORTER_OTLP_(TRACES_)HEADERS as the exporter reads them: k=v pairs, URL-encoded. */
+export function tracesHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const source of [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_TRACES_HEADERS]) {
+    for (const pair of (source ?? '').split(',')) {
+      const at = pair.indexOf('=');
+      if (at <= 0) continue;
+      try {
+        headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(
+          pair.slice(at + 1).trim(),
+        );
+      } catch {
+        // A malformed pair is the exporter's to report; the probe just goes without it.
+      }
+    }
+  }
+  return headers;
+}
+
+const LOGGERS = ['winston', 'pino'];
+
+export interface StartupFacts {
+  readonly logsKind: 'otlp' | 'none' | 'other';
+  readonly tracesKind: 'otlp' | 'none' | 'other';
+  readonly tracesProtocol: string;
+  /** Set in code; otherwise the exporter's env variables decide. */
+  readonly tracesUrl?: string;
+  readonly tracesHeaders?: Record<string, string>;
+  /** Libraries the curated instrumentations patch, found in the app. */
+  readonly libraries: readonly string[];
+}
+
+/**
+ * Runs every check once, right after start(): the synchronous ones report at once; the
+ * endpoint probe (doctor or development mode only, since it sends a request) reports
+ * when it is answered, never delaying start-up.
+ */
+export function runStartupDoctor(facts: StartupFacts, env: NodeJS.ProcessEnv = process.env): void {
+  if (!doctorEnabled(env)) return;
+  const toStderr = doctorToStderr(env);
+  reportFindings(
+    [
+      ...unknownVariables(env),
+      ...samplerDropsEverything(env),
+      ...logsOffWithLogger(
+        facts.logsKind,
+        LOGGERS.filter((logger) => facts.libraries.includes(logger)),
+      ),
+      ...loadedBeforeStart(facts.libraries),
+    ],
+    toStderr,
+  );
+  if (toStderr && facts.tracesKind === 'otlp' && facts.tracesProtocol !== 'grpc') {
+    const headers = facts.tracesHeaders ?? tracesHeaders(env);
+    void probeEndpoint(tracesUrl(env, facts.tracesUrl), headers).then((finding) => {
+      if (finding !== undefined) reportFindings([finding], toStderr);
+    });
+  }
+}

@@ -1,0 +1,258 @@
+// Issue 17 item 3: what would silently not work yields exactly one message naming the fix;
+// a correct setup yields none; the endpoint is checked without delaying start-up.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOtlpReceiver } from '@threadline/testing';
+import type { OtlpReceiver } from '@threadline/testing';
+import {
+  logsOffWithLogger,
+  probeEndpoint,
+  runStartupDoctor,
+  samplerDropsEverything,
+  unknownVariables,
+} from '../src/doctor.ts';
+import { FIXTURES, runFixture } from './run-fixture.ts';
+
+const CLI = fileURLToPath(new URL('../src/doctor-cli.ts', import.meta.url));
+
+/** A local server answering every request with `status`, or never (`hang`). */
+async function answering(status: number | 'hang'): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    if (status === 'hang') return;
+    res.writeHead(status).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function closedPortUrl(): Promise<string> {
+  const { url, server } = await answering(200);
+  await new Promise((resolve) => server.close(resolve));
+  return url;
+}
+
+const servers: Server[] = [];
+async function serve(status: number | 'hang'): Promise<string> {
+  const { url, server } = await answering(status);
+  servers.push(server);
+  return url;
+}
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+});
+afterAll(async () => {
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  await receiver.close();
+});
+
+describe('OTEL_* variables that do not exist', () => {
+  it.each([
+    ['OTEL_EXPORTER_OTLP_ENDPIONT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    ['OTEL_SERVICE_NAM', 'OTEL_SERVICE_NAME'],
+    ['OTEL_TRACE_SAMPLER', 'OTEL_TRACES_SAMPLER'],
+    ['OTEL_EXPORTER_OTLP_HEADER', 'OTEL_EXPORTER_OTLP_HEADERS'],
+    ['OTEL_LOG_EXPORTER', 'OTEL_LOGS_EXPORTER'],
+  ])('%s: one message naming %s', (typo, valid) => {
+    const findings = unknownVariables({ [typo]: 'x', OTEL_SERVICE_NAME: 'orders', PATH: '/bin' });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain(typo);
+    expect(findings[0].message).toContain(`did you mean ${valid}?`);
+  });
+
+  it('the variables the SDK reads, and non-OTEL ones, yield nothing', () => {
+    expect(
+      unknownVariables({
+        OTEL_SERVICE_NAME: 'a',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+        OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'a=b',
+        OTEL_BLRP_SCHEDULE_DELAY: '100',
+        OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http',
+        OTEL_TRACES_SAMPLER_ARG: '0.5',
+        OTELX: '1',
+        NODE_ENV: 'production',
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('a sampler that drops everything', () => {
+  it.each([
+    [{ OTEL_TRACES_SAMPLER: 'always_off' }],
+    [{ OTEL_TRACES_SAMPLER: 'parentbased_always_off' }],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }],
+    [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.0' }],
+  ])('%o: one message naming the fix', (env) => {
+    const findings = samplerDropsEverything(env);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain('drops every trace');
+    expect(findings[0].message).toContain('OTEL_TRACES_SAMPLER_ARG above 0');
+  });
+
+  it.each([
+    [{}],
+    [{ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '' }],
+  ])('%o: nothing', (env) => {
+    expect(samplerDropsEverything(env)).toEqual([]);
+  });
+});
+
+describe('logs export off while a logger is present', () => {
+  it('names the logger and the variable to change', () => {
+    const findings = logsOffWithLogger('none', ['winston', 'pino']);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain('winston and pino');
+    expect(findings[0].message).toContain('OTEL_LOGS_EXPORTER');
+  });
+  it('nothing when logs are exported, or when there is no logger', () => {
+    expect(logsOffWithLogger('otlp', ['winston'])).toEqual([]);
+    expect(logsOffWithLogger('none', [])).toEqual([]);
+  });
+});
+
+describe('the exporter endpoint', () => {
+  it.each([
+    [401, 'token is missing or rejected', 'OTEL_EXPORTER_OTLP_HEADERS'],
+    [403, 'token is missing or rejected', 'OTEL_EXPORTER_OTLP_HEADERS'],
+    [404, 'wrong path', '/v1/traces is appended'],
+  ])('answering %i: what it answered and the fix', async (status, what, fix) => {
+    const url = `${await serve(status)}/v1/traces`;
+    const finding = await probeEndpoint(url);
+    expect(finding?.message).toContain(`answered ${status}`);
+    expect(finding?.message).toContain(what);
+    expect(finding?.message).toContain(fix);
+  });
+
+  it('refused: nothing listens there', async () => {
+    const finding = await probeEndpoint(`${await closedPortUrl()}/v1/traces`);
+    expect(finding?.message).toContain('connection refused');
+    expect(finding?.message).toContain('4318');
+  });
+
+  it('TLS: https to a plain-HTTP collector', async () => {
+    const url = (await serve(200)).replace('http:', 'https:');
+    const finding = await probeEndpoint(`${url}/v1/traces`);
+    expect(finding?.message).toContain('TLS handshake');
+    expect(finding?.message).toContain('use http://');
+  });
+
+  it('a collector that accepts the export: nothing', async () => {
+    expect(await probeEndpoint(`${receiver.url}/v1/traces`)).toBeUndefined();
+  });
+
+  it('never delays start-up: the checks return at once while the endpoint hangs', async () => {
+    const url = await serve('hang');
+    const started = performance.now();
+    runStartupDoctor(
+      { logsKind: 'otlp', tracesKind: 'otlp', tracesProtocol: 'http/protobuf', libraries: [] },
+      { THREADLINE_DOCTOR: '1', OTEL_EXPORTER_OTLP_ENDPOINT: url },
+    );
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});
+
+function doctorLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line.includes('@threadline/node doctor:'));
+}
+
+describe('at start-up, in a real process (THREADLINE_DOCTOR=1)', () => {
+  it('a correct setup prints nothing', async () => {
+    const run = runFixture('correlated-app.mjs', {
+      endpoint: receiver.url,
+      env: { THREADLINE_DOCTOR: '1' },
+    });
+    const { code, stderr } = await run.exited();
+    expect(code).toBe(0);
+    expect(doctorLines(stderr)).toEqual([]);
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_PROTCOL: 'http/json' }, 'did you mean OTEL_EXPORTER_OTLP_PROTOCOL?'],
+    [{ OTEL_TRACES_SAMPLER: 'always_off' }, 'drops every trace'],
+    [{ OTEL_LOGS_EXPORTER: 'none' }, 'but the app uses winston'],
+  ])('%o: exactly one message', async (env, text) => {
+    const run = runFixture('correlated-app.mjs', {
+      endpoint: receiver.url,
+      env: { THREADLINE_DOCTOR: '1', ...env },
+    });
+    const { stderr } = await run.exited();
+    const lines = doctorLines(stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(text);
+  });
+
+  it('an endpoint answering 401: exactly one message about the token', async () => {
+    const run = runFixture('correlated-app.mjs', {
+      endpoint: await serve(401),
+      env: { THREADLINE_DOCTOR: '1' },
+    });
+    const { stderr } = await run.exited();
+    const lines = doctorLines(stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('answered 401');
+  });
+
+  it('winston loaded before start() in code: one message naming it and --import', async () => {
+    const child = spawn(process.execPath, [`${FIXTURES}late-start.cjs`], {
+      cwd: FIXTURES,
+      env: {
+        ...process.env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_METRICS_EXPORTER: 'none',
+        THREADLINE_DOCTOR: '1',
+        NODE_ENV: '',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    await new Promise((resolve) => child.on('exit', resolve));
+    const lines = doctorLines(stderr);
+    expect(lines).toHaveLength(1);
+    // logform too: the winston instrumentation patches its json format.
+    expect(lines[0]).toMatch(
+      /doctor: winston(, logform)? were loaded before @threadline\/node started/,
+    );
+    expect(lines[0]).toContain('--import @threadline/node/register');
+  });
+});
+
+describe('npx threadline doctor', () => {
+  function cli(args: string[], env: Record<string, string> = {}) {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')),
+    );
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: FIXTURES,
+      env: { ...clean, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    return new Promise<{ code: number | null; stdout: string }>((resolve) =>
+      child.on('exit', (code) => resolve({ code, stdout })),
+    );
+  }
+
+  it('reports what the endpoint answered and a typo, exit code 1', async () => {
+    const { code, stdout } = await cli(['doctor', await serve(401)], { OTEL_SERVCE_NAME: 'x' });
+    expect(code).toBe(1);
+    expect(stdout).toContain('answered 401');
+    expect(stdout).toContain('did you mean OTEL_SERVICE_NAME?');
+    expect(stdout).toContain('2 problem(s) found');
+  });
+
+  it('a correct setup: no problems, exit code 0', async () => {
+    const { code, stdout } = await cli(['doctor', receiver.url], { OTEL_SERVICE_NAME: 'orders' });
+    expect(stdout).toContain('no problems found');
+    expect(code).toBe(0);
+  });
+});
