@@ -154,6 +154,26 @@ describe.each([OLDEST_NODE, CURRENT_NODE])(
   },
 );
 
+describe('the threadline bin', () => {
+  it('npx threadline doctor runs from the installed package: a correct setup, no problems; a 404 path, one', async () => {
+    const env = { OTEL_SERVICE_NAME: 'consumer' };
+    const ok = await run(
+      nodeBinary(CURRENT_NODE),
+      ['node_modules/.bin/threadline', 'doctor', receiver.url],
+      env,
+    );
+    expect(ok.stdout).toContain('no problems found');
+    expect(ok.code).toBe(0);
+    const wrongPath = await run(
+      nodeBinary(CURRENT_NODE),
+      ['node_modules/.bin/threadline', 'doctor', `${receiver.url}/v1/traces`],
+      env,
+    );
+    expect(wrongPath.stdout).toContain('answered 404');
+    expect(wrongPath.code).toBe(1);
+  });
+});
+
 describe('published types', () => {
   it.each(['nodenext', 'bundler'] as const)(
     'a TypeScript consumer type-checks against the declarations with moduleResolution %s',
