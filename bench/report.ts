@@ -161,6 +161,20 @@ export function renderReport(input: Input) {
   const drops30 = maxDrop(s.T1?.drops30kPct, s.T2?.drops30kPct);
   const dropsBurst = maxDrop(s.T1?.dropsBurstPct, s.T2?.dropsBurstPct);
   const enc = serSummary['threadline-protobuf'] as { vsSdkProtobuf?: Stats } | undefined;
+  /** Per-round `id ÷ baseId` (same round), then their median and range; undefined without both. */
+  const vsScenario = (id: string, baseId: string, label: string): Stats | undefined => {
+    const a = perRound(id, label, 'cpuNsPerLog');
+    const b = perRound(baseId, label, 'cpuNsPerLog');
+    const out: number[] = [];
+    for (const [round, v] of a) {
+      const base = b.get(round);
+      if (base !== undefined) out.push(v / base);
+    }
+    return out.length > 0 ? stats(out) : undefined;
+  };
+  // Issue 15 acceptance 4: redaction as @threadline/node sets it up costs at most 15 % more.
+  const redactSaturate = vsScenario('T1r', 'T1', 'saturate');
+  const redact10k = vsScenario('T1r', 'T1', 'rate10k');
   const targets: Target[] = [
     {
       target: 'correlation only, CPU per log (T0, saturating)',
@@ -209,6 +223,18 @@ export function renderReport(input: Input) {
       threshold: "≥ 1.5 × the SDK's",
       measured: enc?.vsSdkProtobuf ? ratio(enc.vsSdkProtobuf) : 'n/a (no Threadline encoder yet)',
       pass: enc?.vsSdkProtobuf ? enc.vsSdkProtobuf.median >= 1.5 : undefined,
+    },
+    {
+      target: 'redaction, saturating, CPU per log (T1r ÷ T1, per round)',
+      threshold: '≤ 1.15 × T1',
+      measured: redactSaturate ? ratio(redactSaturate) : 'n/a',
+      pass: le(redactSaturate, 1.15),
+    },
+    {
+      target: 'redaction at 10k logs/s, CPU per log (T1r ÷ T1, per round)',
+      threshold: '≤ 1.15 × T1',
+      measured: redact10k ? ratio(redact10k) : 'n/a',
+      pass: le(redact10k, 1.15),
     },
     {
       target: 'peak RSS at 10k logs/s (T1)',
