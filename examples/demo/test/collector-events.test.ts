@@ -290,12 +290,18 @@ describe('events of the example services → real collector', () => {
     expect(
       await value(SECURITY_EVENTS_TOTAL, { ...loginFailed, threadline_security_reason: 'locked' }),
     ).toBe(1);
-    expect(
-      await value(SECURITY_EVENTS_TOTAL, {
-        ...gateway,
-        event_name: EVENT_SECURITY_BRUTE_FORCE_DETECTED,
-      }),
-    ).toBe(2);
+    // One detection per kind of key (carol's account, the attacker's address): the key type
+    // is a label (closed list), the key itself is not.
+    for (const keyType of ['user.id', 'client.address']) {
+      expect(
+        await value(SECURITY_EVENTS_TOTAL, {
+          ...gateway,
+          event_name: EVENT_SECURITY_BRUTE_FORCE_DETECTED,
+          threadline_security_key_type: keyType,
+        }),
+        keyType,
+      ).toBe(1);
+    }
     expect(
       await value(BUSINESS_EVENTS_TOTAL, {
         ...gateway,

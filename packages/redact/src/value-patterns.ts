@@ -480,9 +480,11 @@ const redactAwsAccessKeyIds: ValuePattern = (value, { marker }) =>
   value.replace(AWS_ACCESS_KEY_ID, () => marker);
 
 // Contiguous, or grouped 4-4-4-(1–4)[-(1–3)] and 4-6-(4–5) (Amex, Diners) with one kind of
-// separator. A decimal point or a letter next to the digits means something else.
+// separator. A decimal point or a letter next to the digits means something else, and so
+// does a `%` before them: `%223528…` is a quote escape followed by digits (the decoded text,
+// scanned too, sees the number on its own).
 const CARD_NUMBER =
-  /(?<![A-Za-z0-9.])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![A-Za-z0-9]|\.\d)/g;
+  /(?<![A-Za-z0-9.%])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![A-Za-z0-9]|\.\d)/g;
 const CARD_SEPARATORS = /[ -]/g;
 
 const redactCardNumbers: ValuePattern = (value, { marker }) =>

@@ -134,6 +134,16 @@ describe('payment cards', () => {
     }
   });
 
+  it('does not read the hex digits of a percent escape as the start of a card number', () => {
+    // `%22` + 16 digits is 18 digits that pass the Luhn check by chance; the digits after the
+    // quote are a non-card number (seen in the look-alike corpus, in a URL query).
+    const lookAlike = 'ref=lookup%20of%20%223528173638595757%22%20returned%203%20rows';
+    expect(redact(lookAlike)).toBe(lookAlike);
+    // A card inside percent-encoded text is still found, in the decoded text.
+    expect(redact('note=card%20%224111111111111111%22')).not.toContain('4111111111111111');
+    expect(redact('card%3D4111111111111111')).not.toContain('4111111111111111');
+  });
+
   it('redacts a grouped card followed by more digits (an expiry date, a CVV)', () => {
     expect(redact('4111 1111 1111 1111 12/27 737')).toBe(`${R} 12/27 737`);
   });
