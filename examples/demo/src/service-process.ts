@@ -11,6 +11,12 @@ export interface ServiceProcessOptions {
   /** Added to the inherited environment (after `PORT=0`, `HOST=127.0.0.1`). */
   env?: Record<string, string>;
   /**
+   * Preload `@threadline/node/register` as the `start` script does; off runs the service
+   * without telemetry (its own tests of what it serves).
+   * @default true
+   */
+  register?: boolean;
+  /**
    * How long to wait for the `listening on <port>` log line.
    * @default 20000
    */
@@ -40,12 +46,16 @@ export interface ServiceProcess {
  * `@threadline/node/register` hook) on a random port, and resolves once it listens.
  */
 export async function startService(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const { name, startTimeoutMs = 20_000 } = options;
+  const { name, register = true, startTimeoutMs = 20_000 } = options;
   // Same command as the services' `start` script; `--conditions` makes the workspace
   // packages resolve to their TypeScript sources.
   const child = spawn(
     process.execPath,
-    ['--conditions=@threadline/source', '--import', '@threadline/node/register', 'src/main.ts'],
+    [
+      '--conditions=@threadline/source',
+      ...(register ? ['--import', '@threadline/node/register'] : []),
+      'src/main.ts',
+    ],
     {
       cwd: `${EXAMPLES_DIR}${name}`,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...options.env },

@@ -1,19 +1,16 @@
 // The gateway as a process (its own main.ts, no telemetry hook) in front of a stand-in for
 // orders: what it serves besides `POST /orders`.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { freePorts } from '@threadline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService } from '../../demo/src/service-process.ts';
+import type { ServiceProcess } from '../../demo/src/service-process.ts';
 
-const GATEWAY_DIR = fileURLToPath(new URL('..', import.meta.url));
 const BROWSER_ENDPOINT = 'http://localhost:4318';
 
 let orders: Server;
@@ -22,9 +19,8 @@ const orderBodies: unknown[] = [];
 /** What the stand-in saw of each request besides the body. */
 const ordersRequests: { method: string; url: string; userId: string | undefined }[] = [];
 let webRoot: string;
-let gateway: ChildProcess | undefined;
+let gateway: ServiceProcess | undefined;
 let gatewayUrl: string;
-let gatewayOutput = '';
 
 beforeAll(async () => {
   // Stand-in for orders: `POST /orders` answers 201, `GET /health/simple` as told.
@@ -56,12 +52,10 @@ beforeAll(async () => {
   webRoot = await mkdtemp(join(tmpdir(), 'threadline-web-'));
   await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Threadline web</title>');
 
-  gateway = spawn(process.execPath, ['--conditions=@threadline/source', 'src/main.ts'], {
-    cwd: GATEWAY_DIR,
+  gateway = await startService({
+    name: 'gateway',
+    register: false,
     env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
       ORDERS_URL: ordersUrl,
       PAYMENTS_URL: `http://127.0.0.1:${paymentsPort}`,
       WEB_ROOT: webRoot,
@@ -71,33 +65,12 @@ beforeAll(async () => {
       // test below logs in from addresses of its own.
       TRUST_PROXY: 'loopback',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  gateway.stderr!.setEncoding('utf8').on('data', (chunk: string) => (gatewayOutput += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`gateway did not start:\n${gatewayOutput}`)),
-      20_000,
-    );
-    gateway!.once('exit', (code) => reject(new Error(`gateway exited ${code}:\n${gatewayOutput}`)));
-    createInterface({ input: gateway!.stdout! }).on('line', (line) => {
-      gatewayOutput += `${line}\n`;
-      const port = /"message":"listening on (\d+)"/.exec(line)?.[1];
-      if (port !== undefined) {
-        clearTimeout(timer);
-        resolve(Number(port));
-      }
-    });
-  });
-  gatewayUrl = `http://127.0.0.1:${port}`;
+  gatewayUrl = gateway.url;
 });
 
 afterAll(async () => {
-  if (gateway?.exitCode === null) {
-    const exited = new Promise((resolve) => gateway!.once('exit', resolve));
-    gateway.kill('SIGTERM');
-    await exited;
-  }
+  await gateway?.stop();
   orders?.closeAllConnections();
   await new Promise((resolve) => orders?.close(resolve));
   if (webRoot) await rm(webRoot, { recursive: true, force: true });
@@ -225,7 +198,7 @@ describe('sessions', () => {
     expect(await wrongPassword.json()).toEqual(await unknownUser.json());
     expect((await login({ username: 'alice' } as never, address)).status).toBe(400);
     // The token is never printed, not even at the default level.
-    expect(gatewayOutput).not.toContain(body.token);
+    expect(gateway!.output()).not.toContain(body.token);
   });
 
   it('GET /admin/orders: 401 without a session, 403 for a customer, the list for an admin, whose id orders sees', async () => {

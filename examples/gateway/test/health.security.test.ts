@@ -3,26 +3,20 @@
 // (ENOTFOUND)`. The gateway runs here as a process (its own main.ts), with orders at that very
 // unresolvable address and an environment asking for the full form: strangers still get
 // statuses only; the platform, with the token, gets the redacted report.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService } from '../../demo/src/service-process.ts';
+import type { ServiceProcess } from '../../demo/src/service-process.ts';
 
-const GATEWAY_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'platform-probe-token-0123456789';
 
-let gateway: ChildProcess | undefined;
+let gateway: ServiceProcess | undefined;
 let gatewayUrl: string;
-let output = '';
 
 beforeAll(async () => {
-  gateway = spawn(process.execPath, ['--conditions=@threadline/source', 'src/main.ts'], {
-    cwd: GATEWAY_DIR,
+  gateway = await startService({
+    name: 'gateway',
+    register: false,
     env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
       ORDERS_URL: 'http://orders.internal:3002',
       PAYMENTS_URL: 'http://svc:PaymentsPw-42@payments.internal:3003/?api_key=live-key-9',
       THREADLINE_HEALTH_CACHE_MS: '0',
@@ -31,30 +25,12 @@ beforeAll(async () => {
       THREADLINE_HEALTH_DETAIL: 'full',
       THREADLINE_HEALTH_TOKEN: TOKEN,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  gateway.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 20_000);
-    gateway!.once('exit', (code) => reject(new Error(`gateway exited ${code}:\n${output}`)));
-    createInterface({ input: gateway!.stdout! }).on('line', (line) => {
-      output += `${line}\n`;
-      const found = /"message":"listening on (\d+)"/.exec(line)?.[1];
-      if (found !== undefined) {
-        clearTimeout(timer);
-        resolve(Number(found));
-      }
-    });
-  });
-  gatewayUrl = `http://127.0.0.1:${port}`;
+  gatewayUrl = gateway.url;
 });
 
 afterAll(async () => {
-  if (gateway?.exitCode === null) {
-    const exited = new Promise((resolve) => gateway!.once('exit', resolve));
-    gateway.kill('SIGTERM');
-    await exited;
-  }
+  await gateway?.stop();
 });
 
 async function health(path: string, headers: Record<string, string> = {}) {
