@@ -1,8 +1,7 @@
 // The detector's configuration (options, THREADLINE_BRUTE_FORCE_* env, validation) and how a
 // shared detector behaves when its store misbehaves (the Redis store itself is exercised
 // against a real redis-server in brute-force.security.test.ts).
-import { diag, DiagLogLevel } from '@opentelemetry/api';
-import type { DiagLogger } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { ATTR_CLIENT_ADDRESS } from '@opentelemetry/semantic-conventions';
 import {
   BRUTE_FORCE_KEY_TYPES,
@@ -12,6 +11,7 @@ import {
 } from '@threadline/events';
 import type { BruteForceDetection, FailureStore } from '@threadline/events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { capturedWarnings } from './helpers/diag-warnings.ts';
 import { createTelemetry } from './helpers/telemetry.ts';
 
 const ENV_NAMES = [
@@ -20,21 +20,6 @@ const ENV_NAMES = [
   'THREADLINE_BRUTE_FORCE_MAX_KEYS',
   'THREADLINE_BRUTE_FORCE_IPV6_PREFIX_LENGTH',
 ];
-
-function capturedWarnings(): string[] {
-  const warnings: string[] = [];
-  diag.setLogger(
-    {
-      warn: (message: string) => warnings.push(message),
-      error() {},
-      info() {},
-      debug() {},
-      verbose() {},
-    } as DiagLogger,
-    DiagLogLevel.WARN,
-  );
-  return warnings;
-}
 
 afterEach(() => {
   diag.disable();

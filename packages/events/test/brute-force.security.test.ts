@@ -13,8 +13,7 @@ import { createServer as createHttpServer, request } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo, Server as TcpServer, Socket } from 'node:net';
-import { diag, DiagLogLevel } from '@opentelemetry/api';
-import type { DiagLogger } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { ATTR_CLIENT_ADDRESS } from '@opentelemetry/semantic-conventions';
 import {
   ATTR_THREADLINE_SECURITY_KEY,
@@ -34,6 +33,7 @@ import {
   startRedisServer,
 } from './helpers/redis-server.ts';
 import type { RedisServer } from './helpers/redis-server.ts';
+import { capturedWarnings } from './helpers/diag-warnings.ts';
 import { createTelemetry } from './helpers/telemetry.ts';
 import type { Telemetry } from './helpers/telemetry.ts';
 
@@ -53,21 +53,6 @@ function randomPrefix64(): string {
 function randomInterfaceId(): string {
   const b = randomBytes(8);
   return [0, 2, 4, 6].map((i) => b.readUInt16BE(i).toString(16)).join(':');
-}
-
-function capturedWarnings(): string[] {
-  const warnings: string[] = [];
-  diag.setLogger(
-    {
-      warn: (message: string) => warnings.push(message),
-      error() {},
-      info() {},
-      debug() {},
-      verbose() {},
-    } as DiagLogger,
-    DiagLogLevel.WARN,
-  );
-  return warnings;
 }
 
 function detectionsIn(telemetry: Telemetry) {
