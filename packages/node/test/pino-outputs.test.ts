@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver } from '@threadline/testing';
 import type { ReceivedLogRecord } from '@threadline/testing';
 import { leakedIn, lookAlikes, plantSecrets } from './planted-secrets.ts';
-import { FIXTURES, runFixture } from './run-fixture.ts';
+import { FIXTURES } from './run-fixture.ts';
+import { runWaysApp } from './ways-app.ts';
 
 const { CASE_NAMES } = createRequire(import.meta.url)(`${FIXTURES}pino-ways.cjs`) as {
   CASE_NAMES: string[];
@@ -51,32 +52,23 @@ async function runPinoApp(
   alike: ReturnType<typeof lookAlikes>,
   env: Record<string, string> = {},
 ): Promise<PinoRun> {
-  receiver.reset();
   const outDir = mkdtempSync(join(tmpdir(), 'pino-ways-'));
   dirs.push(outDir);
-  const result = await runFixture(file, {
-    endpoint: receiver.url,
+  const { stdout, records } = await runWaysApp(receiver, file, {
     preload,
-    env: {
-      WAYS_SECRETS: JSON.stringify(secrets),
-      WAYS_LOOKALIKES: JSON.stringify(alike),
-      WAYS_OUT_DIR: outDir,
-      ...env,
-    },
-  }).exited(60_000);
-  expect(result.code, result.stderr).toBe(0);
-  const records = await receiver.waitForLogs(
-    (logs) => logs.some((r) => JSON.stringify(r.body)?.includes('case=intact')),
-    { timeoutMs: 10_000 },
-  );
+    secrets,
+    alike,
+    outDir,
+    env,
+  });
   const lines = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('{'));
   return {
     outputs: {
-      stdout: lines(result.stdout),
+      stdout: lines(stdout),
       destination: lines(readFileSync(join(outDir, 'destination.log'), 'utf8')),
       transport: lines(readFileSync(join(outDir, 'transport.log'), 'utf8')),
     },
-    stdout: result.stdout,
+    stdout,
     records,
   };
 }

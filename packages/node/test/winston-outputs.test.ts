@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver } from '@threadline/testing';
 import type { ReceivedLogRecord } from '@threadline/testing';
 import { leakedIn, lookAlikes, plantSecrets } from './planted-secrets.ts';
-import { FIXTURES, runFixture } from './run-fixture.ts';
+import { FIXTURES } from './run-fixture.ts';
+import { runWaysApp } from './ways-app.ts';
 
 const { CASE_NAMES } = createRequire(import.meta.url)(`${FIXTURES}winston-ways.cjs`) as {
   CASE_NAMES: string[];
@@ -82,24 +83,14 @@ describe.each([
   let run: WaysRun;
 
   beforeAll(async () => {
-    receiver.reset();
     const outDir = mkdtempSync(join(tmpdir(), 'winston-ways-'));
-    const fixture = runFixture(file, {
-      endpoint: receiver.url,
+    const { stdout, records } = await runWaysApp(receiver, file, {
       preload,
-      env: {
-        WAYS_SECRETS: JSON.stringify(secrets),
-        WAYS_LOOKALIKES: JSON.stringify(alike),
-        WAYS_OUT_DIR: outDir,
-      },
+      secrets,
+      alike,
+      outDir,
     });
-    const result = await fixture.exited(60_000);
-    expect(result.code, result.stderr).toBe(0);
-    const records = await receiver.waitForLogs(
-      (logs) => logs.some((r) => JSON.stringify(r.body)?.includes('case=intact')),
-      { timeoutMs: 10_000 },
-    );
-    run = { console: sections(result.stdout), stdout: result.stdout, outDir, records };
+    run = { console: sections(stdout), stdout, outDir, records };
   }, 90_000);
   afterAll(() => rmSync(run?.outDir ?? '/nonexistent', { recursive: true, force: true }));
 
