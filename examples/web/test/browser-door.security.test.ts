@@ -21,6 +21,7 @@ import {
   startWebStack,
   type WebStack,
 } from './support/food-delivery-with-web.ts';
+import { openShop } from './support/shop-page.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const COLLECTOR_BINARY = `${ROOT}.collector/otelcol-threadline`;
@@ -73,13 +74,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function openShop(origin = gateway.origin): Promise<Page> {
-  const page = await (await browser!.newContext()).newPage();
-  await page.goto(`${origin}/`);
-  await page.waitForSelector('body[data-telemetry="ready"]', { timeout: 10_000 });
-  return page;
-}
-
 /** A POST made by a script on the page: the status, or "blocked" when the browser refuses. */
 function postFromPage(page: Page, url: string, body: object): Promise<number | 'blocked'> {
   return page.evaluate(
@@ -124,7 +118,7 @@ const logRecord = (service: string, marker: string, attributes: Record<string, s
 
 describe('the shop page exports through the browser door, the services through the token door', () => {
   it('a declined order: the page’s spans and error log arrive, in the services’ trace', async () => {
-    const page = await openShop();
+    const page = await openShop(browser!, gateway.origin);
     const exports: Array<{ url: string; authorization: string | undefined }> = [];
     page.on('request', (request) => {
       if (request.method() === 'POST' && /\/v1\/(logs|traces)$/.test(request.url())) {
@@ -186,7 +180,7 @@ describe('the shop page exports through the browser door, the services through t
   });
 
   it('records logged just before leaving the page arrive through the browser door', async () => {
-    const page = await openShop();
+    const page = await openShop(browser!, gateway.origin);
     await page.click('#leave');
     await page.waitForURL(/\/next\.html$/);
     const leaving = await stack.loki.waitForLogs(
@@ -202,7 +196,7 @@ describe('the shop page exports through the browser door, the services through t
 
 describe('what a script on the page cannot do', () => {
   it('use the service door: the browser refuses (no CORS there), and nothing arrives', async () => {
-    const page = await openShop();
+    const page = await openShop(browser!, gateway.origin);
     const refused = await postFromPage(
       page,
       `${stack.otlpEndpoint}/v1/logs`,
@@ -227,7 +221,7 @@ describe('what a script on the page cannot do', () => {
   });
 
   it('forge a security event through its own door: it lands in the app stream, renamed', async () => {
-    const page = await openShop();
+    const page = await openShop(browser!, gateway.origin);
     const status = await postFromPage(
       page,
       `${stack.browserOtlpEndpoint}/v1/logs`,
@@ -274,7 +268,7 @@ describe('what a script on the page cannot do', () => {
   it('export from an origin that is not allowed: the browser door gives it no CORS permission', async () => {
     // The same page and gateway, reached as localhost instead of 127.0.0.1: another origin.
     const other = gateway.origin.replace('127.0.0.1', 'localhost');
-    const page = await openShop(other);
+    const page = await openShop(browser!, other);
     const status = await postFromPage(
       page,
       `${stack.browserOtlpEndpoint}/v1/logs`,

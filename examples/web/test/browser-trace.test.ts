@@ -9,7 +9,7 @@ import {
   ATTR_SERVICE_NAME,
 } from '@opentelemetry/semantic-conventions';
 import { startOtlpReceiver, type OtlpReceiver } from '@threadline/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WEB_DIST, buildWeb } from '../scripts/build.ts';
@@ -18,6 +18,7 @@ import {
   startWebStack,
   type WebStack,
 } from './support/food-delivery-with-web.ts';
+import { openShop } from './support/shop-page.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SERVER = 2;
@@ -70,17 +71,9 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function openShop(): Promise<Page> {
-  const context = await browser!.newContext();
-  const page = await context.newPage();
-  await page.goto(`${gatewayOrigin}/`);
-  await page.waitForSelector('body[data-telemetry="ready"]', { timeout: 10_000 });
-  return page;
-}
-
 describe('the shop page in Chromium', () => {
   it('makes the browser span the root of the gateway → orders → payments trace, and logs the failure in it', async () => {
-    const page = await openShop();
+    const page = await openShop(browser!, gatewayOrigin);
     await page.fill('#card', DECLINED_CARD);
     await page.click('#place-order');
     await page.waitForSelector('#outcome.failed');
@@ -173,7 +166,7 @@ describe('the shop page in Chromium', () => {
   });
 
   it('shows the trace id of the error response, which is the trace the browser started', async () => {
-    const page = await openShop();
+    const page = await openShop(browser!, gatewayOrigin);
     await page.fill('#card', DECLINED_CARD);
     await page.click('#place-order');
     await page.waitForSelector('#outcome.failed');
@@ -193,7 +186,7 @@ describe('the shop page in Chromium', () => {
   });
 
   it('delivers the records logged just before navigating away', async () => {
-    const page = await openShop();
+    const page = await openShop(browser!, gatewayOrigin);
     await page.click('#leave');
     await page.waitForURL(/\/next\.html$/);
     await expect(page.textContent('h1')).resolves.toBe('See you soon');
