@@ -12,16 +12,6 @@ import type { Sampler } from '@opentelemetry/sdk-trace';
 
 const DEFAULT_RATIO = 1;
 
-/** The sampler names the specification defines for OTEL_TRACES_SAMPLER. */
-export const SAMPLER_NAMES = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-
 /** OTEL_TRACES_SAMPLER_ARG as a ratio in [0, 1]; out of range or blank: 1, with an error. */
 export function samplerRatioFromEnv(): number {
   const ratio = getNumberFromEnv('OTEL_TRACES_SAMPLER_ARG');
