@@ -41,6 +41,7 @@ import {
   placeCorpusOrder,
 } from './corpus-requests.ts';
 import type { CorpusSample, Sent } from './corpus-requests.ts';
+import { serialise } from './redaction-findings.ts';
 
 type Span = ReturnType<OtlpReceiver['spans']>[number];
 type Log = ReturnType<OtlpReceiver['logs']>[number];
@@ -107,17 +108,6 @@ afterAll(async () => {
 // Reading what arrived
 
 const serviceOf = (item: Span | Log) => item.resource[ATTR_SERVICE_NAME];
-
-/** JSON of anything the receiver decoded (bigints as strings, bytes as base64). */
-function serialise(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'bigint'
-      ? v.toString()
-      : v instanceof Uint8Array
-        ? Buffer.from(v).toString('base64')
-        : v,
-  );
-}
 
 /**
  * The text as stored, and with URL encoding undone (`+` and `%XX`), so that a secret that
