@@ -14,18 +14,10 @@ import {
 } from '@threadline/events';
 import type { BruteForceDetection } from '@threadline/events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeClock } from './helpers/fake-clock.ts';
 import { createTelemetry } from './helpers/telemetry.ts';
 
 const MINUTE = 60_000;
-
-function fakeClock(start = 1_718_000_000_000) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => void (now += ms),
-    set: (ms: number) => void (now = ms),
-  };
-}
 
 afterEach(() => {
   diag.disable();

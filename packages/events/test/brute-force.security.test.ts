@@ -34,15 +34,14 @@ import {
 } from './helpers/redis-server.ts';
 import type { RedisServer } from './helpers/redis-server.ts';
 import { capturedWarnings } from './helpers/diag-warnings.ts';
+import { fakeClock } from './helpers/fake-clock.ts';
 import { createTelemetry } from './helpers/telemetry.ts';
 import type { Telemetry } from './helpers/telemetry.ts';
 
 const DETECTED = 'security.brute_force_detected';
 
-function fakeClock(start = 1_765_000_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
+// This file's clock starts later than the detector tests' (any fixed instant would do).
+const START = 1_765_000_000_000;
 
 /** A random /64 inside 2001:db8::/32 (documentation space), as four groups. */
 function randomPrefix64(): string {
@@ -197,7 +196,7 @@ describe('F3: a flood of junk keys does not erase a victim', () => {
   const flood = 10_000;
 
   it('4 failures, 10,000 junk addresses, 4 more: detected at the 5th', () => {
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const detections: BruteForceDetection[] = [];
     const detector = createBruteForceDetector({
       now: clock.now,
@@ -267,7 +266,7 @@ describe('F3: a flood of junk keys does not erase a victim', () => {
   });
 
   it('a key whose failures all expired goes first, before any live key', () => {
-    const clock = fakeClock();
+    const clock = fakeClock(START);
     const detector = createBruteForceDetector({ now: clock.now, maxKeys: 3, windowMs: 60_000 });
     for (let i = 0; i < 4; i++) detector.recordFailure('user.id', 'old'); // 4 failures, then quiet
     clock.advance(61_000);
@@ -461,7 +460,7 @@ describe.skipIf(!REDIS_SERVER_AVAILABLE)(
     });
 
     it('re-arms after a quiet window, like the in-memory detector', async () => {
-      const clock = fakeClock();
+      const clock = fakeClock(START);
       const [a, b] = replicas({ threshold: 3, now: clock.now });
       const fail = (replica: typeof a) =>
         replica.events.bruteForce!.recordFailure('user.id', 'u-42');
