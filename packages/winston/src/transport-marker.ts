@@ -39,3 +39,24 @@ export function isUpstreamTransport(transport: unknown): boolean {
     return false;
   }
 }
+
+/**
+ * Where `@threadline/node`'s doctor installs its reporter for a duplicate log bridge; a
+ * `Symbol.for` key, so a second copy of either package finds it.
+ */
+export const DUPLICATE_BRIDGE_REPORTER = Symbol.for('@threadline/doctor.duplicate-log-bridge');
+
+type GlobalWithReporter = typeof globalThis & {
+  [DUPLICATE_BRIDGE_REPORTER]?: (bridge: { library: string; other: string }) => void;
+};
+
+/**
+ * Hands upstream's transport on a logger to the doctor, which names the fix in its one
+ * message; false when no doctor listens (the caller then warns itself).
+ */
+export function reportUpstreamTransport(): boolean {
+  const reporter = (globalThis as GlobalWithReporter)[DUPLICATE_BRIDGE_REPORTER];
+  if (typeof reporter !== 'function') return false;
+  reporter({ library: 'winston', other: 'winston-transport' });
+  return true;
+}

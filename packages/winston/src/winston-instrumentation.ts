@@ -27,6 +27,7 @@ import {
   isAutoAddedTransport,
   isThreadlineTransport,
   isUpstreamTransport,
+  reportUpstreamTransport,
 } from './transport-marker.ts';
 import type { WinstonInstrumentationOptions } from './types.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
@@ -170,12 +171,14 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
         else if (isThreadlineTransport(transport)) userBridge = true;
         else if (isUpstreamTransport(transport)) upstream = true;
       }
-      if (upstream && !this.#upstreamWarned) {
+      // With sending off, upstream's transport is the bridge the user chose: nothing to say.
+      if (upstream && !config.disableLogSending && !this.#upstreamWarned) {
         this.#upstreamWarned = true;
-        diag.warn(
-          '@threadline/winston: a logger already has an OpenTelemetryTransportV3 from @opentelemetry/winston-transport; ' +
-            'not adding a Threadline transport to it, so its records are not sent twice',
-        );
+        if (!reportUpstreamTransport())
+          diag.warn(
+            '@threadline/winston: a logger already has an OpenTelemetryTransportV3 from @opentelemetry/winston-transport; ' +
+              'not adding a Threadline transport to it, so its records are not sent twice',
+          );
       }
       const keep = userBridge || upstream || config.disableLogSending ? 0 : 1;
       for (const transport of autoAdded.slice(keep)) logger.remove(transport);

@@ -145,6 +145,48 @@ describe('WinstonInstrumentation adds the OpenTelemetry transport', () => {
     }
   });
 
+  // Issue 17 item 3: with @threadline/node's doctor listening, the duplicate bridge is its one
+  // message (no second warning); with sending off, upstream's transport is the chosen bridge.
+  it('hands upstream’s transport to the doctor’s reporter once, and says nothing when sending is off', () => {
+    const warnings: string[] = [];
+    diag.setLogger(
+      {
+        warn: (m: string) => warnings.push(m),
+        error: () => {},
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      DiagLogLevel.WARN,
+    );
+    const key = Symbol.for('@threadline/doctor.duplicate-log-bridge');
+    const reports: unknown[] = [];
+    const global = globalThis as Record<symbol, unknown>;
+    global[key] = (bridge: unknown) => reports.push(bridge);
+    class OpenTelemetryTransportV3 extends TransportStream {
+      override log(_info: unknown, next: () => void) {
+        next();
+      }
+    }
+    try {
+      let winston = setup();
+      winston.createLogger({ transports: [new OpenTelemetryTransportV3()] });
+      winston.createLogger({ transports: [new OpenTelemetryTransportV3()] });
+      expect(reports).toEqual([{ library: 'winston', other: 'winston-transport' }]);
+      expect(warnings).toEqual([]);
+
+      instrumentation?.disable();
+      reports.length = 0;
+      winston = setup({ disableLogSending: true });
+      winston.createLogger({ transports: [new OpenTelemetryTransportV3()] });
+      expect(reports).toEqual([]);
+      expect(warnings).toEqual([]);
+    } finally {
+      delete global[key];
+      diag.disable();
+    }
+  });
+
   it('adds none with disableLogSending or THREADLINE_WINSTON_LOG_SENDING=false', () => {
     let winston = setup({ disableLogSending: true });
     expect(threadlineTransports(winston.createLogger({}))).toHaveLength(0);
