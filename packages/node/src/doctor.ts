@@ -6,10 +6,11 @@ import { request as httpsRequest } from 'node:https';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
 import { diag } from '@opentelemetry/api';
+import { duplicateBridgeFinding, installDuplicateBridgeReporter } from './doctor-bridges.ts';
 import { closestOtelVariable, KNOWN_OTEL_VARIABLES } from './doctor-env.ts';
 
 export interface DoctorFinding {
-  /** Which check: 'env', 'sampler', 'logs-off', 'load-order', 'endpoint'. */
+  /** Which check: 'env', 'sampler', 'logs-off', 'load-order', 'endpoint', 'duplicate-bridge'. */
   readonly check: string;
   readonly message: string;
 }
@@ -247,6 +248,15 @@ export interface StartupFacts {
 export function runStartupDoctor(facts: StartupFacts, env: NodeJS.ProcessEnv = process.env): void {
   if (!doctorEnabled(env)) return;
   const toStderr = doctorToStderr(env);
+  // Duplicate log bridges show only once loggers exist: the bridges report then, each
+  // kind once (a service creating a logger per request must not repeat it).
+  const reported = new Set<string>();
+  installDuplicateBridgeReporter((bridge) => {
+    const key = `${bridge.library}/${bridge.other}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    reportFindings([duplicateBridgeFinding(bridge)], toStderr);
+  });
   reportFindings(
     [
       ...unknownVariables(env),

@@ -6,7 +6,8 @@ import type { ResolvedConfig } from './config.ts';
 import { registerEsmLoaderHook } from './esm-hook.ts';
 import { installExitHandlers } from './exit-handlers.ts';
 import { createExportPipeline } from './exporters.ts';
-import { runStartupDoctor } from './doctor.ts';
+import { doctorEnabled, runStartupDoctor } from './doctor.ts';
+import { PinoBridgeWatch } from './doctor-bridges.ts';
 import { createHandle, DISABLED_HANDLE } from './handle.ts';
 import { loadInstrumentations } from './instrumentations.ts';
 import { buildResource } from './resource.ts';
@@ -52,7 +53,12 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
     const app = findAppPackage();
     // One redactor for winston entries, log records and spans alike.
     const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
-    const { instrumentations, moduleNames } = loadInstrumentations(config, app.dir, { redactor });
+    const { instrumentations, moduleNames, loaded } = loadInstrumentations(config, app.dir, {
+      redactor,
+    });
+    // The doctor's duplicate-bridge check for pino looks at each logger as it is created.
+    if (loaded.includes('pino') && doctorEnabled(process.env))
+      instrumentations.push(new PinoBridgeWatch());
     registerEsmLoaderHook(moduleNames);
     const pipeline = createExportPipeline(config, redactor);
     const { baseResource, detectors } = buildResource(config, app);

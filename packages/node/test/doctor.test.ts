@@ -225,6 +225,68 @@ describe('at start-up, in a real process (THREADLINE_DOCTOR=1)', () => {
   });
 });
 
+// Issue 17 item 3, duplicate log bridges: before this check, each shape below printed no
+// doctor line at all (winston's own warning aside), so these tests failed on that code.
+describe('duplicate log bridges, in a real process (THREADLINE_DOCTOR=1)', () => {
+  async function bridgeLines(shape: string, env: Record<string, string> = {}) {
+    const run = runFixture('log-bridges.cjs', {
+      endpoint: receiver.url,
+      preload: '--require',
+      env: { THREADLINE_DOCTOR: '1', OTEL_TRACES_EXPORTER: 'none', BRIDGE_SHAPE: shape, ...env },
+    });
+    const { code, stdout, stderr } = await run.exited();
+    expect(code).toBe(0);
+    // The app's own output still arrives: the check never breaks logging. (With the OTel
+    // transport as its only target, pino prints nothing locally.)
+    if (shape !== 'otel-transport-option') expect(stdout).toContain(`order placed (${shape})`);
+    return { lines: doctorLines(stderr), stderr };
+  }
+
+  it.each([
+    ['winston-transport', 'OpenTelemetryTransportV3', 'THREADLINE_WINSTON_LOG_SENDING=false'],
+    [
+      'instrumentation-winston',
+      'OpenTelemetryTransportV3',
+      'Remove that transport and the upstream winston instrumentation',
+    ],
+    [
+      'instrumentation-pino',
+      'instrumentation-pino is registered twice',
+      "remove the app's own PinoInstrumentation",
+    ],
+    [
+      'otel-transport-option',
+      'pino-opentelemetry-transport as a transport',
+      'disableLogSending: true',
+    ],
+    [
+      'otel-transport-targets',
+      'pino-opentelemetry-transport as a transport',
+      'remove that transport',
+    ],
+  ])('%s: exactly one message naming the fix', async (shape, what, fix) => {
+    const { lines, stderr } = await bridgeLines(shape);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(what);
+    expect(lines[0]).toContain(fix);
+    // One message, not the doctor's and winston's own warning both.
+    expect(stderr.match(/OpenTelemetryTransportV3/g)?.length ?? 0).toBe(
+      what.includes('V3') ? 1 : 0,
+    );
+  });
+
+  it.each([
+    ['winston-only', {}],
+    ['pino-only', {}],
+    ['pino-file-transport', {}],
+    // Upstream's transport as the only bridge: Threadline's sending is off, as the message says.
+    ['winston-transport-alone', { THREADLINE_WINSTON_LOG_SENDING: 'false' }],
+  ])('a correct setup (%s) prints nothing', async (shape, env) => {
+    const { lines } = await bridgeLines(shape, env);
+    expect(lines).toEqual([]);
+  });
+});
+
 describe('npx threadline doctor', () => {
   function cli(args: string[], env: Record<string, string> = {}) {
     const clean = Object.fromEntries(
