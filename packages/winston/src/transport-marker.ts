@@ -54,9 +54,11 @@ type GlobalWithReporter = typeof globalThis & {
  * Hands upstream's transport on a logger to the doctor, which names the fix in its one
  * message; false when no doctor listens (the caller then warns itself).
  */
-export function reportUpstreamTransport(): boolean {
+export function reportUpstreamTransport(
+  other: 'winston-transport' | 'instrumentation-winston',
+): boolean {
   const reporter = (globalThis as GlobalWithReporter)[DUPLICATE_BRIDGE_REPORTER];
   if (typeof reporter !== 'function') return false;
-  reporter({ library: 'winston', other: 'winston-transport' });
+  reporter({ library: 'winston', other });
   return true;
 }

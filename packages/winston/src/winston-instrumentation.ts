@@ -51,6 +51,9 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
   readonly #autoTransports = new Set<WeakRef<OpenTelemetryTransport>>();
   #loggerProvider: LoggerProvider | undefined;
   #upstreamWarned = false;
+  // Our `write` wrapper as installed: @opentelemetry/instrumentation-winston, enabled after
+  // us, unwraps whatever wraps `write` and puts its own there, which ends entry redaction.
+  #ownWrite: unknown;
   readonly #ensureFailures = new RateLimitedWarning(
     '@threadline/winston: could not manage a logger transport',
   );
@@ -130,6 +133,7 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
     }
     const host = this.#host();
     this._wrap(proto, 'write', (original) => patchWrite(original, host));
+    this.#ownWrite = proto.write;
     this._wrap(proto, 'configure', (original) => patchConfigure(original, host));
     this._wrap(proto, 'clear', (original) => patchClear(original, host));
     this._wrap(proto, 'close', (original) => patchClose(original));
@@ -174,10 +178,15 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
       // With sending off, upstream's transport is the bridge the user chose: nothing to say.
       if (upstream && !config.disableLogSending && !this.#upstreamWarned) {
         this.#upstreamWarned = true;
-        if (!reportUpstreamTransport())
+        const replaced =
+          this.#ownWrite !== undefined && (logger as { write?: unknown }).write !== this.#ownWrite;
+        if (!reportUpstreamTransport(replaced ? 'instrumentation-winston' : 'winston-transport'))
           diag.warn(
             '@threadline/winston: a logger already has an OpenTelemetryTransportV3 from @opentelemetry/winston-transport; ' +
-              'not adding a Threadline transport to it, so its records are not sent twice',
+              'not adding a Threadline transport to it, so its records are not sent twice' +
+              (replaced
+                ? '; @opentelemetry/instrumentation-winston replaced the entry patch, so winston output is not redacted'
+                : ''),
           );
       }
       const keep = userBridge || upstream || config.disableLogSending ? 0 : 1;
