@@ -18,7 +18,11 @@ export const DUPLICATE_BRIDGE_REPORTER = Symbol.for('@threadline/doctor.duplicat
 /** What a bridge-aware package tells the doctor: which logger, and the other bridge. */
 export interface DuplicateBridge {
   readonly library: 'winston' | 'pino';
-  readonly other: 'winston-transport' | 'instrumentation-pino' | 'pino-opentelemetry-transport';
+  readonly other:
+    | 'winston-transport'
+    | 'instrumentation-winston'
+    | 'instrumentation-pino'
+    | 'pino-opentelemetry-transport';
 }
 
 export type DuplicateBridgeReporter = (bridge: DuplicateBridge) => void;
@@ -35,7 +39,14 @@ export function duplicateBridgeFinding({ library, other }: DuplicateBridge): Doc
   if (other === 'winston-transport') {
     return {
       check,
-      message: `winston: a logger has OpenTelemetryTransportV3 (@opentelemetry/winston-transport, added by the app or by @opentelemetry/instrumentation-winston) beside Threadline's winston bridge: two bridges for one logger (Threadline's stands aside there). Remove that transport and the upstream winston instrumentation (Threadline's bridge does their job), or keep them and set ${WINSTON_SENDING_OFF}`,
+      message: `winston: a logger has OpenTelemetryTransportV3 (@opentelemetry/winston-transport, added by the app, or by @opentelemetry/instrumentation-winston) beside Threadline's winston bridge: two bridges for one logger (Threadline's stands aside there). Remove that transport and the upstream winston instrumentation (Threadline's bridge does their job), or keep them and set ${WINSTON_SENDING_OFF}`,
+    };
+  }
+  if (other === 'instrumentation-winston') {
+    // Seen by @threadline/winston: upstream, enabled after ours, took over winston's `write`.
+    return {
+      check,
+      message: `winston: @opentelemetry/instrumentation-winston was registered after Threadline's winston instrumentation and replaced its entry patch: winston's own output (console, files) is no longer redacted, and records go through upstream's OpenTelemetryTransportV3 instead; remove the upstream winston instrumentation (Threadline's does its job)`,
     };
   }
   if (other === 'instrumentation-pino') {
