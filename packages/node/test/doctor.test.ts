@@ -277,6 +277,20 @@ describe('duplicate log bridges, in a real process (THREADLINE_DOCTOR=1)', () =>
     );
   });
 
+  // What the pino message claims, seen at the receiver: the duplicate sends each record twice,
+  // the correct setup once.
+  it.each([
+    ['instrumentation-pino', 2],
+    ['pino-only', 1],
+  ])('%s: each record arrives %i time(s)', async (shape, copies) => {
+    const body = `order placed (${shape})`;
+    const arrived = () => receiver.logs().filter((record) => record.body === body).length;
+    // The receiver is shared with the tests above, which ran these shapes too.
+    const before = arrived();
+    await bridgeLines(shape);
+    expect(arrived() - before).toBe(copies);
+  });
+
   it.each([
     ['winston-only', {}],
     ['pino-only', {}],
