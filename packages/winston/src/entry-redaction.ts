@@ -1,4 +1,5 @@
-import { LEVEL } from 'triple-beam';
+import { ownKeysForIn } from '@threadline/core';
+import { LEVEL, SPLAT } from 'triple-beam';
 import { isErrorLike } from './any-value-serializer.ts';
 import type { EntryRedactor } from './types.ts';
 
@@ -23,9 +24,13 @@ function isLongString(value: unknown): value is string {
   return typeof value === 'string' && value.length > MAX_ENTRY_STRING;
 }
 
-/** Whether a top-level field of `entry` is a string over MAX_ENTRY_STRING (a cheap look, no copy). */
+/**
+ * Whether a top-level field of `entry` is a string over MAX_ENTRY_STRING (a cheap look, no
+ * copy). Own keys only, through `ownKeysForIn`: a plain `for…in` visits every inherited key
+ * first, ten million for an entry whose prototype winston set to a 10 MiB Buffer.
+ */
 function hasLongString(entry: Record<PropertyKey, unknown>): boolean {
-  for (const key in entry) {
+  for (const key in ownKeysForIn(entry)) {
     try {
       if (isLongString(entry[key])) return true;
     } catch {
@@ -88,9 +93,34 @@ export function redactEntry(
   const redacted = redactor.redactValue(source);
   if (redacted === entry) return entry;
   if (typeof redacted === 'object' && redacted !== null)
-    return redacted as Record<PropertyKey, unknown>;
+    return keepWinstonFields(entry, redacted as Record<PropertyKey, unknown>, redactor);
   // The redactor could not walk the entry (it returns its marker then).
   return replacementEntry(entry, String(redacted));
+}
+
+// What winston and its transports read from every entry. The redactor cuts an object past its
+// entry limit (1,000 keys), and meta with 10,000 keys (or an array merged in as index keys)
+// would leave these behind the cut: no transport would write the line.
+const WINSTON_FIELDS: readonly PropertyKey[] = [LEVEL, SPLAT, 'level', 'message'];
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function keepWinstonFields(
+  entry: Record<PropertyKey, unknown>,
+  copy: Record<PropertyKey, unknown>,
+  redactor: EntryRedactor,
+): Record<PropertyKey, unknown> {
+  for (const key of WINSTON_FIELDS) {
+    if (hasOwn.call(copy, key) || !hasOwn.call(entry, key)) continue;
+    let value: unknown;
+    try {
+      value = entry[key];
+    } catch {
+      continue;
+    }
+    // The level is winston's own word (a filter reads it); message and splat may hold secrets.
+    copy[key] = key === LEVEL || key === 'level' ? value : redactor.redactValue(value);
+  }
+  return copy;
 }
 
 /**

@@ -146,3 +146,33 @@ describe('cost and failure', () => {
     });
   });
 });
+
+describe('entries the redactor has to cut or mark still reach every transport', () => {
+  // Reliability S7: meta with 10,000 keys (or an array of 10,000 items, merged by winston as
+  // index keys) made the redacted copy keep its first 999 string keys and lose winston's
+  // symbol keys (level, splat) behind them, so no transport wrote the line; a cyclic array
+  // as meta lost its record too.
+  it('keeps level, message and the splat of an entry with 10,000 keys, and writes the line', () => {
+    const { out, make } = setup();
+    const logger = make();
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 10_000; i++) many[`k${i}`] = `v${i}`;
+    const items = Array.from({ length: 10_000 }, (_, i) => i);
+    const cyclic: unknown[] = [1];
+    cyclic.push(cyclic);
+    logger.warn('ten thousand keys', many);
+    logger.error('ten thousand items', items);
+    logger.info('cyclic array', cyclic);
+    const lines = out.json();
+    expect(lines.map((l) => [l.level, l.message])).toEqual([
+      ['warn', 'ten thousand keys'],
+      ['error', 'ten thousand items'],
+      ['info', 'cyclic array'],
+    ]);
+    expect(capture.records().map((r) => r.body)).toEqual([
+      'ten thousand keys',
+      'ten thousand items',
+      'cyclic array',
+    ]);
+  });
+});
