@@ -163,16 +163,24 @@ describe('entries the redactor has to cut or mark still reach every transport', 
     logger.warn('ten thousand keys', many);
     logger.error('ten thousand items', items);
     logger.info('cyclic array', cyclic);
+    // An array handed over as the entry itself, with a level: the redacted copy is an array too.
+    const entry = Object.assign([1] as unknown[], { level: 'warn', message: 'array entry' });
+    entry.push(entry);
+    logger.log(entry as unknown as winstonType.LogEntry);
     const lines = out.json();
+    // format.json() prints an array entry as the array (no level field), as without redaction.
     expect(lines.map((l) => [l.level, l.message])).toEqual([
       ['warn', 'ten thousand keys'],
       ['error', 'ten thousand items'],
       ['info', 'cyclic array'],
+      [undefined, undefined],
     ]);
+    expect(lines[3]).toEqual([1, '[Circular]']);
     expect(capture.records().map((r) => r.body)).toEqual([
       'ten thousand keys',
       'ten thousand items',
       'cyclic array',
+      'array entry',
     ]);
   });
 });
