@@ -1,2 +1,3 @@
 export { RateLimitedWarning } from './rate-limited-warning.ts';
 export { enumeratesOwnKeysOnly, ownKeysForIn } from './own-keys.ts';
+export { PLAIN_DATA_RECORD, PLAIN_RECORD_PROCESSOR } from './plain-records.ts';

@@ -1,8 +1,9 @@
 export {
   OtlpLogRecordProcessor,
-  PLAIN_RECORD_PROCESSOR,
   createOtlpLogRecordProcessor,
 } from './otlp-log-record-processor.ts';
+// Declared by OtlpLogRecordProcessor, so @threadline/winston may hand it plain records.
+export { PLAIN_RECORD_PROCESSOR } from '@threadline/core';
 export { LogsRequestEncoder, createLogEncoder, encodeLogsRequest } from './encode-logs-request.ts';
 export { ProtobufWriter } from './protobuf-writer.ts';
 export {

@@ -3,6 +3,7 @@ import { gzip as gzipCallback, gzipSync } from 'node:zlib';
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { PLAIN_RECORD_PROCESSOR } from '@threadline/core';
 import { BufferPool } from './buffer-pool.ts';
 import { DropWarnings } from './drop-warnings.ts';
 import { appendRecord, createLogEncoder } from './encode-logs-request.ts';
@@ -25,12 +26,6 @@ import type {
 } from './types.ts';
 
 const gzip = promisify(gzipCallback);
-/**
- * Declares that `onEmit` only reads the record's data fields and keeps no reference to it,
- * so `@threadline/winston` may hand it a plain object instead of the SDK's `LogRecordImpl`
- * (same symbol as `PLAIN_RECORD_PROCESSOR` there; shared by `Symbol.for`, no dependency).
- */
-export const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
 // ExportLogsServiceRequest framing around a group: tags and up to 5-byte lengths.
 const REQUEST_FRAMING_BYTES = 32;
 

@@ -1,22 +1,8 @@
 import type { AnyValue } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { RateLimitedWarning } from '@threadline/core';
+import { PLAIN_DATA_RECORD, PLAIN_RECORD_PROCESSOR, RateLimitedWarning } from '@threadline/core';
 import { REDACT_PLAIN_DATA } from './redactor.ts';
 import type { Redactor } from './types.ts';
-
-/**
- * Same symbol as `PLAIN_RECORD_PROCESSOR` in `@threadline/winston` (shared by `Symbol.for`):
- * this processor only reads the record and replaces `body` and `attributes` by assignment, so
- * it works on the SDK's `LogRecordImpl` and on the plain records winston's direct path emits.
- */
-const PLAIN_RECORD_PROCESSOR = Symbol.for('@threadline/log-record-processor.plain-records');
-
-/**
- * Same symbol as `PLAIN_DATA_RECORD` in `@threadline/winston`: set (to `true`) on records whose
- * body and attributes are plain data by construction (primitives, `Uint8Array`s, plain objects
- * and arrays with string keys only), which are walked without listing symbol keys.
- */
-const PLAIN_DATA_RECORD = Symbol.for('@threadline/log-record.plain-data');
 
 type RedactValue = (value: unknown) => unknown;
 

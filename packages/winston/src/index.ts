@@ -2,7 +2,7 @@ export { traceContextFormat } from './trace-context-format.ts';
 export { OpenTelemetryTransport } from './open-telemetry-transport.ts';
 export { WinstonInstrumentation } from './winston-instrumentation.ts';
 export { severityForLevel } from './severity.ts';
-export { PLAIN_RECORD_PROCESSOR } from './direct-emit.ts';
+export { PLAIN_RECORD_PROCESSOR } from '@threadline/core';
 export type {
   LogKeys,
   LogKeysPreset,
