@@ -1,6 +1,12 @@
 // S1 Baseline: a service logging 1,000 records/s for 30 s to a healthy receiver. Everything
 // arrives once, nothing is dropped, and memory is flat: the peak RSS of the last third of
-// the run is at most RSS_DRIFT_MARGIN above the peak of the first third.
+// the run is at most RSS_DRIFT_MARGIN above the peak of the middle third.
+//
+// Middle, not first: since start-up loads only what the configuration uses (issue 17), the
+// service starts ~10–18 MiB leaner and its heap grows into its steady state during the first
+// 10–15 s of logging (V8 sizing its spaces to the allocation rate; a 60 s run plateaus, with
+// the same slow creep with redaction on or off). Comparing thirds 2 and 3 with half the
+// margin keeps the sensitivity to a steady leak (0.5 MiB/s) that first-vs-last with 10 MiB had.
 import { startOtlpReceiver } from '@threadline/testing';
 import type { OtlpReceiver } from '@threadline/testing';
 import { afterEach, it } from 'vitest';
@@ -12,7 +18,7 @@ import { killAllServices, startService } from '../support/service-run.ts';
 const RATE = 1000;
 const DURATION_MS = 30_000;
 const WARM_UP_MS = 3_000;
-const RSS_DRIFT_MARGIN = 10 * MiB;
+const RSS_DRIFT_MARGIN = 5 * MiB;
 
 let receiver: OtlpReceiver | undefined;
 afterEach(async () => {
@@ -40,7 +46,7 @@ it('S1 baseline: 1,000 logs/s for 30 s, everything delivered, RSS flat', async (
   const third = DURATION_MS / 3;
   const peak = (from: number, to: number) =>
     Math.max(...final.memory.filter((s) => s.t >= from && s.t < to).map((s) => s.rss));
-  const firstThird = peak(0, third);
+  const middleThird = peak(third, 2 * third);
   const lastThird = peak(2 * third, DURATION_MS);
 
   const checks = new Checks();
@@ -61,9 +67,9 @@ it('S1 baseline: 1,000 logs/s for 30 s, everything delivered, RSS flat', async (
     `${stats?.emitted} of ${final.calls}`,
   );
   checks.add(
-    `RSS flat: peak of last third ≤ peak of first third + ${RSS_DRIFT_MARGIN / MiB} MiB`,
-    lastThird <= firstThird + RSS_DRIFT_MARGIN,
-    `${toMiB(firstThird)} → ${toMiB(lastThird)} MiB`,
+    `RSS flat: peak of last third ≤ peak of middle third + ${RSS_DRIFT_MARGIN / MiB} MiB`,
+    lastThird <= middleThird + RSS_DRIFT_MARGIN,
+    `${toMiB(middleThird)} → ${toMiB(lastThird)} MiB`,
   );
   checkDropMetric(checks, receiver.metrics(), stats);
 
@@ -78,7 +84,7 @@ it('S1 baseline: 1,000 logs/s for 30 s, everything delivered, RSS flat', async (
       peakRssMiB: toMiB(Math.max(...final.phases.map((p) => p.rssPeakBytes))),
       eventLoopDelayP99Ms: round(steady.eventLoopDelayP99, 2),
       eventLoopDelayMaxMs: round(steady.eventLoopDelayMax, 2),
-      measured: `RSS peak first/last third ${toMiB(firstThird)} / ${toMiB(lastThird)} MiB; slowest log call ${round(steady.logCallMaxMs, 2)} ms (steady)`,
+      measured: `RSS peak first/middle/last third ${toMiB(peak(0, third))} / ${toMiB(middleThird)} / ${toMiB(lastThird)} MiB; slowest log call ${round(steady.logCallMaxMs, 2)} ms (steady)`,
       wallSeconds: round((Date.now() - began) / 1000),
     },
     checks,
