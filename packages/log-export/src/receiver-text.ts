@@ -1,10 +1,12 @@
+import { isDisplayControl } from '@threadline/core';
+
 /** Most characters of receiver-supplied text put into one diagnostic message. */
 export const MAX_RECEIVER_TEXT_CHARS = 1024;
 
 /**
  * Receiver-supplied text (a partial success's `error_message`) made safe for diagnostics:
- * control characters (C0, DEL, C1: terminal escapes, newlines that would forge log lines)
- * and bidirectional overrides written as `\uXXXX` (`\n`, `\r`, `\t` as such), lone surrogates
+ * control characters (C0, DEL, C1: terminal escapes, newlines that would forge log lines),
+ * line/paragraph separators and bidirectional overrides (core's `isDisplayControl`) written as `\uXXXX` (`\n`, `\r`, `\t` as such), lone surrogates
  * as U+FFFD, and the result cut at `maxChars` with a note of how much was left out. The
  * receiver is not trusted: it may be a proxy, a misconfigured endpoint or an attacker's.
  */
@@ -17,8 +19,7 @@ export function receiverText(text: string, maxChars: number = MAX_RECEIVER_TEXT_
     if (code === 0x0a) piece = '\\n';
     else if (code === 0x0d) piece = '\\r';
     else if (code === 0x09) piece = '\\t';
-    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || isBidiControl(code))
-      piece = `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (isDisplayControl(code)) piece = `\\u${code.toString(16).padStart(4, '0')}`;
     else if (code >= 0xd800 && code <= 0xdbff) {
       const next = text.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
@@ -35,15 +36,4 @@ export function receiverText(text: string, maxChars: number = MAX_RECEIVER_TEXT_
     out += piece;
   }
   return i < text.length ? `${out}… (${text.length - i} more characters)` : out;
-}
-
-// U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069: they reorder what a terminal shows.
-function isBidiControl(code: number): boolean {
-  return (
-    code === 0x061c ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
 }

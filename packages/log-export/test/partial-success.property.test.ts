@@ -78,17 +78,25 @@ describe('readPartialSuccess', () => {
 });
 
 describe('receiverText', () => {
+  it('escapes the line and paragraph separators, which start a new line in many viewers', () => {
+    expect(receiverText('bad record\u2028level=info forged\u2029')).toBe(
+      'bad record\\u2028level=info forged\\u2029',
+    );
+  });
+
   it('output has no control or bidi characters and stays within the cap plus its note', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 3000 }), (text) => {
         const shown = receiverText(text);
         expect(
-          [...shown].some((c) => /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(c)),
+          [...shown].some((c) =>
+            /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(c),
+          ),
         ).toBe(false);
         expect(shown.length).toBeLessThanOrEqual(1024 + 40);
         if (
           text.length <= 100 &&
-          !/[\p{Cc}\p{Cs}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(text)
+          !/[\p{Cc}\p{Cs}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(text)
         ) {
           expect(shown).toBe(text);
         }

@@ -1,9 +1,7 @@
-// C0 controls (CR, LF, TAB, NUL, ESC, …), DEL, C1 controls (U+0085 NEXT LINE among them), the
-// Unicode line and paragraph separators, and the bidirectional overrides and isolates that
-// make text display in an order other than the one it is stored in.
-const CONTROL_CHARACTERS =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+import { DISPLAY_CONTROL_CHARACTERS } from '@threadline/core';
+
+// The list lives in @threadline/core (display-controls.ts), shared with log-export.
+const CONTROL_CHARACTERS = DISPLAY_CONTROL_CHARACTERS;
 
 function escapeOne(character: string): string {
   switch (character) {

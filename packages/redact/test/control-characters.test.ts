@@ -26,6 +26,7 @@ describe('escapeControlCharacters', () => {
     ['\u2029', '\\u2029'],
     ['\u202e', '\\u202e'],
     ['\u2066', '\\u2066'],
+    ['\u061c', '\\u061c'],
   ])('escapes %j as %s', (raw, escaped) => {
     expect(escapeControlCharacters(`a${raw}b`)).toBe(`a${escaped}b`);
   });
