@@ -11,7 +11,9 @@
 // service door nor write into the security stream through its own door.
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { startCollectorStack, type CollectorStack } from '@threadline/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+// One launcher for every Chromium test (path, sandbox flag, install hint).
+import { launchChromium } from '../../../packages/browser/test/support/chromium.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -26,7 +28,6 @@ import { openShop } from './support/shop-page.ts';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const COLLECTOR_BINARY = `${ROOT}.collector/otelcol-threadline`;
 const COLLECTOR_CONFIG = `${ROOT}otel-collector.yaml`;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'web-door-test-token';
 const SERVER = 2;
 const DECLINED_CARD = '4000000000000002';
@@ -40,11 +41,8 @@ let browser: Browser | undefined;
 let gateway: { port: number; origin: string };
 
 beforeAll(async () => {
-  for (const [path, hint] of [
-    [CHROMIUM, 'run examples/web/scripts/install-chromium.sh'],
-    [COLLECTOR_BINARY, 'run `npm run collector:build`'],
-  ]) {
-    if (!existsSync(path)) throw new Error(`${path} is missing: ${hint}`);
+  if (!existsSync(COLLECTOR_BINARY)) {
+    throw new Error(`${COLLECTOR_BINARY} is missing: run \`npm run collector:build\``);
   }
   await buildWeb();
   gateway = await reserveGatewayOrigin();
@@ -61,11 +59,7 @@ beforeAll(async () => {
     webRoot: WEB_DIST,
     browserOtlpEndpoint: stack.browserOtlpEndpoint,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -9,8 +9,9 @@ import {
   ATTR_SERVICE_NAME,
 } from '@opentelemetry/semantic-conventions';
 import { startOtlpReceiver, type OtlpReceiver } from '@threadline/testing';
-import { chromium, type Browser } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+// One launcher for every Chromium test (path, sandbox flag, install hint).
+import { launchChromium } from '../../../packages/browser/test/support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WEB_DIST, buildWeb } from '../scripts/build.ts';
 import {
@@ -20,7 +21,6 @@ import {
 } from './support/food-delivery-with-web.ts';
 import { openShop } from './support/shop-page.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SERVER = 2;
 const CLIENT = 3;
 const SEVERITY_ERROR = 17;
@@ -36,9 +36,6 @@ let browser: Browser | undefined;
 let gatewayOrigin: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: run examples/web/scripts/install-chromium.sh`);
-  }
   await buildWeb();
   const gateway = await reserveGatewayOrigin();
   gatewayOrigin = gateway.origin;
@@ -58,11 +55,7 @@ beforeAll(async () => {
     );
   }
   expect(await config.json()).toEqual({ otlpEndpoint: receiver.url, serviceName: 'web' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
