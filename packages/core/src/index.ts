@@ -2,3 +2,15 @@ export { RateLimitedWarning } from './rate-limited-warning.ts';
 export { enumeratesOwnKeysOnly, ownKeysForIn } from './own-keys.ts';
 export { PLAIN_DATA_RECORD, PLAIN_RECORD_PROCESSOR } from './plain-records.ts';
 export { DISPLAY_CONTROL_CHARACTERS, isDisplayControl } from './display-controls.ts';
+export {
+  ThreadlineConfigError,
+  describeValue,
+  integerOption,
+  integerRule,
+  invalidOption,
+} from './config-error.ts';
+export type { IntegerBounds } from './config-error.ts';
+export { badEnvValueMessage, createEnvReader, reportBadEnvValue } from './env-options.ts';
+export type { BadEnvValue, BadEnvValueSink, Env, EnvReader } from './env-options.ts';
+export { HTTP_METHODS, httpRequestMethod } from './http-methods.ts';
+export { DEFAULT_LOG_QUEUE_SIZE } from './queue-defaults.ts';

@@ -1,0 +1,24 @@
+// Browser-safe (no imports): @threadline/browser takes it through `@threadline/core/http-methods`.
+
+/**
+ * The request methods the HTTP semantic conventions name (`http.request.method`), QUERY
+ * included; any other method is recorded as `_OTHER`.
+ */
+export const HTTP_METHODS: ReadonlySet<string> = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'QUERY',
+  'TRACE',
+]);
+
+/** `http.request.method` for a method as sent: upper-cased when known, else `_OTHER`. */
+export function httpRequestMethod(method: string): string {
+  const upper = method.toUpperCase();
+  return HTTP_METHODS.has(upper) ? upper : '_OTHER';
+}
