@@ -2,8 +2,11 @@ export {
   OtlpLogRecordProcessor,
   createOtlpLogRecordProcessor,
 } from './otlp-log-record-processor.ts';
-// Declared by OtlpLogRecordProcessor, so @threadline/winston may hand it plain records.
-export { PLAIN_RECORD_PROCESSOR } from '@threadline/core';
+// Declared by OtlpLogRecordProcessor, so logger integrations may hand it plain records.
+export { PLAIN_DATA_RECORD, PLAIN_RECORD_PROCESSOR } from '@threadline/core';
+// The direct path of @threadline/winston and @threadline/pino.
+export { DirectLogEmitter, validSpanContext } from './direct-emit.ts';
+export type { DirectRecord } from './direct-emit.ts';
 export { LogsRequestEncoder, createLogEncoder, encodeLogsRequest } from './encode-logs-request.ts';
 export { ProtobufWriter } from './protobuf-writer.ts';
 export {

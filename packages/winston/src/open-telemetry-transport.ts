@@ -5,7 +5,7 @@ import TransportStream from 'winston-transport';
 import { AnyValueSerializer, unserializable } from './any-value-serializer.ts';
 import { ATTR_THREADLINE_LOG_TRUNCATED, buildLogRecord } from './log-record-builder.ts';
 import type { BuiltLogRecord, WinstonInfo } from './log-record-builder.ts';
-import { DirectLogEmitter } from './direct-emit.ts';
+import { DirectLogEmitter } from '@threadline/log-export';
 import { DEFAULT_LOG_KEYS, ECS_LOG_KEYS } from './log-keys.ts';
 import { RateLimitedWarning } from '@threadline/core';
 import { resolveTransportOptions } from './resolve-options.ts';
@@ -48,7 +48,7 @@ export class OpenTelemetryTransport extends TransportStream {
   readonly #flushFailures = new RateLimitedWarning(
     '@threadline/winston: could not flush log records',
   );
-  // The SDK logger the direct path was resolved for, and that path (see direct-emit.ts).
+  // The SDK logger the direct path was resolved for, and that path (@threadline/log-export's direct-emit.ts).
   #directKey: unknown;
   #direct: DirectLogEmitter | undefined;
 

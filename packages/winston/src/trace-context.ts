@@ -1,5 +1,6 @@
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Context, SpanContext } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { validSpanContext } from '@threadline/log-export';
 import type { ResolvedLogKeys } from './log-keys.ts';
 
 /**
@@ -64,19 +65,6 @@ export function writeInCallContext<T>(
 /** The context the application logged `entry` in, if it went through the patched logger. */
 export function callContextOf(entry: object): Context | undefined {
   return entry === currentEntry ? currentContext : callContexts.get(entry);
-}
-
-// Span contexts are immutable and one span usually logs many entries: remember the last one
-// found valid rather than re-checking its ids with a regular expression per entry.
-let lastValidSpanContext: SpanContext | undefined;
-
-/** The valid span context in `ctx`, or `undefined`. */
-export function validSpanContext(ctx: Context): SpanContext | undefined {
-  const spanContext = trace.getSpanContext(ctx);
-  if (spanContext === undefined || spanContext === lastValidSpanContext) return spanContext;
-  if (!isSpanContextValid(spanContext)) return undefined;
-  lastValidSpanContext = spanContext;
-  return spanContext;
 }
 
 const FLAGS_HEX: readonly string[] = Array.from({ length: 256 }, (_, flags) =>

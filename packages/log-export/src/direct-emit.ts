@@ -1,7 +1,10 @@
-import { SeverityNumber, TraceFlags } from '@opentelemetry/api';
+import { SeverityNumber, TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { AnyValue, Context, HrTime, Logger, SpanContext } from '@opentelemetry/api';
 import { PLAIN_DATA_RECORD, PLAIN_RECORD_PROCESSOR } from '@threadline/core';
-import { validSpanContext } from './trace-context.ts';
+
+// The direct path: logger integrations (@threadline/winston, @threadline/pino) hand records to
+// the processors here, beside OtlpLogRecordProcessor, whose PLAIN_RECORD_PROCESSOR contract it
+// relies on. It knows nothing about any one logger.
 
 /** The SDK internals the direct path reads (`@opentelemetry/sdk-logs` 2.x and 3.x). */
 interface SdkProcessor {
@@ -28,7 +31,7 @@ interface SdkLogger {
   _instrumentationScope: unknown;
 }
 
-/** What the transport hands over per record. */
+/** What a logger integration hands over per record. */
 export interface DirectRecord {
   severityNumber: SeverityNumber;
   severityText: string;
@@ -59,7 +62,7 @@ interface PlainLogRecord {
  * `LogRecordImpl`, whose per-record attribute copy and validation cost as much as our whole
  * encoding (see bench/README.md). Used only when every processor of the provider declares
  * {@link PLAIN_RECORD_PROCESSOR}, no attribute value length limit is set, and the record
- * fits the attribute count limit; otherwise the transport goes through `Logger.emit`. What
+ * fits the attribute count limit; otherwise the caller goes through `Logger.emit`. What
  * processors see is the same as through the SDK: timestamps from `Date.now()`, the span
  * context of the call when valid, the logger's resource and scope, and the SDK's
  * `otel.sdk.log.created` metric is still counted.
@@ -208,4 +211,17 @@ function unwrap(logger: Logger): SdkLogger | undefined {
   if (shared === undefined || config === undefined || typeof config.enabled !== 'boolean')
     return undefined;
   return candidate as unknown as SdkLogger;
+}
+
+// Span contexts are immutable and one span usually logs many records: remember the last one
+// found valid rather than re-checking its ids with a regular expression per record.
+let lastValidSpanContext: SpanContext | undefined;
+
+/** The valid span context in `ctx`, or `undefined`. */
+export function validSpanContext(ctx: Context): SpanContext | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  if (spanContext === undefined || spanContext === lastValidSpanContext) return spanContext;
+  if (!isSpanContextValid(spanContext)) return undefined;
+  lastValidSpanContext = spanContext;
+  return spanContext;
 }
