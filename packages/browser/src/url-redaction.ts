@@ -1,6 +1,7 @@
 // What a URL may carry that must not leave the page: the fragment (OAuth's implicit flow puts
 // `access_token=` there; SPAs put state there), credentials in query parameters, and secrets
 // typed into a search box or a path.
+import { isUrlCredentialParameter } from '@threadline/redact/rules';
 
 /** How a URL's parts are judged: by parameter name, and by the shape of the text. */
 export interface UrlRedactionRules {
@@ -9,30 +10,6 @@ export interface UrlRedactionRules {
   isSensitiveKey(name: string): boolean;
   /** The text with every recognised secret replaced. */
   text(value: string): string;
-}
-
-// Parameters that carry a credential in a URL although the same word as a log field does not:
-// OAuth's authorization `code` (exchangeable for tokens), `key` (Google and other API keys),
-// CAS `ticket`, SAML messages and artifacts, and the signing parts of pre-signed cloud URLs.
-// OAuth `state` is deliberately not here: it is a CSRF nonce bound to the user's session,
-// worthless without the `code` beside it, and `state` is an ordinary word in page URLs
-// (`?state=open`, `?state=CA`); add it with `redactKeys: ['state']` if yours carries more.
-const URL_CREDENTIAL_PARAMETERS: ReadonlySet<string> = new Set([
-  'code',
-  'key',
-  'ticket',
-  'samlresponse',
-  'samlrequest',
-  'samlart',
-  'xamzcredential',
-  'xamzsecuritytoken',
-  'xgoogcredential',
-  'xgooglesignature',
-  'xgoogsignature',
-]);
-
-function urlParameterKey(name: string): string {
-  return name.toLowerCase().replace(/[-_.]/g, '');
 }
 
 function decodeComponent(text: string): string {
@@ -60,7 +37,9 @@ function redactParameter(part: string, rules: UrlRedactionRules): string {
   if (equals < 0) return part;
   const rawValue = part.slice(equals + 1);
   if (rawValue === '') return part;
-  if (URL_CREDENTIAL_PARAMETERS.has(urlParameterKey(name)) || rules.isSensitiveKey(name))
+  // `code`, `ticket`, `SAMLResponse`, …: credentials in a URL only (@threadline/redact's list,
+  // the services apply the same one to URLs in their text).
+  if (isUrlCredentialParameter(name) || rules.isSensitiveKey(name))
     return `${rawName}=${rules.marker}`;
   const value = decodeComponent(rawValue);
   const redacted = rules.text(value);

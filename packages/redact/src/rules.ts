@@ -35,3 +35,6 @@ export {
   parseKeyRule,
 } from './sensitive-keys.ts';
 export type { KeyDecision, KeyRule } from './sensitive-keys.ts';
+// Query parameters that hold a credential only in a URL (`code`, `ticket`, `SAMLResponse`,
+// `X-Amz-Credential`, …): one list for the browser's URL redaction and the services' strings.
+export { URL_CREDENTIAL_PARAMETERS, isUrlCredentialParameter } from './url-params.ts';

@@ -229,8 +229,9 @@ describe('credentials in URLs', () => {
     expect(redact('https://api.example.com/v1?token=abc123&page=2&api_key=XYZ&Password=p')).toBe(
       `https://api.example.com/v1?token=${R}&page=2&api_key=${R}&Password=${R}`,
     );
+    // `code` in a URL parameter is OAuth's authorization code (url-params.ts); `state` stays.
     expect(redact('/cb?code=1&access_token=ya29.a0Af&state=s')).toBe(
-      `/cb?code=1&access_token=${R}&state=s`,
+      `/cb?code=${R}&access_token=${R}&state=s`,
     );
     expect(
       redact('https://bucket.s3.amazonaws.com/k?X-Amz-Credential=AK%2F2024&X-Amz-Signature=ab12cd'),
