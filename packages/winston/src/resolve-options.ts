@@ -1,4 +1,5 @@
-import { SeverityNumber, diag } from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api';
+import { ThreadlineConfigError, createEnvReader, integerOption } from '@threadline/core';
 import type { LoggerProvider } from '@opentelemetry/api';
 import { resolveLogKeys } from './log-keys.ts';
 import type { ResolvedLogKeys } from './log-keys.ts';
@@ -57,45 +58,20 @@ export function resolveLimits(
 ): ResolvedLimits {
   if (limits === undefined) return DEFAULT_LIMITS;
   if (limits === null || typeof limits !== 'object')
-    throw new TypeError(`${owner}: limits must be an object`);
+    throw new ThreadlineConfigError(`${owner}: limits must be an object`);
+  const limit = (name: keyof ResolvedLimits) =>
+    integerOption(limits[name], DEFAULT_LIMITS[name], owner, `limits.${name}`, {
+      min: 1,
+      max: name === 'maxDepth' ? MAX_DEPTH_CEILING : undefined,
+    });
   const resolved = {
-    maxStringLength: positiveInteger(
-      limits.maxStringLength,
-      DEFAULT_LIMITS.maxStringLength,
-      'maxStringLength',
-      owner,
-    ),
-    maxRecordLength: positiveInteger(
-      limits.maxRecordLength,
-      DEFAULT_LIMITS.maxRecordLength,
-      'maxRecordLength',
-      owner,
-    ),
-    maxDepth: positiveInteger(limits.maxDepth, DEFAULT_LIMITS.maxDepth, 'maxDepth', owner),
-    maxEntries: positiveInteger(limits.maxEntries, DEFAULT_LIMITS.maxEntries, 'maxEntries', owner),
-    maxCauseDepth: positiveInteger(
-      limits.maxCauseDepth,
-      DEFAULT_LIMITS.maxCauseDepth,
-      'maxCauseDepth',
-      owner,
-    ),
+    maxStringLength: limit('maxStringLength'),
+    maxRecordLength: limit('maxRecordLength'),
+    maxDepth: limit('maxDepth'),
+    maxEntries: limit('maxEntries'),
+    maxCauseDepth: limit('maxCauseDepth'),
   };
-  if (resolved.maxDepth > MAX_DEPTH_CEILING) {
-    throw new TypeError(
-      `${owner}: limits.maxDepth must be at most ${MAX_DEPTH_CEILING}, got ${resolved.maxDepth}`,
-    );
-  }
   return Object.freeze(resolved);
-}
-
-function positiveInteger(value: unknown, fallback: number, name: string, owner: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(
-      `${owner}: limits.${name} must be a positive integer, got ${String(value)}`,
-    );
-  }
-  return value;
 }
 
 function isSeverityNumber(value: unknown): value is SeverityNumber {
@@ -114,7 +90,7 @@ export function resolveSeverity(
 ): SeverityNumber | undefined {
   if (value === undefined) return undefined;
   if (!isSeverityNumber(value)) {
-    throw new TypeError(
+    throw new ThreadlineConfigError(
       `${owner}: ${name} must be a SeverityNumber (an integer from 0 to 24), got ${String(value)}`,
     );
   }
@@ -128,13 +104,13 @@ export function resolveSeverityMap(
   const resolved = new Map<string, SeverityNumber>();
   if (severityMap === undefined) return resolved;
   if (severityMap === null || typeof severityMap !== 'object' || Array.isArray(severityMap)) {
-    throw new TypeError(
+    throw new ThreadlineConfigError(
       `${owner}: severityMap must be an object like { audit: SeverityNumber.INFO2 }`,
     );
   }
   for (const [level, severity] of Object.entries(severityMap)) {
     if (!isSeverityNumber(severity)) {
-      throw new TypeError(
+      throw new ThreadlineConfigError(
         `${owner}: severityMap.${level} must be a SeverityNumber (an integer from 0 to 24), got ${String(severity)}`,
       );
     }
@@ -148,10 +124,10 @@ export function resolveTransportOptions(
   owner: string,
 ): ResolvedTransportOptions {
   if (options === null || typeof options !== 'object')
-    throw new TypeError(`${owner}: options must be an object`);
+    throw new ThreadlineConfigError(`${owner}: options must be an object`);
   const provider = options.loggerProvider;
   if (provider !== undefined && (provider === null || typeof provider.getLogger !== 'function')) {
-    throw new TypeError(`${owner}: loggerProvider must have a getLogger() method`);
+    throw new ThreadlineConfigError(`${owner}: loggerProvider must have a getLogger() method`);
   }
   return Object.freeze({
     loggerProvider: provider,
@@ -163,39 +139,26 @@ export function resolveTransportOptions(
   });
 }
 
-/**
- * A boolean environment variable (`THREADLINE_WINSTON_LOG_SENDING`, `THREADLINE_WINSTON_FAST_JSON`):
- * `false`/`0`/`no`/`off` or `true`/`1`/`yes`/`on`; anything else is unset, with a warning.
- */
-function booleanFromEnv(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const value = raw.trim().toLowerCase();
-  if (['false', '0', 'no', 'off'].includes(value)) return false;
-  if (['true', '1', 'yes', 'on'].includes(value)) return true;
-  diag.warn(`@threadline/winston: ignoring ${name}=${JSON.stringify(raw)}; expected true or false`);
-  return undefined;
-}
-
 export function resolveInstrumentationConfig(
   config: WinstonInstrumentationOptions,
   owner: string,
 ): ResolvedInstrumentationConfig {
   if (config === null || typeof config !== 'object')
-    throw new TypeError(`${owner}: config must be an object`);
+    throw new ThreadlineConfigError(`${owner}: config must be an object`);
   const severityMap = config.severityMap;
   resolveSeverityMap(severityMap, owner);
   resolveLimits(config.limits, owner);
-  const sending = booleanFromEnv(process.env, LOG_SENDING_ENV);
+  // Read at construction, not at import, so a test or a launcher can set the variables first.
+  const env = createEnvReader('@threadline/winston');
   return Object.freeze({
-    disableLogSending: config.disableLogSending ?? (sending === undefined ? false : !sending),
+    disableLogSending: config.disableLogSending ?? !env.boolean(LOG_SENDING_ENV, true),
     disableCorrelation: config.disableCorrelation ?? false,
     logKeys: resolveLogKeys(config.preset, config.logKeys, owner),
     logSeverity: resolveSeverity(config.logSeverity, 'logSeverity', owner),
     severityMap,
     limits: config.limits,
     redactor: resolveRedactor(config.redactor, owner),
-    fastJsonFormat: config.fastJsonFormat ?? booleanFromEnv(process.env, FAST_JSON_ENV) ?? true,
+    fastJsonFormat: config.fastJsonFormat ?? env.boolean(FAST_JSON_ENV, true),
   });
 }
 
@@ -206,6 +169,6 @@ function resolveRedactor(redactor: unknown, owner: string): EntryRedactor | unde
     typeof redactor !== 'object' ||
     typeof (redactor as EntryRedactor).redactValue !== 'function'
   )
-    throw new TypeError(`${owner}: redactor must have a redactValue(value) method`);
+    throw new ThreadlineConfigError(`${owner}: redactor must have a redactValue(value) method`);
   return redactor as EntryRedactor;
 }

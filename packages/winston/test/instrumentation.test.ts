@@ -202,6 +202,39 @@ describe('WinstonInstrumentation adds the OpenTelemetry transport', () => {
     expect(capture.records()).toHaveLength(0);
   });
 
+  // Issue 18 item 4: a bad value was warned on every construction, with no word on the
+  // default; now once (rate-limited, @threadline/core), naming the default, which is used.
+  it.each(['nope', 'disabled', '2'])(
+    'THREADLINE_WINSTON_LOG_SENDING=%j: warned once naming the default, and entries are sent',
+    (value) => {
+      const warnings: string[] = [];
+      diag.setLogger(
+        {
+          warn: (m: string) => warnings.push(m),
+          error: () => {},
+          info: () => {},
+          debug: () => {},
+          verbose: () => {},
+        },
+        DiagLogLevel.WARN,
+      );
+      try {
+        vi.stubEnv('THREADLINE_WINSTON_LOG_SENDING', value);
+        for (let i = 0; i < 3; i++) {
+          instrumentation?.disable();
+          const winston = setup();
+          winston.createLogger({}).info(`sent ${i}`);
+        }
+        expect(capture.records().map((r) => r.body)).toEqual(['sent 0', 'sent 1', 'sent 2']);
+        expect(warnings).toEqual([
+          `@threadline/winston: ignoring THREADLINE_WINSTON_LOG_SENDING=${JSON.stringify(value)}: expected true or false (also 1/0, yes/no, on/off); using true (1 so far)`,
+        ]);
+      } finally {
+        diag.disable();
+      }
+    },
+  );
+
   it('with logSeverity, sends entries more verbose than the console prints', () => {
     const winston = setup({ logSeverity: SeverityNumber.DEBUG });
     const out = new LineCollector();
