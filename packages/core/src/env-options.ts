@@ -18,6 +18,14 @@ export interface BadEnvValue {
   readonly fallback: string;
 }
 
+/** Bounds for {@link EnvReader.number}, inclusive. */
+export interface NumberBounds {
+  /** Smallest value accepted. */
+  readonly min: number;
+  /** Largest value accepted. @default Number.MAX_VALUE */
+  readonly max?: number;
+}
+
 /** Where a reader sends a bad value; {@link reportBadEnvValue} unless the caller must defer. */
 export type BadEnvValueSink = (problem: BadEnvValue) => void;
 
@@ -73,6 +81,11 @@ export interface EnvReader {
     fallback: F,
     bounds: IntegerBounds,
   ): number | F;
+  /**
+   * A finite decimal number within the bounds (fractions allowed); `fallback` when unset,
+   * blank or out of bounds.
+   */
+  number<F extends number | undefined>(name: string, fallback: F, bounds: NumberBounds): number | F;
   /** One of `choices` (compared in lower case); `fallback` when unset, blank or another word. */
   choice<T extends string, F extends T | undefined>(
     name: string,
@@ -139,6 +152,15 @@ export function createEnvReader(
       reject(name, raw, integerRule(min, max), fallback);
       return fallback;
     },
+    number(name, fallback, { min, max = Number.MAX_VALUE }) {
+      const raw = read(name);
+      if (raw === undefined) return fallback;
+      // Plain decimals only: Number() would also take "0x10", "1e3" and "Infinity".
+      const parsed = /^[+-]?(?:\d+\.?\d*|\.\d+)$/.test(raw) ? Number(raw) : Number.NaN;
+      if (Number.isFinite(parsed) && parsed >= min && parsed <= max) return parsed;
+      reject(name, raw, numberRule(min, max), fallback);
+      return fallback;
+    },
     choice(name, choices, fallback) {
       const raw = read(name);
       if (raw === undefined) return fallback;
@@ -150,6 +172,10 @@ export function createEnvReader(
     },
     reject,
   };
+}
+
+function numberRule(min: number, max: number): string {
+  return max >= Number.MAX_VALUE ? `a number ≥ ${min}` : `a number from ${min} to ${max}`;
 }
 
 function fallbackText(fallback: unknown): string {

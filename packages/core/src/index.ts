@@ -11,6 +11,8 @@ export {
 } from './config-error.ts';
 export type { IntegerBounds } from './config-error.ts';
 export { badEnvValueMessage, createEnvReader, reportBadEnvValue } from './env-options.ts';
-export type { BadEnvValue, BadEnvValueSink, Env, EnvReader } from './env-options.ts';
+export type { BadEnvValue, BadEnvValueSink, Env, EnvReader, NumberBounds } from './env-options.ts';
 export { HTTP_METHODS, httpRequestMethod } from './http-methods.ts';
 export { DEFAULT_LOG_QUEUE_SIZE } from './queue-defaults.ts';
+export { mergeHeaders, otlpHeadersFromEnv } from './otlp-headers.ts';
+export type { OtlpSignal } from './otlp-headers.ts';

@@ -115,6 +115,25 @@ describe('createEnvReader: integers', () => {
   });
 });
 
+describe('createEnvReader: numbers', () => {
+  it('accepts plain decimals within bounds and rejects the rest with one warning each', () => {
+    const warnings = captureWarnings();
+    const names = Array.from({ length: 7 }, () => variable('NUM'));
+    const values = ['2.5', ' .5 ', '0x10', '1e3', 'Infinity', '-1', '7 ms'];
+    const read = createEnvReader(
+      '@threadline/x',
+      Object.fromEntries(names.map((n, i) => [n, values[i]])),
+    );
+    expect(names.map((n) => read.number(n, 9, { min: 0, max: 100 }))).toEqual([
+      2.5, 0.5, 9, 9, 9, 9, 9,
+    ]);
+    expect(warnings).toHaveLength(5);
+    expect(warnings[0]).toContain(
+      `ignoring ${names[2]}="0x10": expected a number from 0 to 100; using 9`,
+    );
+  });
+});
+
 describe('createEnvReader: strings, lists, choices', () => {
   it('trims strings and lists, drops empty entries, treats blank as unset', () => {
     const read = createEnvReader('@threadline/x', { S: '  a b ', L: ' a, ,b ,, c', B: ' ' });
