@@ -1,1 +1,6 @@
-export { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
+export { PinoInstrumentation } from './pino-instrumentation.ts';
+export { severityForPinoLevel } from './severity.ts';
+export { ATTR_THREADLINE_LOG_UNPARSED } from './record-from-line.ts';
+export { PLAIN_RECORD_PROCESSOR } from '@threadline/log-export';
+export type { LogKeys, PinoInstrumentationOptions } from './types.ts';
+export type { PinoRedactor } from './redaction.ts';
