@@ -30,59 +30,41 @@ export const HAS_DIGIT_RUN = 64; // 13 digits, single spaces or dashes allowed b
 export const HAS_SECRET_SYNTAX = 256; // `</`, a quote, `--`, `-p`, a path: see secret-syntaxes.ts
 export const HAS_TOKEN_RUN = 128; // 20 characters of a token (`A-Za-z0-9_.~+/%-`) in a row
 
-// The markers, one alternative each, in the order the scan tries them at a position. One
-// alternation of all of them is the pre-scan: most log strings fail it in one native search.
-// A string that has a marker is searched again from where that marker was found, for the
-// markers still missing, so every character is looked at by V8's regex engine and none by a
-// JS loop, and a string is searched at most once per kind of marker (a 10 MiB string with an
-// Error's `:` cost 40–75 ms in the per-character loop this replaced; reliability S7).
-// Shapes chosen for V8: no `i` flag, short alternatives, fixed sequences written out.
-const MARKER_KINDS: readonly (readonly [flag: number, source: string])[] = [
-  [HAS_URL_SCHEME, ':\\/\\/'],
-  [HAS_SEPARATOR, '[=:]'],
-  [HAS_SECRET_SYNTAX, SECRET_SYNTAX_HINT.source],
-  [HAS_JWT_HEADER, 'eyJ'],
-  [HAS_PEM_BEGIN, '-----BEGIN'],
-  [HAS_AWS_PREFIX, 'A[KS]IA'],
-  [HAS_AUTH_SCHEME, '[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc]'],
-  // 13 digits, one space or dash allowed between two of them.
-  [HAS_DIGIT_RUN, `\\d${'[ -]?\\d'.repeat(12)}`],
-  // A prefixed credential (owned by credential-formats.ts) is a token run on its own.
-  [HAS_TOKEN_RUN, CREDENTIAL_PREFIX_HINT.source],
-];
+function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
 
-// No credential format is shorter than this.
+function startsWithIgnoringCase(value: string, index: number, lowercase: string): boolean {
+  if (index + lowercase.length > value.length) return false;
+  for (let j = 0; j < lowercase.length; j++) {
+    if ((value.charCodeAt(index + j) | 0x20) !== lowercase.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
+// A superset of the markers below in three native scans, which most log strings fail.
+// Shapes chosen for V8: no `i` flag, short alternatives, digits apart (one alternation of all
+// of them, the credential hint included, measured 3–5× slower on 1 KiB of prose: a letter or
+// digit that starts an alternative defeats the engine's skip-ahead).
+const ANY_TEXT_MARKER = /[=:]|eyJ|-----|[Bb][EeAa][AaSs][RrIi]|A[KS]IA/;
+// The same with the secret-syntax hint (`</`, quotes, `--`, `-p`, `/` + 8 path characters):
+// measured as fast as the text expression alone, so a clean string still pays one text scan.
+const ANY_TEXT_OR_SYNTAX_MARKER = new RegExp(
+  `${ANY_TEXT_MARKER.source}|${SECRET_SYNTAX_HINT.source}`,
+);
+const ANY_DIGIT_MARKER = /\d\d\d\d[ -]?\d\d/;
+// No credential format is shorter than this; shorter strings (most log strings: ids, levels,
+// routes) skip the credential scan. That scan (`CREDENTIAL_PREFIX_HINT`, owned by
+// credential-formats.ts) is a third expression rather than more alternatives above, which
+// made every string's scan several times slower; context-anchored credentials need `=` or
+// `:`, which the text scan already finds.
 const MIN_CREDENTIAL_LENGTH = 20;
 
-// Any 20 characters of a token (`%` included for percent-encoded base64, `sig=`). Looked for
-// only in strings that have another marker: a context-anchored credential needs its `=` or `:`,
-// and an id or hash with no marker at all is not a credential (credential-formats.ts).
-const TOKEN_RUN = new RegExp('[A-Za-z0-9_.~+/%-]'.repeat(MIN_CREDENTIAL_LENGTH));
-
-interface MarkerSearch {
-  readonly pattern: RegExp;
-  /** The flag of each capture group (index 0 for group 1). */
-  readonly flags: readonly number[];
-}
-
-// One alternation per set of markers still missing (a bit per MARKER_KINDS row), built when
-// first needed: a handful in practice, at most 2^9.
-const searches: (MarkerSearch | undefined)[] = [];
-
-function markerSearch(missing: number): MarkerSearch {
-  let search = searches[missing];
-  if (search === undefined) {
-    const rows = MARKER_KINDS.filter((_row, index) => (missing & (1 << index)) !== 0);
-    search = {
-      pattern: new RegExp(rows.map(([, source]) => `(${source})`).join('|'), 'g'),
-      flags: rows.map(([flag]) => flag),
-    };
-    searches[missing] = search;
-  }
-  return search;
-}
-
-const ALL_KINDS = (1 << MARKER_KINDS.length) - 1;
+// Up to this length a string that passed the pre-scan has its markers collected by one JS
+// loop (cheaper than nine regex calls); a longer one by one native search per kind of marker,
+// so no character of a long string is looked at by JS (a 10 MiB Error text cost 40–120 ms in
+// the loop; reliability S7).
+const LOOP_MAX_LENGTH = 256;
 
 /**
  * The markers of everything a built-in pattern redacts that `value` contains: 0 for most log
@@ -90,32 +72,143 @@ const ALL_KINDS = (1 << MARKER_KINDS.length) - 1;
  * markers they have.
  */
 export function scanForMarkers(value: string): number {
-  let flags = 0;
-  let missing = ALL_KINDS;
-  let from = 0;
-  while (missing !== 0) {
-    const search = markerSearch(missing);
-    const pattern = search.pattern;
-    pattern.lastIndex = from;
-    const match = pattern.exec(value);
-    if (match === null) break;
-    let group = 1;
-    while (match[group] === undefined) group++;
-    const flag = search.flags[group - 1];
-    flags |= flag;
-    // Both token kinds share a flag; the other markers may start at the same place.
-    for (let index = 0; index < MARKER_KINDS.length; index++)
-      if (MARKER_KINDS[index][0] === flag) missing &= ~(1 << index);
-    from = match.index;
-  }
   if (
-    flags !== 0 &&
-    (flags & HAS_TOKEN_RUN) === 0 &&
-    value.length >= MIN_CREDENTIAL_LENGTH &&
-    TOKEN_RUN.test(value)
+    !ANY_TEXT_OR_SYNTAX_MARKER.test(value) &&
+    !ANY_DIGIT_MARKER.test(value) &&
+    !(value.length >= MIN_CREDENTIAL_LENGTH && CREDENTIAL_PREFIX_HINT.test(value))
   )
-    flags |= HAS_TOKEN_RUN;
+    return 0;
+  return value.length <= LOOP_MAX_LENGTH ? collectMarkers(value) : searchMarkers(value);
+}
+
+// The token characters of TOKEN_CHARACTER below, for the native searches.
+const TOKEN_CLASS = '[A-Za-z0-9_.~+/%-]';
+
+// What collectMarkers finds, one expression per marker (the property test in
+// test/marker-scan.test.ts holds the two to the same answer).
+const MARKER_SEARCHES: readonly (readonly [flag: number, search: RegExp])[] = [
+  [HAS_SEPARATOR, /[=:]/],
+  [HAS_URL_SCHEME, /:\/\//],
+  [HAS_JWT_HEADER, /eyJ/],
+  [HAS_PEM_BEGIN, /-----BEGIN/],
+  [HAS_AWS_PREFIX, /A[KS]IA/],
+  [HAS_AUTH_SCHEME, /[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc]/],
+  // 13 digits, one space or dash allowed between two of them, written out (see above).
+  [HAS_DIGIT_RUN, new RegExp(`\\d${'[ -]?\\d'.repeat(12)}`)],
+  // Tried only where a run starts, so a long token is not re-read from each of its characters.
+  [HAS_TOKEN_RUN, new RegExp(`(?<!${TOKEN_CLASS})${TOKEN_CLASS.repeat(MIN_CREDENTIAL_LENGTH)}`)],
+  [HAS_SECRET_SYNTAX, SECRET_SYNTAX_HINT],
+];
+
+function searchMarkers(value: string): number {
+  let flags = 0;
+  for (const [flag, search] of MARKER_SEARCHES) if (search.test(value)) flags |= flag;
   return flags;
+}
+
+// Characters a credential is made of, `%` included for percent-encoded base64 (`sig=`).
+const TOKEN_CHARACTER = new Uint8Array(128);
+for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~+/%-')
+  TOKEN_CHARACTER[character.charCodeAt(0)] = 1;
+
+function collectMarkers(value: string): number {
+  let flags = 0;
+  let run = 0;
+  let tokenRun = 0;
+  const length = value.length;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 128 && TOKEN_CHARACTER[code] === 1) {
+      if (++tokenRun >= MIN_CREDENTIAL_LENGTH) flags |= HAS_TOKEN_RUN;
+    } else {
+      tokenRun = 0;
+    }
+    if (isDigitCode(code)) {
+      if (++run >= 13) flags |= HAS_DIGIT_RUN;
+      continue;
+    }
+    if (run > 0 && (code === 0x20 || code === 0x2d) && isDigitCode(value.charCodeAt(i + 1)))
+      continue;
+    run = 0;
+    switch (code) {
+      case 0x3d: // =
+        flags |= HAS_SEPARATOR;
+        break;
+      case 0x3a: // :
+        flags |= HAS_SEPARATOR;
+        if (value.charCodeAt(i + 1) === 0x2f && value.charCodeAt(i + 2) === 0x2f)
+          flags |= HAS_URL_SCHEME;
+        if (isYamlValueStart(value, i + 1)) flags |= HAS_SECRET_SYNTAX;
+        break;
+      case 0x65: // e
+        if (value.charCodeAt(i + 1) === 0x79 && value.charCodeAt(i + 2) === 0x4a)
+          flags |= HAS_JWT_HEADER;
+        break;
+      case 0x2d: {
+        // -
+        if (value.startsWith('-----BEGIN', i)) flags |= HAS_PEM_BEGIN;
+        const next = value.charCodeAt(i + 1);
+        if (next === 0x2d || next === 0x70) flags |= HAS_SECRET_SYNTAX; // `--`, `-p`
+        break;
+      }
+      // The rest of SECRET_SYNTAX_HINT, in this loop rather than one more regex call.
+      case 0x22: // "
+      case 0x27: // '
+        flags |= HAS_SECRET_SYNTAX;
+        break;
+      case 0x3c: // <
+        if (value.charCodeAt(i + 1) === 0x2f) flags |= HAS_SECRET_SYNTAX;
+        break;
+      case 0x2f: // /
+        if (hasPathSegmentAfter(value, i)) flags |= HAS_SECRET_SYNTAX;
+        break;
+      case 0x41: {
+        // A
+        const second = value.charCodeAt(i + 1);
+        if (
+          (second === 0x4b || second === 0x53) &&
+          value.charCodeAt(i + 2) === 0x49 &&
+          value.charCodeAt(i + 3) === 0x41
+        ) {
+          flags |= HAS_AWS_PREFIX;
+        }
+        break;
+      }
+      case 0x42: // B
+      case 0x62: // b
+        if (startsWithIgnoringCase(value, i, 'bearer') || startsWithIgnoringCase(value, i, 'basic'))
+          flags |= HAS_AUTH_SCHEME;
+        break;
+    }
+  }
+  return flags;
+}
+
+/** YAML whose value `secretSyntaxes` reads: a line end, a block (`|`, `>`), `&anchor`, `!tag`. */
+function isYamlValueStart(value: string, from: number): boolean {
+  let i = from;
+  while (value.charCodeAt(i) === 0x20 || value.charCodeAt(i) === 0x09) i++;
+  if (i >= value.length) return i > from || from === value.length;
+  const code = value.charCodeAt(i);
+  return (
+    code === 0x0a ||
+    code === 0x0d ||
+    code === 0x7c ||
+    code === 0x3e ||
+    code === 0x26 ||
+    code === 0x21
+  );
+}
+
+/** Whether 8 characters of a path segment (`[\w.~%+-]`) follow the `/` at `slash`. */
+function hasPathSegmentAfter(value: string, slash: number): boolean {
+  if (slash + 8 >= value.length) return false;
+  for (let j = slash + 1; j <= slash + 8; j++) {
+    const code = value.charCodeAt(j);
+    if (!(isWordCode(code) || code === 0x2e || code === 0x7e || code === 0x2b || code === 0x2d))
+      return false;
+  }
+  return true;
 }
 
 /** Whether `value` has 13 digits in a row, allowing one space or dash between two digits. */
