@@ -25,6 +25,35 @@ describe('browser bundle', () => {
     expect(bundle.code).toContain('startBrowserTelemetry');
   });
 
+  it('reports what each file costs gzipped, and takes the redaction rules whole', async () => {
+    const bundle = await bundleForBrowser();
+    const costs = new Map(bundle.gzipCostByInput);
+    // Every file with code in the bundle has a cost; cut out one at a time, the costs add up
+    // to about the whole (a little more: gzip shares text between files).
+    expect([...costs.keys()].sort()).toEqual(
+      bundle.bytesByInput
+        .filter(([, bytes]) => bytes > 0)
+        .map(([input]) => input)
+        .sort(),
+    );
+    const sum = [...costs.values()].reduce((a, b) => a + b, 0);
+    expect(sum).toBeGreaterThan(bundle.gzipBytes * 0.9);
+    expect(sum).toBeLessThan(bundle.gzipBytes * 1.3);
+    // The page hides what the services hide (README, Bundle size): no browser subset of the
+    // rules. Each rule module is in the bundle with real weight.
+    for (const rules of [
+      'sensitive-keys.ts',
+      'credential-formats.ts',
+      'value-patterns.ts',
+      'secret-syntaxes.ts',
+      'string-redaction.ts',
+      'url-params.ts',
+    ]) {
+      const cost = [...costs].find(([input]) => input.endsWith(`packages/redact/src/${rules}`));
+      expect(cost?.[1], rules).toBeGreaterThan(50);
+    }
+  });
+
   it('notices a Node built-in import (the check above can fail)', async () => {
     const bundle = await bundleForBrowser(
       fileURLToPath(new URL('./fixtures/imports-node-builtin.ts', import.meta.url)),
