@@ -1,4 +1,12 @@
 import type { MeterProvider } from '@opentelemetry/api';
+import { mergeHeaders, otlpHeadersFromEnv } from '@threadline/core';
+import {
+  DEFAULT_LOG_QUEUE_SIZE,
+  ThreadlineConfigError,
+  createEnvReader,
+  integerOption as checkInteger,
+} from '@threadline/core';
+import type { Env, EnvReader } from '@threadline/core';
 import type { OtlpCompression, OtlpEncoding, OtlpLogRecordProcessorOptions } from './types.ts';
 
 export interface ResolvedProcessorOptions {
@@ -25,7 +33,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   encoding: 'protobuf' as OtlpEncoding,
   compression: 'none' as OtlpCompression,
   timeoutMillis: 10_000,
-  maxQueueSize: 16_384,
+  maxQueueSize: DEFAULT_LOG_QUEUE_SIZE,
   maxQueueBytes: 16 * 1024 * 1024,
   // 1,024 rather than the BLRP's 512: half the requests for the same records, ~7 % less CPU per
   // log at 10k logs/s in bench/ with no higher event-loop delay (2026-11-23). 2,048 took
@@ -42,58 +50,74 @@ export const DEFAULT_OPTIONS = Object.freeze({
 });
 
 const OWNER = 'OtlpLogRecordProcessor';
-type Env = Readonly<Record<string, string | undefined>>;
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+const COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
 
-/** Resolves options once (code, then env, then default) and throws a TypeError for invalid ones. */
+/**
+ * Resolves options once (code, then env, then default); throws a `ThreadlineConfigError` for an
+ * invalid option, and reports a bad env value through `@threadline/core`'s one policy (a
+ * rate-limited warning naming the variable and the value used instead).
+ */
 export function resolveProcessorOptions(
   options: OtlpLogRecordProcessorOptions = {},
   env: Env = process.env,
 ): ResolvedProcessorOptions {
   if (options === null || typeof options !== 'object')
-    throw new TypeError(`${OWNER}: options must be an object`);
-  const maxQueueSize = integerOption(options, env, 'maxQueueSize', 'OTEL_BLRP_MAX_QUEUE_SIZE', 1);
-  const maxRequestBytes = integerOption(options, env, 'maxRequestBytes', undefined, 1024);
+    throw new ThreadlineConfigError(`${OWNER}: options must be an object`);
+  const reader = createEnvReader('@threadline/log-export', env);
+  const maxQueueSize = integerOption(
+    options,
+    reader,
+    'maxQueueSize',
+    'OTEL_BLRP_MAX_QUEUE_SIZE',
+    1,
+  );
+  const maxRequestBytes = integerOption(options, reader, 'maxRequestBytes', undefined, 1024);
   const maxExportBatchSize = Math.min(
-    integerOption(options, env, 'maxExportBatchSize', 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 1),
+    integerOption(options, reader, 'maxExportBatchSize', 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 1),
     maxQueueSize,
   );
   return Object.freeze({
-    url: resolveUrl(options.url, env),
-    headers: Object.freeze({ ...resolveEnvHeaders(env), ...validHeaders(options.headers) }),
-    encoding: resolveEncoding(options.encoding, env),
-    compression: resolveCompression(options.compression, env),
+    url: resolveUrl(options.url, reader),
+    // OTEL_EXPORTER_OTLP_HEADERS merged with _LOGS_HEADERS (the logs value wins per header),
+    // then the code option on top: the upstream exporters' order, one parser for both.
+    headers: Object.freeze(
+      mergeHeaders(otlpHeadersFromEnv('logs', env), validHeaders(options.headers)),
+    ),
+    encoding: resolveEncoding(options.encoding, reader),
+    compression: resolveCompression(options.compression, reader),
     timeoutMillis: integerOption(
       options,
-      env,
+      reader,
       'timeoutMillis',
       ['OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
       1,
     ),
     maxQueueSize,
-    maxQueueBytes: integerOption(options, env, 'maxQueueBytes', undefined, 1024),
+    maxQueueBytes: integerOption(options, reader, 'maxQueueBytes', undefined, 1024),
     maxExportBatchSize,
     maxExportBatchBytes: Math.min(
-      integerOption(options, env, 'maxExportBatchBytes', undefined, 1024),
+      integerOption(options, reader, 'maxExportBatchBytes', undefined, 1024),
       maxRequestBytes,
     ),
     maxRequestBytes,
     scheduledDelayMillis: integerOption(
       options,
-      env,
+      reader,
       'scheduledDelayMillis',
       'OTEL_BLRP_SCHEDULE_DELAY',
       0,
     ),
-    maxConcurrentExports: integerOption(options, env, 'maxConcurrentExports', undefined, 1),
-    maxRetryMillis: integerOption(options, env, 'maxRetryMillis', undefined, 0),
+    maxConcurrentExports: integerOption(options, reader, 'maxConcurrentExports', undefined, 1),
+    maxRetryMillis: integerOption(options, reader, 'maxRetryMillis', undefined, 0),
     exportTimeoutMillis: integerOption(
       options,
-      env,
+      reader,
       'exportTimeoutMillis',
       'OTEL_BLRP_EXPORT_TIMEOUT',
       0,
     ),
-    shutdownTimeoutMillis: integerOption(options, env, 'shutdownTimeoutMillis', undefined, 0),
+    shutdownTimeoutMillis: integerOption(options, reader, 'shutdownTimeoutMillis', undefined, 0),
     meterProvider: options.meterProvider,
   });
 }
@@ -104,92 +128,79 @@ type IntegerKey = {
 
 function integerOption(
   options: OtlpLogRecordProcessorOptions,
-  env: Env,
+  env: EnvReader,
   key: IntegerKey,
   envNames: string | readonly string[] | undefined,
   min: number,
 ): number {
   const value = options[key];
-  if (value !== undefined) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-      throw new TypeError(`${OWNER}: ${key} must be an integer >= ${min}, got ${String(value)}`);
-    return value;
-  }
-  for (const name of typeof envNames === 'string' ? [envNames] : (envNames ?? [])) {
-    const raw = env[name]?.trim();
-    if (!raw) continue;
-    const parsed = Number(raw);
-    // A bad env var must not stop the app from starting: fall back to the default.
-    if (Number.isInteger(parsed) && parsed >= min) return parsed;
-  }
-  return DEFAULT_OPTIONS[key];
+  if (value !== undefined) return checkInteger(value, DEFAULT_OPTIONS[key], OWNER, key, { min });
+  // The first variable set to a usable value wins: folding from the last one makes each bad
+  // value's warning name what is used instead (the next variable's value, or the default).
+  const names = typeof envNames === 'string' ? [envNames] : (envNames ?? []);
+  return names.reduceRight<number>(
+    (fallback, name) => env.integer(name, fallback, { min }),
+    DEFAULT_OPTIONS[key],
+  );
 }
 
-function resolveUrl(url: string | undefined, env: Env): URL {
+function resolveUrl(url: string | undefined, env: EnvReader): URL {
   let raw = url;
   if (raw === undefined) {
-    const signal = env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT?.trim();
-    const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+    const signal = env.string('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
+    const base = env.string('OTEL_EXPORTER_OTLP_ENDPOINT');
     raw = signal || (base ? `${base.replace(/\/+$/, '')}/v1/logs` : DEFAULT_OPTIONS.url);
   }
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
-    throw new TypeError(`${OWNER}: url is not a valid URL: ${String(raw)}`);
+    throw new ThreadlineConfigError(`${OWNER}: url is not a valid URL: ${String(raw)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new TypeError(`${OWNER}: url must be http: or https:, got ${parsed.protocol}`);
+    throw new ThreadlineConfigError(
+      `${OWNER}: url must be http: or https:, got ${parsed.protocol}`,
+    );
   return parsed;
 }
 
-function resolveEncoding(encoding: OtlpEncoding | undefined, env: Env): OtlpEncoding {
+function resolveEncoding(encoding: OtlpEncoding | undefined, env: EnvReader): OtlpEncoding {
   if (encoding !== undefined) {
     if (encoding !== 'protobuf' && encoding !== 'json')
-      throw new TypeError(`${OWNER}: encoding must be 'protobuf' or 'json'`);
+      throw new ThreadlineConfigError(`${OWNER}: encoding must be 'protobuf' or 'json'`);
     return encoding;
   }
-  const protocol = (
-    env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL
-  )?.trim();
+  // 'grpc' is @threadline/node's business (it builds another exporter); here it means protobuf.
+  const protocol = env.choice(
+    'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL',
+    OTLP_PROTOCOLS,
+    env.choice('OTEL_EXPORTER_OTLP_PROTOCOL', OTLP_PROTOCOLS, 'http/protobuf'),
+  );
   return protocol === 'http/json' ? 'json' : DEFAULT_OPTIONS.encoding;
 }
 
-function resolveCompression(compression: OtlpCompression | undefined, env: Env): OtlpCompression {
+function resolveCompression(
+  compression: OtlpCompression | undefined,
+  env: EnvReader,
+): OtlpCompression {
   if (compression !== undefined) {
     if (compression !== 'gzip' && compression !== 'none')
-      throw new TypeError(`${OWNER}: compression must be 'gzip' or 'none'`);
+      throw new ThreadlineConfigError(`${OWNER}: compression must be 'gzip' or 'none'`);
     return compression;
   }
-  const fromEnv = (
-    env.OTEL_EXPORTER_OTLP_LOGS_COMPRESSION ?? env.OTEL_EXPORTER_OTLP_COMPRESSION
-  )?.trim();
-  return fromEnv === 'gzip' ? 'gzip' : DEFAULT_OPTIONS.compression;
+  return env.choice(
+    'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION',
+    COMPRESSIONS,
+    env.choice('OTEL_EXPORTER_OTLP_COMPRESSION', COMPRESSIONS, DEFAULT_OPTIONS.compression),
+  );
 }
 
 function validHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   if (headers === undefined) return {};
   if (headers === null || typeof headers !== 'object')
-    throw new TypeError(`${OWNER}: headers must be an object of strings`);
+    throw new ThreadlineConfigError(`${OWNER}: headers must be an object of strings`);
   for (const [key, value] of Object.entries(headers))
-    if (typeof value !== 'string') throw new TypeError(`${OWNER}: header ${key} must be a string`);
-  return headers;
-}
-
-function resolveEnvHeaders(env: Env): Record<string, string> {
-  const raw = env.OTEL_EXPORTER_OTLP_LOGS_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS;
-  const headers: Record<string, string> = {};
-  if (!raw) return headers;
-  for (const pair of raw.split(',')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) continue;
-    try {
-      headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(
-        pair.slice(at + 1).trim(),
-      );
-    } catch {
-      // A malformed percent-escape skips that header only.
-    }
-  }
+    if (typeof value !== 'string')
+      throw new ThreadlineConfigError(`${OWNER}: header ${key} must be a string`);
   return headers;
 }
