@@ -6,7 +6,6 @@ import { diag } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Redactor } from '@threadline/redact';
 import type { ResolvedConfig } from './config.ts';
-import { PinoRedactionInstrumentation } from './pino-redaction.ts';
 import type { InstrumentationName } from './types.ts';
 
 interface CatalogEntry {
@@ -75,11 +74,10 @@ const CATALOG: Readonly<Record<InstrumentationName, CatalogEntry>> = {
   },
   pino: {
     libraries: ['pino'],
-    packageName: '@opentelemetry/instrumentation-pino',
+    packageName: '@threadline/pino',
     exportName: 'PinoInstrumentation',
-    // Upstream only sends records; pino's own output is redacted by ours (pino-redaction.ts).
-    companion: ({ redactor }) =>
-      redactor === undefined ? undefined : new PinoRedactionInstrumentation({ redactor }),
+    // Redacted before pino serializes, so what pino prints and the records sent are clean alike.
+    defaults: (_config, { redactor }) => (redactor === undefined ? {} : { redactor }),
   },
 };
 
