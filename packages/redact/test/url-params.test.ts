@@ -121,6 +121,26 @@ describe('URL credential parameters in service strings', () => {
   });
 });
 
+describe('URL credential parameters in a logged URLSearchParams (a URL query by definition)', () => {
+  it('masks code, ticket and SAMLResponse, keeps state and the class', () => {
+    const [code, ticket, saml] = values(17, 3);
+    const params = new URLSearchParams({ code, state: 'af0ifj', ticket, SAMLResponse: saml });
+    const out = redactor.redactValue({ query: params }) as { query: URLSearchParams };
+    expect(out.query).toBeInstanceOf(URLSearchParams);
+    expect([...out.query]).toEqual([
+      ['code', R],
+      ['state', 'af0ifj'],
+      ['ticket', R],
+      ['SAMLResponse', R],
+    ]);
+    expect(params.get('code')).toBe(code); // the application's object is untouched
+    // A form field named `code` in FormData is not a URL parameter (a discount code).
+    const form = new FormData();
+    form.set('code', 'SPRING24');
+    expect((redactor.redactValue(form) as FormData).get('code')).toBe('SPRING24');
+  });
+});
+
 describe('URL credential parameters on spans (outgoing http url.full)', () => {
   it('exports url.full without the authorization code, the SAML response or the CAS ticket', async () => {
     const exporter = new InMemorySpanExporter();
