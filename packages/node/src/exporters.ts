@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import {
   BatchLogRecordProcessor,
   ConsoleLogRecordExporter,
@@ -17,11 +15,10 @@ import {
 } from '@threadline/redact';
 import type { Redactor } from '@threadline/redact';
 import { ExceptionSpanIndex } from './exception-span-index.ts';
+import { loadPackage } from './package-loader.ts';
 import type { LogProcessorControl } from './handle.ts';
 import type { OtlpProtocol } from './types.ts';
 import type { ResolvedConfig, SignalExport } from './config.ts';
-
-const ownRequire = createRequire(import.meta.url);
 
 const EXPORTER_PACKAGES: Record<'traces' | 'logs' | 'metrics', Record<OtlpProtocol, string>> = {
   traces: {
@@ -41,6 +38,14 @@ const EXPORTER_PACKAGES: Record<'traces' | 'logs' | 'metrics', Record<OtlpProtoc
   },
 };
 
+/**
+ * The OTLP/HTTP exporter packages, for the bundler (one entry each). The gRPC ones stay
+ * outside the bundle: `@grpc/grpc-js` is large and loaded only when asked for.
+ */
+export const HTTP_EXPORTER_PACKAGES: readonly string[] = Object.values(EXPORTER_PACKAGES).flatMap(
+  (byProtocol) => [byProtocol['http/protobuf'], byProtocol['http/json']],
+);
+
 const EXPORTER_CLASSES = {
   traces: 'OTLPTraceExporter',
   logs: 'OTLPLogExporter',
@@ -50,10 +55,7 @@ const EXPORTER_CLASSES = {
 // Only the exporter for the chosen protocol is loaded; the gRPC stack alone costs ~200 ms.
 function createOtlpExporter<T>(signal: 'traces' | 'logs' | 'metrics', settings: SignalExport): T {
   const packageName = EXPORTER_PACKAGES[signal][settings.protocol];
-  const mod = ownRequire(fileURLToPath(import.meta.resolve(packageName))) as Record<
-    string,
-    new (config: object) => T
-  >;
+  const mod = loadPackage(packageName) as Record<string, new (config: object) => T>;
   const config: Record<string, unknown> = {};
   // Leaving url/headers unset lets the exporter read OTEL_EXPORTER_OTLP_* itself.
   if (settings.url !== undefined) config.url = settings.url;

@@ -1,11 +1,11 @@
 import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Redactor } from '@threadline/redact';
 import type { ResolvedConfig } from './config.ts';
+import { loadPackage } from './package-loader.ts';
 import type { InstrumentationName } from './types.ts';
 
 interface CatalogEntry {
@@ -112,20 +112,19 @@ function isInstalled(appRequire: NodeJS.Require, library: string): boolean {
   }
 }
 
-const ownRequire = createRequire(import.meta.url);
-
-// Load the ESM build through require(esm): synchronous, so `--require` works too, and the
-// same module graph as our own ESM imports, so no package is loaded twice.
 function loadExport(
   packageName: string,
   exportName: string,
 ): new (config: object) => Instrumentation {
-  const path = fileURLToPath(import.meta.resolve(packageName));
-  const mod = ownRequire(path) as Record<string, unknown>;
-  const ctor = mod[exportName];
+  const ctor = loadPackage(packageName)[exportName];
   if (typeof ctor !== 'function') throw new Error(`${packageName} has no export ${exportName}`);
   return ctor as new (config: object) => Instrumentation;
 }
+
+/** Every package an instrumentation comes from, for the bundler (one entry each). */
+export const INSTRUMENTATION_PACKAGES: readonly string[] = [
+  ...new Set(Object.values(CATALOG).map((entry) => entry.packageName)),
+];
 
 export interface LoadedInstrumentations {
   readonly instrumentations: Instrumentation[];

@@ -5,8 +5,6 @@
 // the configuration asks for something only it provides: a traces or metrics exporter other
 // than OTLP/none (OTEL_TRACES_EXPORTER=console/zipkin, OTEL_METRICS_EXPORTER=prometheus…) or
 // a B3 propagator.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { context, diag, logs, metrics, propagation, trace } from '@opentelemetry/api';
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -28,9 +26,8 @@ import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { NodeSDK as NodeSdkClass } from '@opentelemetry/sdk-node';
+import { loadPackage } from './package-loader.ts';
 import { samplerFromEnv } from './sampler.ts';
-
-const ownRequire = createRequire(import.meta.url);
 
 export interface SdkParts {
   readonly resource: Resource;
@@ -64,10 +61,8 @@ function propagatorFromEnv(): TextMapPropagator | null | undefined {
 }
 
 function startNodeSdk(parts: SdkParts): RunningSdk {
-  // Resolved as import would, then require()d: the ES module build, one copy of each class.
-  const { NodeSDK } = ownRequire(fileURLToPath(import.meta.resolve('@opentelemetry/sdk-node'))) as {
-    NodeSDK: typeof NodeSdkClass;
-  };
+  // Not bundled (it brings every exporter): resolved as import would, the ES module build.
+  const { NodeSDK } = loadPackage('@opentelemetry/sdk-node') as { NodeSDK: typeof NodeSdkClass };
   const sdk = new NodeSDK({
     resource: parts.resource,
     resourceDetectors: parts.detectors,

@@ -59,9 +59,16 @@ export function publicPackages(): { dir: string; name: string; version: string }
     .map(({ dir, name, version }) => ({ dir, name, version }));
 }
 
-/** `tsc --build` then `npm pack` of every public package; returns name → tarball path. */
+/** `tsc --build`, the bundles, then `npm pack` of every public package; returns name → tarball path. */
 export function packPublicPackages(destination: string): Map<string, string> {
   execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '--build'], {
+    cwd: REPO_ROOT,
+    env: plainEnv(),
+    stdio: 'pipe',
+  });
+  // Packages whose published entry points are bundles (`@threadline/node`) build them here;
+  // `npm pack` of a directory runs no lifecycle script.
+  execFileSync('npm', ['run', 'bundle', '--workspaces', '--if-present'], {
     cwd: REPO_ROOT,
     env: plainEnv(),
     stdio: 'pipe',
