@@ -311,7 +311,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       if ((decision & KEY_TEXT_SECRET) !== 0) return false;
       if (redactDecided(decision, item, depth, path) !== item) return false;
     }
-    if (plainData || process.env.A_NOSYM) return true;
+    if (plainData) return true;
     const symbols = Object.getOwnPropertySymbols(value);
     for (let i = 0; i < symbols.length; i++) {
       const symbol = symbols[i];
