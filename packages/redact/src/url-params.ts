@@ -46,18 +46,26 @@ export function isUrlCredentialParameter(name: string): boolean {
   return URL_CREDENTIAL_PARAMETERS.has(normalizeKey(name));
 }
 
+// A whole string that is a form-encoded list (`code=…&state=…`): the value of a `url.query`
+// attribute (semantic conventions: the query without `?`) or an OAuth token request body. At
+// least one `&` and no whitespace, so `code=2` or `exit code=2 & retry` in prose stays. The
+// classes exclude `&`, so the expression runs in linear time.
+const FORM_ENCODED = /^[^\s&=]+=[^\s&]*(?:&[^\s&]*)+$/;
+
 /**
  * Whether `name`, read just before the `=` at `separator` in `text`, is a URL credential
- * parameter written as one: directly after `?`, `&` or `#` (`/callback?code=…`,
- * `#code=…` of OAuth's fragment response mode). `code=` in prose (`exit code=2`) stays.
+ * parameter written as one: directly after `?`, `&` or `#` (`/callback?code=…`, `#code=…` of
+ * OAuth's fragment response mode), or first in a form-encoded string (`code=…&state=…`).
+ * `code=` in prose (`exit code=2`) stays.
  */
 export function isUrlCredentialAt(text: string, separator: number, name: string): boolean {
   const start = separator - name.length;
+  if (text.charCodeAt(separator) !== 0x3d || !text.startsWith(name, start)) return false; // =
   const before = text.charCodeAt(start - 1);
-  return (
-    text.charCodeAt(separator) === 0x3d && // =
-    (before === 0x3f || before === 0x26 || before === 0x23) && // ? & #
-    text.startsWith(name, start) &&
-    isUrlCredentialParameter(name)
-  );
+  const inUrl =
+    before === 0x3f || // ?
+    before === 0x26 || // &
+    before === 0x23 || // #
+    (start === 0 && FORM_ENCODED.test(text));
+  return inUrl && isUrlCredentialParameter(name);
 }

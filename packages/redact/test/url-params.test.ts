@@ -4,7 +4,7 @@
 // callback URL kept them (each assertion on a secret below failed on main before this change:
 // `code`, `ticket`, `SAMLResponse`, `X-Amz-Credential`, `X-Goog-Credential`, `oauth_verifier`,
 // `key` are not sensitive keys, and the string redaction had no notion of a URL parameter).
-import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
+import { ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -94,6 +94,19 @@ describe('URL credential parameters in service strings', () => {
     );
   });
 
+  it('replaces them in a form-encoded string: a url.query value, an OAuth token request body', () => {
+    const [code, verifier] = values(18, 2);
+    expect(redactor.redactString(`code=${code}&state=af0ifj`)).toBe(`code=${R}&state=af0ifj`);
+    expect(
+      redactor.redactString(
+        `grant_type=authorization_code&code=${code}&redirect_uri=https%3A%2F%2Fapp.example%2Fcb`,
+      ),
+    ).toBe(`grant_type=authorization_code&code=${R}&redirect_uri=https%3A%2F%2Fapp.example%2Fcb`);
+    expect(redactor.redactString(`oauth_verifier=${verifier}&oauth_token=t0k3n-abc123`)).toBe(
+      `oauth_verifier=${R}&oauth_token=${R}`,
+    );
+  });
+
   it('leaves code, key and ticket alone outside a URL parameter, and URLs without them', () => {
     for (const text of [
       'process exited with code=2',
@@ -104,6 +117,8 @@ describe('URL credential parameters in service strings', () => {
       'https://shop.example.com/orders?state=open&sort=asc&page=2',
       'https://shop.example.com/promo?promocode=SPRING24&zipcode=10115',
       'GET /search?q=status%20code&lang=en',
+      'code=E42',
+      'code=E42 & retry later',
     ])
       expect(redactor.redactString(text), text).toBe(text);
     // A field named `code` is an ordinary field (an error code), as before.
@@ -167,6 +182,26 @@ describe('URL credential parameters on spans (outgoing http url.full)', () => {
       `https://sso.example.com/acs?SAMLResponse=${R}`,
       `https://cas.example.com/serviceValidate?service=https%3A%2F%2Fapp&ticket=${R}`,
     ]);
+    await provider.shutdown();
+  });
+
+  it('exports a server span url.query (no leading ?) without the code', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      spanProcessors: [
+        new SimpleSpanProcessor({ exporter }),
+        createRedactingSpanProcessor(createRedactor()),
+      ],
+    });
+    const [code] = values(19, 1);
+    const span = provider.getTracer('http').startSpan('GET /callback', {
+      attributes: { [ATTR_URL_QUERY]: `code=${code}&state=af0ifj&scope=openid%20email` },
+    });
+    span.end();
+    await provider.forceFlush();
+    expect(exporter.getFinishedSpans()[0].attributes[ATTR_URL_QUERY]).toBe(
+      `code=${R}&state=af0ifj&scope=openid%20email`,
+    );
     await provider.shutdown();
   });
 });
