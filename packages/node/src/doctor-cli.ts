@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import {
   logsOffWithLogger,
   probeEndpoint,
-  samplerDropsEverything,
   tracesHeaders,
   tracesUrl,
   unknownVariables,
 } from './doctor.ts';
 import type { DoctorFinding } from './doctor.ts';
+import { samplerFinding } from './doctor-sampler.ts';
 
 const USAGE =
   'usage: threadline doctor [endpoint]   (endpoint: OTLP/HTTP base URL, e.g. http://collector:4318)';
@@ -43,7 +43,8 @@ async function main(args: readonly string[]): Promise<number> {
   const url = tracesUrl(env);
   const findings: DoctorFinding[] = [
     ...unknownVariables(env),
-    ...samplerDropsEverything(env),
+    // No app code runs here, so only OTEL_TRACES_SAMPLER can name a sampler.
+    ...samplerFinding(undefined, env),
     ...logsOffWithLogger(logsKind, loggersOfApp(process.cwd())),
   ];
   const endpoint = await probeEndpoint(url, tracesHeaders(env), { keepAlive: true });

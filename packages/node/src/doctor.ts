@@ -6,8 +6,11 @@ import { request as httpsRequest } from 'node:https';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
 import { diag } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace';
+import { mergeHeaders, otlpHeadersFromEnv } from '@threadline/core';
 import { duplicateBridgeFinding, installDuplicateBridgeReporter } from './doctor-bridges.ts';
 import { closestOtelVariable, KNOWN_OTEL_VARIABLES } from './doctor-env.ts';
+import { samplerFinding } from './doctor-sampler.ts';
 
 export interface DoctorFinding {
   /** Which check: 'env', 'sampler', 'logs-off', 'load-order', 'endpoint', 'duplicate-bridge'. */
@@ -25,28 +28,6 @@ export function unknownVariables(env: NodeJS.ProcessEnv): DoctorFinding[] {
       check: 'env',
       message: `${name} is not an OpenTelemetry variable and is ignored; did you mean ${closestOtelVariable(name)}?`,
     }));
-}
-
-/** A sampler from OTEL_TRACES_SAMPLER(_ARG) that records no trace at all. */
-export function samplerDropsEverything(env: NodeJS.ProcessEnv): DoctorFinding[] {
-  const sampler = env.OTEL_TRACES_SAMPLER?.trim();
-  const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG);
-  const dropsAll =
-    sampler === 'always_off' ||
-    sampler === 'parentbased_always_off' ||
-    ((sampler === 'traceidratio' || sampler === 'parentbased_traceidratio') &&
-      env.OTEL_TRACES_SAMPLER_ARG?.trim() !== '' &&
-      ratio === 0);
-  if (!dropsAll) return [];
-  const setting = sampler?.endsWith('traceidratio')
-    ? `OTEL_TRACES_SAMPLER=${sampler} with OTEL_TRACES_SAMPLER_ARG=0`
-    : `OTEL_TRACES_SAMPLER=${sampler}`;
-  return [
-    {
-      check: 'sampler',
-      message: `${setting} drops every trace (and log records carry no sampled trace); unset it, or use parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG above 0`,
-    },
-  ];
 }
 
 /** Logs export turned off while the app has a logger the instrumentation would bridge. */
@@ -208,23 +189,15 @@ export function tracesUrl(env: NodeJS.ProcessEnv, codeUrl?: string): string {
   return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
-/** OTEL_EXPORTER_OTLP_(TRACES_)HEADERS as the exporter reads them: k=v pairs, URL-encoded. */
-export function tracesHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const source of [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_TRACES_HEADERS]) {
-    for (const pair of (source ?? '').split(',')) {
-      const at = pair.indexOf('=');
-      if (at <= 0) continue;
-      try {
-        headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(
-          pair.slice(at + 1).trim(),
-        );
-      } catch {
-        // A malformed pair is the exporter's to report; the probe just goes without it.
-      }
-    }
-  }
-  return headers;
+/**
+ * The headers the traces exporter will send: OTEL_EXPORTER_OTLP_HEADERS merged with
+ * _TRACES_HEADERS (one parser, @threadline/core's), then the code option on top.
+ */
+export function tracesHeaders(
+  env: NodeJS.ProcessEnv,
+  codeHeaders?: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return mergeHeaders(otlpHeadersFromEnv('traces', env), codeHeaders);
 }
 
 const LOGGERS = ['winston', 'pino'];
@@ -236,6 +209,8 @@ export interface StartupFacts {
   /** Set in code; otherwise the exporter's env variables decide. */
   readonly tracesUrl?: string;
   readonly tracesHeaders?: Record<string, string>;
+  /** start()'s `sampler` option; otherwise OTEL_TRACES_SAMPLER decides (sampler.ts). */
+  readonly sampler?: Sampler;
   /** Libraries the curated instrumentations patch, found in the app. */
   readonly libraries: readonly string[];
 }
@@ -260,7 +235,7 @@ export function runStartupDoctor(facts: StartupFacts, env: NodeJS.ProcessEnv = p
   reportFindings(
     [
       ...unknownVariables(env),
-      ...samplerDropsEverything(env),
+      ...samplerFinding(facts.sampler, env),
       ...logsOffWithLogger(
         facts.logsKind,
         LOGGERS.filter((logger) => facts.libraries.includes(logger)),
@@ -270,7 +245,7 @@ export function runStartupDoctor(facts: StartupFacts, env: NodeJS.ProcessEnv = p
     toStderr,
   );
   if (toStderr && facts.tracesKind === 'otlp' && facts.tracesProtocol !== 'grpc') {
-    const headers = facts.tracesHeaders ?? tracesHeaders(env);
+    const headers = tracesHeaders(env, facts.tracesHeaders);
     void probeEndpoint(tracesUrl(env, facts.tracesUrl), headers).then((finding) => {
       if (finding !== undefined) reportFindings([finding], toStderr);
     });

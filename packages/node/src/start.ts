@@ -84,6 +84,7 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
         tracesProtocol: config.exports.traces.protocol,
         tracesUrl: config.exports.traces.url,
         tracesHeaders: config.exports.traces.headers,
+        sampler: config.sampler,
         libraries: moduleNames,
       });
     } catch (error) {

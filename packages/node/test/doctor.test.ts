@@ -1,20 +1,30 @@
 // Issue 17 item 3: what would silently not work yields exactly one message naming the fix;
 // a correct setup yields none; the endpoint is checked without delaying start-up.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  SamplingDecision,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace';
+import type { Sampler } from '@opentelemetry/sdk-trace';
 import { startOtlpReceiver } from '@threadline/testing';
 import type { OtlpReceiver } from '@threadline/testing';
 import {
   logsOffWithLogger,
   probeEndpoint,
   runStartupDoctor,
-  samplerDropsEverything,
+  tracesHeaders,
   unknownVariables,
 } from '../src/doctor.ts';
+import { samplerFinding } from '../src/doctor-sampler.ts';
 import { FIXTURES, runFixture } from './run-fixture.ts';
 
 const CLI = fileURLToPath(new URL('../src/doctor-cli.ts', import.meta.url));
@@ -82,16 +92,30 @@ describe('OTEL_* variables that do not exist', () => {
   });
 });
 
+// The sampler check asks the sampler in use (start()'s option, else sampler.ts's reading of
+// OTEL_TRACES_SAMPLER) what it keeps. Before, it parsed OTEL_TRACES_SAMPLER itself and was
+// never told about a sampler passed in code: "code sampler overrides" and "code sampler drops
+// everything" below failed on that code (a false alarm, and a silence).
 describe('a sampler that drops everything', () => {
+  afterEach(() => vi.unstubAllEnvs());
+  function withEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    return { ...process.env };
+  }
+
   it.each([
-    [{ OTEL_TRACES_SAMPLER: 'always_off' }],
-    [{ OTEL_TRACES_SAMPLER: 'parentbased_always_off' }],
-    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }],
-    [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.0' }],
-  ])('%o: one message naming the fix', (env) => {
-    const findings = samplerDropsEverything(env);
+    [{ OTEL_TRACES_SAMPLER: 'always_off' }, 'drops every trace'],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }, 'drops every trace'],
+    [{ OTEL_TRACES_SAMPLER: 'parentbased_always_off' }, 'starts no trace'],
+    [
+      { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.0' },
+      'starts no trace',
+    ],
+  ])('%o: one message naming the setting and the fix', (vars, effect) => {
+    const findings = samplerFinding(undefined, withEnv(vars));
     expect(findings).toHaveLength(1);
-    expect(findings[0].message).toContain('drops every trace');
+    expect(findings[0].message).toContain(`OTEL_TRACES_SAMPLER=${vars.OTEL_TRACES_SAMPLER}`);
+    expect(findings[0].message).toContain(effect);
     expect(findings[0].message).toContain('OTEL_TRACES_SAMPLER_ARG above 0');
   });
 
@@ -99,9 +123,56 @@ describe('a sampler that drops everything', () => {
     [{}],
     [{ OTEL_TRACES_SAMPLER: 'parentbased_always_on' }],
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.0001' }],
+    // Blank: the SDK uses 1 and says so itself; unknown: the default sampler.
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '' }],
-  ])('%o: nothing', (env) => {
-    expect(samplerDropsEverything(env)).toEqual([]);
+    [{ OTEL_TRACES_SAMPLER: 'always_offf' }],
+  ])('%o: nothing', (vars) => {
+    expect(samplerFinding(undefined, withEnv(vars))).toEqual([]);
+  });
+
+  const dropAll: Sampler = { shouldSample: () => ({ decision: SamplingDecision.NOT_RECORD }) };
+  const oneInSixteen: Sampler = {
+    // A sampler of the app's own: keeps trace ids ending in f (1 in 16).
+    shouldSample: (_context, traceId) => ({
+      decision: traceId.endsWith('f')
+        ? SamplingDecision.RECORD_AND_SAMPLED
+        : SamplingDecision.NOT_RECORD,
+    }),
+  };
+  const throwing: Sampler = {
+    shouldSample: () => {
+      throw new Error('sampler bug');
+    },
+  };
+
+  it.each([
+    ['AlwaysOnSampler', new AlwaysOnSampler()],
+    ['TraceIdRatioBasedSampler(0.001)', new TraceIdRatioBasedSampler(0.001)],
+    ['a custom sampler keeping 1 in 16', oneInSixteen],
+    ['a sampler that throws (not judged)', throwing],
+  ])(
+    'code sampler overrides OTEL_TRACES_SAMPLER=always_off: %s yields nothing',
+    (_name, sampler) => {
+      expect(samplerFinding(sampler, withEnv({ OTEL_TRACES_SAMPLER: 'always_off' }))).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['AlwaysOffSampler', new AlwaysOffSampler(), 'drops every trace'],
+    ['TraceIdRatioBasedSampler(0)', new TraceIdRatioBasedSampler(0), 'drops every trace'],
+    ['a custom sampler that drops all', dropAll, 'drops every trace'],
+    [
+      'ParentBasedSampler(AlwaysOff)',
+      new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+      'starts no trace',
+    ],
+  ])('code sampler drops everything: %s, one message naming start()', (_name, sampler, effect) => {
+    const findings = samplerFinding(sampler, withEnv({ OTEL_TRACES_SAMPLER: 'always_on' }));
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain('the sampler passed to start()');
+    expect(findings[0].message).toContain(effect);
+    expect(findings[0].message).not.toContain('OTEL_TRACES_SAMPLER=always_on');
   });
 });
 
@@ -222,6 +293,81 @@ describe('at start-up, in a real process (THREADLINE_DOCTOR=1)', () => {
       /doctor: winston(, logform)? were loaded before @threadline\/node started/,
     );
     expect(lines[0]).toContain('--import @threadline/node/register');
+  });
+});
+
+describe('a sampler passed to start() in code, in a real process (THREADLINE_DOCTOR=1)', () => {
+  async function runWithCodeSampler(sampler: string, env: Record<string, string> = {}) {
+    const runId = randomBytes(6).toString('hex');
+    const child = spawn(process.execPath, [`${FIXTURES}code-sampler.mjs`], {
+      cwd: FIXTURES,
+      env: {
+        ...process.env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        THREADLINE_DOCTOR: '1',
+        NODE_ENV: '',
+        SAMPLER: sampler,
+        RUN_ID: runId,
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    clearTimeout(timer);
+    // shutdown() flushed the span processor before the process exited.
+    const spans = receiver.spans().filter((span) => span.name === `checkout ${runId}`);
+    return { code, lines: doctorLines(stderr), spans };
+  }
+
+  it('a recording sampler in code with OTEL_TRACES_SAMPLER=always_off: no message, and the span arrives', async () => {
+    for (const sampler of ['on', 'ratio:0.5']) {
+      const { code, lines, spans } = await runWithCodeSampler(sampler, {
+        OTEL_TRACES_SAMPLER: 'always_off',
+      });
+      expect(code).toBe(0);
+      expect(lines).toEqual([]);
+      // The fixed probe trace ids aside, a 0.5 ratio keeps this span only half the time.
+      if (sampler === 'on') expect(spans).toHaveLength(1);
+    }
+  });
+
+  it('AlwaysOffSampler in code: exactly one message naming start(), and no span arrives', async () => {
+    const { code, lines, spans } = await runWithCodeSampler('off');
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      'the sampler passed to start() (AlwaysOffSampler) drops every trace',
+    );
+    expect(spans).toEqual([]);
+  });
+});
+
+describe('the headers the endpoint probe sends', () => {
+  it('OTEL_EXPORTER_OTLP_HEADERS, _TRACES_HEADERS and code headers merged as the exporter merges them', async () => {
+    const tenant = `t-${randomBytes(3).toString('hex')}`;
+    const server = createServer((req, res) => {
+      req.resume();
+      const ok =
+        req.headers.authorization === 'Bearer from-code' && req.headers['x-tenant'] === tenant;
+      res.writeHead(ok ? 200 : 401).end();
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+    const env = {
+      OTEL_EXPORTER_OTLP_HEADERS: `x-tenant=${tenant},authorization=Bearer%20generic`,
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'Authorization=Bearer%20traces',
+    };
+    // Before, code headers replaced the environment's: the tenant was not sent.
+    expect(
+      await probeEndpoint(url, tracesHeaders(env, { authorization: 'Bearer from-code' })),
+    ).toBeUndefined();
+    expect((await probeEndpoint(url, tracesHeaders(env)))?.message).toContain('answered 401');
   });
 });
 
