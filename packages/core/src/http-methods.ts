@@ -17,8 +17,10 @@ export const HTTP_METHODS: ReadonlySet<string> = new Set([
   'TRACE',
 ]);
 
-/** `http.request.method` for a method as sent: upper-cased when known, else `_OTHER`. */
+/**
+ * `http.request.method` for a method as sent: the method when known, else `_OTHER`. Methods
+ * are case-sensitive (RFC 9110, and the conventions match them exactly): `get` is `_OTHER`.
+ */
 export function httpRequestMethod(method: string): string {
-  const upper = method.toUpperCase();
-  return HTTP_METHODS.has(upper) ? upper : '_OTHER';
+  return HTTP_METHODS.has(method) ? method : '_OTHER';
 }

@@ -51,12 +51,10 @@ export function createHealth(options: HealthOptions = {}): Health {
   }
   const timeoutMs =
     checkNumberOption(options.timeoutMs, OWNER, 'timeoutMs', { min: 1 }) ??
-    envNumber('THREADLINE_HEALTH_TIMEOUT_MS', { min: 1 }) ??
-    DEFAULT_HEALTH_TIMEOUT_MS;
+    envNumber('THREADLINE_HEALTH_TIMEOUT_MS', { min: 1 }, DEFAULT_HEALTH_TIMEOUT_MS);
   const cacheMs =
     checkNumberOption(options.cacheMs, OWNER, 'cacheMs', { min: 0 }) ??
-    envNumber('THREADLINE_HEALTH_CACHE_MS', { min: 0 }) ??
-    DEFAULT_HEALTH_CACHE_MS;
+    envNumber('THREADLINE_HEALTH_CACHE_MS', { min: 0 }, DEFAULT_HEALTH_CACHE_MS);
   const checks = resolveChecks(options.checks, timeoutMs);
   const path = checkPath(options.path, 'path') ?? '/health';
   const livenessPath = checkPath(options.livenessPath, 'livenessPath') ?? '/health/simple';
@@ -76,9 +74,7 @@ export function createHealth(options: HealthOptions = {}): Health {
     invalidOption(OWNER, 'meterProvider', 'a MeterProvider', meterProvider);
   }
   const detail: HealthDetail =
-    checkDetail(options.detail) ??
-    envChoice('THREADLINE_HEALTH_DETAIL', HEALTH_DETAILS) ??
-    'public';
+    checkDetail(options.detail) ?? envChoice('THREADLINE_HEALTH_DETAIL', HEALTH_DETAILS, 'public');
   const token = checkToken(options.token) ?? envToken();
   const redactor = checkRedactor(options.redactor) ?? createRedactor();
   const wantsFull = fullDetailGate(detail, token);

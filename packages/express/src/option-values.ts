@@ -1,12 +1,14 @@
-import { diag } from '@opentelemetry/api';
+import { createEnvReader, invalidOption } from '@threadline/core';
+import type { Env } from '@threadline/core';
 
 // Option precedence everywhere: the code option, then the environment variable, then the
-// default. Bad code options throw; bad environment values are reported and ignored, since a
-// typo in a deployment must not stop the service.
+// default. Bad code options throw (@threadline/core's ThreadlineConfigError); bad environment
+// values are reported by @threadline/core's one policy and ignored, since a typo in a
+// deployment must not stop the service.
 
-export function invalidOption(owner: string, name: string, expected: string, got: unknown): never {
-  throw new TypeError(`${owner}: ${name} must be ${expected}, got ${describe(got)}`);
-}
+export { invalidOption };
+
+const PACKAGE = '@threadline/express';
 
 export function checkNumberOption(
   value: unknown,
@@ -58,66 +60,44 @@ export function checkPathListOption(
   return Object.freeze([...(value as string[])]);
 }
 
-export function envNumber(
+/** A number ≥ `min` from `name`; `fallback` (named in the warning) when unset or bad. */
+export function envNumber<F extends number | undefined>(
   name: string,
   { min }: { min: number },
-  env: NodeJS.ProcessEnv = process.env,
-): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) {
-    diag.warn(`@threadline/express: ignoring ${name}=${raw}, not a number ≥ ${min}`);
-    return undefined;
-  }
-  return value;
+  fallback: F,
+  env: Env = process.env,
+): number | F {
+  return createEnvReader(PACKAGE, env).number(name, fallback, { min });
 }
 
-export function envChoice<T extends string>(
+/** One of `choices` from `name`, any case; `fallback` when unset or another word. */
+export function envChoice<T extends string, F extends T | undefined>(
   name: string,
   choices: readonly T[],
-  env: NodeJS.ProcessEnv = process.env,
-): T | undefined {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return undefined;
-  if (!(choices as readonly string[]).includes(raw)) {
-    diag.warn(
-      `@threadline/express: ignoring ${name}=${raw}, expected one of ${choices.join(', ')}`,
-    );
-    return undefined;
-  }
-  return raw as T;
+  fallback: F,
+  env: Env = process.env,
+): T | F {
+  return createEnvReader(PACKAGE, env).choice(name, choices, fallback);
 }
 
+/** Comma-separated paths, each starting with '/'; `fallback` when unset or any entry is not. */
 export function envPathList(
   name: string,
-  env: NodeJS.ProcessEnv = process.env,
-): readonly string[] | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const paths = raw
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
+  fallback: readonly string[],
+  env: Env = process.env,
+): readonly string[] {
+  const reader = createEnvReader(PACKAGE, env);
+  const paths = reader.list(name);
+  if (paths === undefined) return fallback;
   const invalid = paths.filter((p) => !p.startsWith('/'));
   if (invalid.length > 0) {
-    diag.warn(`@threadline/express: ignoring ${name}: ${invalid.join(', ')} do not start with '/'`);
-    return undefined;
+    reader.reject(name, invalid.join(','), "paths starting with '/'", fallback);
+    return fallback;
   }
   return Object.freeze(paths);
 }
 
-export function envString(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const raw = env[name]?.trim();
-  return raw === undefined || raw === '' ? undefined : raw;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  try {
-    return String(value);
-  } catch {
-    return typeof value;
-  }
+/** The trimmed value of `name`; undefined when unset or blank. */
+export function envString(name: string, env: Env = process.env): string | undefined {
+  return createEnvReader(PACKAGE, env).string(name);
 }

@@ -21,7 +21,7 @@ import {
   envPathList,
   invalidOption,
 } from './option-values.ts';
-import { RateLimitedWarning } from '@threadline/core';
+import { HTTP_METHODS, RateLimitedWarning } from '@threadline/core';
 import { createRecordWriter, validateLoggerProvider, validateSink } from './record-writer.ts';
 import type { RecordAttributes, RecordLevel } from './record-writer.ts';
 import { createPathMatcher, requestPath } from './request-path.ts';
@@ -44,19 +44,6 @@ export const DEFAULT_REQUEST_LOG_IGNORED_PATHS: readonly string[] = Object.freez
 ]);
 const LEVELS: readonly RequestLogLevel[] = ['info', 'warn', 'error'];
 const LEVEL_RANK: Record<RecordLevel, number> = { info: 0, warn: 1, error: 2 };
-// The methods the HTTP conventions name; anything else is recorded as `_OTHER`.
-const KNOWN_METHODS = new Set([
-  'CONNECT',
-  'DELETE',
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PATCH',
-  'POST',
-  'PUT',
-  'QUERY',
-  'TRACE',
-]);
 // Visible ASCII only: the id is echoed in a response header and written to logs.
 const USABLE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 const observed = new WeakSet<ServerResponse>();
@@ -83,13 +70,12 @@ export function requestLogger<Req extends IncomingMessage = IncomingMessage>(
     validateLoggerProvider(options.loggerProvider, OWNER),
     OWNER,
   );
-  const level = options.level ?? envChoice('THREADLINE_REQUEST_LOG_LEVEL', LEVELS) ?? 'info';
+  const level = options.level ?? envChoice('THREADLINE_REQUEST_LOG_LEVEL', LEVELS, 'info');
   if (!LEVELS.includes(level)) invalidOption(OWNER, 'level', LEVELS.join(' | '), level);
   const minimumRank = LEVEL_RANK[level];
   const isIgnored = createPathMatcher(
     checkPathListOption(options.ignoredPaths, OWNER, 'ignoredPaths') ??
-      envPathList('THREADLINE_REQUEST_LOG_IGNORED_PATHS') ??
-      DEFAULT_REQUEST_LOG_IGNORED_PATHS,
+      envPathList('THREADLINE_REQUEST_LOG_IGNORED_PATHS', DEFAULT_REQUEST_LOG_IGNORED_PATHS),
   );
   const requestIdHeader = options.requestIdHeader ?? 'x-request-id';
   if (
@@ -135,7 +121,7 @@ export function requestLogger<Req extends IncomingMessage = IncomingMessage>(
 
         const method = req.method ?? 'GET';
         const attributes: RecordAttributes = {};
-        if (KNOWN_METHODS.has(method)) {
+        if (HTTP_METHODS.has(method)) {
           attributes[ATTR_HTTP_REQUEST_METHOD] = method;
         } else {
           attributes[ATTR_HTTP_REQUEST_METHOD] = HTTP_REQUEST_METHOD_VALUE_OTHER;
