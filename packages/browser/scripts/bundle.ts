@@ -8,15 +8,15 @@ import { build, type Plugin } from 'esbuild';
 /**
  * Gzipped size the bundle must stay under; `npm run size -w packages/browser` reports it, file
  * by file. Issue 15 asked for 12 KiB in total with redaction. Measured (README, Bundle size):
- * this package's own code costs 8.2 KiB gzipped and `@threadline/redact/rules` 10.2 KiB, of
+ * this package's own code costs 8.1 KiB gzipped and `@threadline/redact/rules` 10.3 KiB, of
  * which a page runs every byte; writing the rules more compactly saves next to nothing under
  * gzip (class shorthands and one-string rows for the 100 credential formats: 85 B; word lists
  * as split strings: 33 B), so 12 KiB would mean dropping most of the rules and letting through
  * secrets that the services catch (acceptance 2, the Chromium corpus test, would fail).
- * Secrets never leaving wins over the byte budget: this guards the measured 18.7 KiB against
- * growth.
+ * Secrets never leaving wins over the byte budget: this guards the measured 18.8 KiB against
+ * growth, with 0.7 KiB of room (a new rule costs 20-100 B; more is a decision to make here).
  */
-export const GZIP_BUDGET_BYTES = 19 * 1024;
+export const GZIP_BUDGET_BYTES = 19.5 * 1024;
 
 const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
