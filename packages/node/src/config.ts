@@ -80,6 +80,7 @@ export interface ResolvedConfig {
   readonly handleUncaught: boolean;
   /** `false`, or the options of the redactor to build. */
   readonly redaction: false | RedactorOptions;
+  readonly consoleBridge: boolean;
 }
 
 /** Thrown by `start()` for options that cannot work; never thrown after start-up. */
@@ -173,7 +174,7 @@ function validateOptions(options: ThreadlineNodeOptions): void {
     checkOptionalString(options, key);
   }
   for (const key of ['shutdownTimeoutMillis', 'logQueueSize'] as const) checkPositive(options, key);
-  for (const key of ['handleSignals', 'handleUncaught', 'disabled'] as const) {
+  for (const key of ['handleSignals', 'handleUncaught', 'disabled', 'consoleBridge'] as const) {
     checkBoolean(options, key);
   }
   const redaction = options.redaction;
@@ -372,6 +373,7 @@ export function resolveConfig(
     handleSignals: options.handleSignals ?? envBoolean(env, 'THREADLINE_HANDLE_SIGNALS') ?? true,
     handleUncaught: options.handleUncaught ?? envBoolean(env, 'THREADLINE_HANDLE_UNCAUGHT') ?? true,
     redaction: resolveRedaction(options, env),
+    consoleBridge: options.consoleBridge ?? envBoolean(env, 'THREADLINE_CONSOLE_BRIDGE') ?? false,
   };
   return { ...resolved, warnings: [...new Set(pendingWarnings)] };
 }

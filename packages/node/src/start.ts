@@ -2,6 +2,7 @@ import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { createRedactor } from '@threadline/redact';
 import { findAppPackage } from './app-package.ts';
 import { resolveConfig } from './config.ts';
+import { installConsoleBridge } from './console-bridge.ts';
 import type { ResolvedConfig } from './config.ts';
 import { registerEsmLoaderHook } from './esm-hook.ts';
 import { installExitHandlers } from './exit-handlers.ts';
@@ -91,7 +92,19 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
       // A check that breaks must not turn telemetry off.
       diag.debug('@threadline/node: doctor checks did not run', error);
     }
-    const handle = createHandle(sdk, config.shutdownTimeoutMillis, pipeline.logProcessors);
+    // Opt-in (console-bridge.ts says why it is off by default). Removed when the SDK is shut
+    // down, after the flush: what the app prints while shutting down still becomes records.
+    const stopConsoleBridge = config.consoleBridge ? installConsoleBridge({ redactor }) : undefined;
+    const stoppable =
+      stopConsoleBridge === undefined
+        ? sdk
+        : {
+            shutdown: () => {
+              stopConsoleBridge();
+              return sdk.shutdown();
+            },
+          };
+    const handle = createHandle(stoppable, config.shutdownTimeoutMillis, pipeline.logProcessors);
     const uninstall = installExitHandlers(handle, {
       ...config,
       exceptionSpans: pipeline.exceptionSpans,

@@ -126,6 +126,15 @@ export interface ThreadlineNodeOptions {
    */
   redaction?: boolean | RedactorOptions;
   /**
+   * Turn `console.log/info/warn/error/debug/trace` calls into log records (severity from the
+   * method, correlated with the active span), redacting secrets in what the console prints
+   * too. Off by default: a logger that also writes to the console would send every line
+   * twice, and so would a platform that already ships stdout/stderr.
+   * Env: `THREADLINE_CONSOLE_BRIDGE`.
+   * @default false
+   */
+  consoleBridge?: boolean;
+  /**
    * Turn the SDK off: `start()` returns a handle that does nothing. Env: `OTEL_SDK_DISABLED`.
    * @default false
    */
