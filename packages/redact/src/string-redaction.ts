@@ -70,6 +70,28 @@ export interface StringRedactionOptions {
 const CLEAN_CACHE_MAX_LENGTH = 64;
 const CLEAN_CACHE_ENTRIES = 2048;
 
+/**
+ * Strings longer than this (1 MiB) plus a margin are cut when redacted: a 10 MiB string costs
+ * tens of milliseconds to scan and to run patterns over, and no console line, file line or log
+ * backend wants it whole (Loki's default line limit is 256 KiB; `@threadline/winston`'s OTLP
+ * transport keeps 64 Ki characters).
+ */
+export const MAX_REDACTED_STRING = 1024 * 1024;
+// A string is sliced to MAX_REDACTED_STRING + CUT_MARGIN before it is scanned, so a secret that
+// starts before the cut and ends inside the margin is redacted, not left cut in half; the
+// redacted text is then cut at MAX_REDACTED_STRING. Only strings longer than both are cut, so a
+// cut string (MAX_REDACTED_STRING and a short note) is left as it is when redacted again.
+const CUT_MARGIN = 16 * 1024;
+
+/** The first MAX_REDACTED_STRING characters of `redacted`, and a note of what was left out. */
+function cutRedacted(redacted: string, originalLength: number): string {
+  let end = Math.min(MAX_REDACTED_STRING, redacted.length);
+  const code = redacted.charCodeAt(end - 1);
+  // Never half a surrogate pair.
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${redacted.slice(0, end)}…[${originalLength - end} more characters cut]`;
+}
+
 /** Returns the function that replaces every secret the value patterns find in a string. */
 export function createStringRedaction(options: StringRedactionOptions): (value: string) => string {
   const { marker, keys, extraPatterns } = options;
@@ -155,7 +177,13 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
     // No built-in pattern changes fewer than MIN_BUILT_IN_LENGTH characters, and decoding only
     // shortens text: levels, short codes and enum values need neither a scan nor a lookup.
     if (value.length < MIN_BUILT_IN_LENGTH && shortIsClean) return value;
-    if (value.length > CLEAN_CACHE_MAX_LENGTH) return redactString(value);
+    if (value.length > CLEAN_CACHE_MAX_LENGTH) {
+      if (value.length <= MAX_REDACTED_STRING + CUT_MARGIN) return redactString(value);
+      return cutRedacted(
+        redactString(value.slice(0, MAX_REDACTED_STRING + CUT_MARGIN)),
+        value.length,
+      );
+    }
     if (clean.has(value)) return value;
     const out = redactString(value);
     if (out === value) {

@@ -470,12 +470,12 @@ function valueSpan(value: string, from: number, lineValue: boolean): [number, nu
   return end > start ? [start, end] : undefined;
 }
 
+// A native search: text of a MiB with one `=` near its start is skipped at regex speed.
+const SEPARATOR = /[=:]/g;
+
 function nextSeparator(value: string, from: number): number {
-  for (let i = from; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code === 0x3d || code === 0x3a) return i;
-  }
-  return -1;
+  SEPARATOR.lastIndex = from;
+  return SEPARATOR.exec(value)?.index ?? -1;
 }
 
 const redactSensitiveParameters: ValuePattern = (value, { marker, keys }) => {
