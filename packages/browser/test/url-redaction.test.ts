@@ -1,6 +1,7 @@
 // URL redaction as the encoders apply it (issue 15, item 5): the fragment goes, the values of
 // sensitive query parameters become the marker with their names kept, secrets recognised by
 // shape go from the rest, and nothing else about the URL changes.
+import { isUrlCredentialParameter } from '@threadline/redact/rules';
 import { createSeededRandom, generateLookAlikeCorpus } from '@threadline/redact/test-corpus';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,11 @@ describe('redactUrl', () => {
       'key',
       'ticket',
       'SAMLResponse',
+      'SAMLRequest',
+      'SAMLart',
+      'oauth_verifier',
+      'X-Goog-Credential',
+      'X-Goog-Signature',
       'session_id',
       'user%5Bpassword%5D',
       'auth_token',
@@ -94,7 +100,7 @@ describe('redactUrl', () => {
     const sensitiveNames = ['password', 'access_token', 'api_key', 'code', 'client_secret', 'sig'];
     const name = fc
       .stringMatching(/^[a-z][a-z0-9]{0,7}$/)
-      .filter((n) => !redaction.isSensitiveKey(n) && !['code', 'key', 'ticket'].includes(n));
+      .filter((n) => !redaction.isSensitiveKey(n) && !isUrlCredentialParameter(n));
     const value = fc.stringMatching(/^[A-Za-z0-9._~-]{0,12}$/);
     const parameter = fc.oneof(
       fc.record({ name, value, sensitive: fc.constant(false) }),
