@@ -107,6 +107,13 @@ describe('URL credential parameters in service strings', () => {
     );
   });
 
+  it('keeps the metadata of an Azure SAS URL readable and removes only its signature', () => {
+    const sas =
+      'https://acct.blob.core.windows.net/c/report.pdf?sv=2022-11-02&st=2026-01-01T00%3A00%3A00Z' +
+      '&se=2026-01-02T00%3A00%3A00Z&sr=b&sp=r&spr=https';
+    expect(redactor.redactString(`${sas}&sig=q1w2e3r4t5y6u7i8o9p0`)).toBe(`${sas}&sig=${R}`);
+  });
+
   it('leaves code, key and ticket alone outside a URL parameter, and URLs without them', () => {
     for (const text of [
       'process exited with code=2',
