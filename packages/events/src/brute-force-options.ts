@@ -1,4 +1,10 @@
-import { RateLimitedWarning } from '@threadline/core';
+import {
+  ThreadlineConfigError,
+  createEnvReader,
+  integerOption,
+  invalidOption,
+} from '@threadline/core';
+import type { Env, EnvReader } from '@threadline/core';
 import type { BruteForceDetection, BruteForceDetectorOptions, FailureStore } from './types.ts';
 
 const OWNER = 'createBruteForceDetector';
@@ -29,52 +35,23 @@ export interface ResolvedBruteForceOptions {
   readonly now: () => number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-const envWarnings = new Map<string, RateLimitedWarning>();
-
-/** A bad env value must not stop the app: warn (naming the variable and the default), go on. */
-function warnEnv(name: string, value: string, fallback: number, rule: string): void {
-  let warning = envWarnings.get(name);
-  if (warning === undefined) {
-    warning = new RateLimitedWarning(
-      `@threadline/events: ${name}=${JSON.stringify(value.slice(0, 64))} is not ${rule}; using ${fallback}`,
-    );
-    envWarnings.set(name, warning);
-  }
-  warning.report(undefined);
-}
-
 function integerSetting(
   value: unknown,
-  env: Env,
+  env: EnvReader,
   envName: string,
   fallback: number,
   name: string,
   min: number,
   max: number,
 ): number {
-  const rule = `an integer from ${min} to ${max}`;
-  if (value !== undefined) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new TypeError(`${OWNER}: ${name} must be ${rule}`);
-    }
-    return value;
-  }
-  const raw = env[envName]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    warnEnv(envName, raw, fallback, rule);
-    return fallback;
-  }
-  return parsed;
+  if (value !== undefined) return integerOption(value, fallback, OWNER, name, { min, max });
+  return env.integer(envName, fallback, { min, max });
 }
 
 function positiveMs(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`${OWNER}: ${name} must be a positive number`);
+    invalidOption(OWNER, name, 'a positive number', value);
   }
   return value;
 }
@@ -90,12 +67,13 @@ function isStore(value: unknown): value is FailureStore {
 /** Options, then `THREADLINE_BRUTE_FORCE_*`, then defaults; invalid options throw `TypeError`. */
 export function resolveBruteForceOptions(
   options: BruteForceDetectorOptions | undefined,
-  env: Env = process.env,
+  environment: Env = process.env,
 ): ResolvedBruteForceOptions {
   if (options === null || (options !== undefined && typeof options !== 'object')) {
-    throw new TypeError(`${OWNER}: options must be an object`);
+    invalidOption(OWNER, 'options', 'an object', options);
   }
   const o = options ?? {};
+  const env = createEnvReader('@threadline/events', environment);
   const threshold = integerSetting(
     o.threshold,
     env,
@@ -137,15 +115,15 @@ export function resolveBruteForceOptions(
     128,
   );
   if (o.store !== undefined && !isStore(o.store)) {
-    throw new TypeError(
+    throw new ThreadlineConfigError(
       `${OWNER}: store must have recordFailure, failureCount, reset and clear methods`,
     );
   }
   if (o.onDetected !== undefined && typeof o.onDetected !== 'function') {
-    throw new TypeError(`${OWNER}: onDetected must be a function`);
+    throw new ThreadlineConfigError(`${OWNER}: onDetected must be a function`);
   }
   if (o.now !== undefined && typeof o.now !== 'function') {
-    throw new TypeError(`${OWNER}: now must be a function`);
+    throw new ThreadlineConfigError(`${OWNER}: now must be a function`);
   }
   return Object.freeze({
     threshold,

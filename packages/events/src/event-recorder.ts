@@ -24,7 +24,7 @@ import {
   OUTCOME_SUCCESS,
   OUTCOME_UNKNOWN,
 } from './names.ts';
-import { RateLimitedWarning } from '@threadline/core';
+import { HTTP_METHODS, RateLimitedWarning } from '@threadline/core';
 import type { ResolvedEventsOptions } from './resolve-options.ts';
 import { ATTR_EVENT_NAME, ATTR_USER_ID, ATTR_USER_NAME } from './semconv.ts';
 import type { EventCategory, EventFields, EventOutcome } from './types.ts';
@@ -66,20 +66,6 @@ const SEVERITY_TEXT: Partial<Record<SeverityNumber, string>> = {
   [SeverityNumber.WARN]: 'WARN',
   [SeverityNumber.ERROR]: 'ERROR',
 };
-
-// The HTTP methods semantic conventions know; others are recorded as `_OTHER`.
-const HTTP_METHODS: ReadonlySet<string> = new Set([
-  'CONNECT',
-  'DELETE',
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PATCH',
-  'POST',
-  'PUT',
-  'TRACE',
-  'QUERY',
-]);
 
 // Counting is a no-op exactly when the counter is the API's shared no-op instrument.
 const NOOP_COUNTER = createNoopMeter().createCounter(METRIC_THREADLINE_EVENTS);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createEnvReader, invalidOption } from '@threadline/core';
 import type {
   BruteForceKeyType,
   FailureCount,
@@ -14,6 +15,7 @@ import type {
 // nothing for a key that stopped failing. The crossing rule is the in-memory detector's.
 
 const OWNER = 'createRedisFailureStore';
+const MAX_KEY_PREFIX_LENGTH = 128;
 export const DEFAULT_REDIS_KEY_PREFIX = 'threadline:bf:';
 export const ENV_REDIS_KEY_PREFIX = 'THREADLINE_BRUTE_FORCE_REDIS_PREFIX';
 
@@ -144,6 +146,16 @@ class RedisFailureStore implements FailureStore {
   }
 }
 
+// A bad env value must not stop the app: reported (core's one policy), default used.
+function envKeyPrefix(): string {
+  const env = createEnvReader('@threadline/events');
+  const prefix = env.string(ENV_REDIS_KEY_PREFIX);
+  if (prefix === undefined) return DEFAULT_REDIS_KEY_PREFIX;
+  if (prefix.length <= MAX_KEY_PREFIX_LENGTH) return prefix;
+  env.reject(ENV_REDIS_KEY_PREFIX, prefix, 'at most 128 characters', DEFAULT_REDIS_KEY_PREFIX);
+  return DEFAULT_REDIS_KEY_PREFIX;
+}
+
 /**
  * A {@link FailureStore} in Redis for `bruteForce.store`, so that replicas count one attacker
  * together. `client` is yours (an `ioredis` client or anything with its `evalsha`, `eval`,
@@ -160,10 +172,9 @@ export function createRedisFailureStore(
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${OWNER}: options must be an object`);
   }
-  const prefix =
-    options.keyPrefix ?? (process.env[ENV_REDIS_KEY_PREFIX] || DEFAULT_REDIS_KEY_PREFIX);
-  if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > 128) {
-    throw new TypeError(`${OWNER}: keyPrefix must be a string of 1 to 128 characters`);
+  const prefix = options.keyPrefix ?? envKeyPrefix();
+  if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > MAX_KEY_PREFIX_LENGTH) {
+    invalidOption(OWNER, 'keyPrefix', 'a string of 1 to 128 characters', prefix);
   }
   return new RedisFailureStore(client, prefix);
 }

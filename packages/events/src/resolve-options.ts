@@ -1,4 +1,5 @@
 import type { LoggerProvider, MeterProvider } from '@opentelemetry/api';
+import { ThreadlineConfigError, integerOption } from '@threadline/core';
 import { createRedactor } from '@threadline/redact';
 import type { Redactor } from '@threadline/redact';
 import type { BruteForceDetectorOptions, EventsOptions } from './types.ts';
@@ -14,14 +15,6 @@ export interface ResolvedEventsOptions {
 
 const OWNER = 'createEvents';
 
-function positiveInteger(value: unknown, fallback: number, name: string, min = 1): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new TypeError(`${OWNER}: ${name} must be an integer of at least ${min}`);
-  }
-  return value;
-}
-
 function hasMethods(value: unknown, ...methods: string[]): boolean {
   return (
     value !== null &&
@@ -32,30 +25,32 @@ function hasMethods(value: unknown, ...methods: string[]): boolean {
 
 export function resolveEventsOptions(options: EventsOptions | undefined): ResolvedEventsOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new TypeError(`${OWNER}: options must be an object`);
+    throw new ThreadlineConfigError(`${OWNER}: options must be an object`);
   }
   const o = options ?? {};
   if (o.loggerProvider !== undefined && !hasMethods(o.loggerProvider, 'getLogger')) {
-    throw new TypeError(`${OWNER}: loggerProvider must be a LoggerProvider`);
+    throw new ThreadlineConfigError(`${OWNER}: loggerProvider must be a LoggerProvider`);
   }
   if (o.meterProvider !== undefined && !hasMethods(o.meterProvider, 'getMeter')) {
-    throw new TypeError(`${OWNER}: meterProvider must be a MeterProvider`);
+    throw new ThreadlineConfigError(`${OWNER}: meterProvider must be a MeterProvider`);
   }
   if (
     o.redactor !== undefined &&
     !hasMethods(o.redactor, 'redactString', 'redactValue', 'redactAttributes')
   ) {
-    throw new TypeError(`${OWNER}: redactor must come from createRedactor()`);
+    throw new ThreadlineConfigError(`${OWNER}: redactor must come from createRedactor()`);
   }
   if (o.bruteForce !== undefined && (o.bruteForce === null || typeof o.bruteForce !== 'object')) {
-    throw new TypeError(`${OWNER}: bruteForce must be an object of detector options`);
+    throw new ThreadlineConfigError(`${OWNER}: bruteForce must be an object of detector options`);
   }
   return Object.freeze({
     loggerProvider: o.loggerProvider,
     meterProvider: o.meterProvider,
     redactor: o.redactor ?? createRedactor(),
     bruteForce: o.bruteForce,
-    maxStringLength: positiveInteger(o.maxStringLength, 2048, 'maxStringLength', 16),
-    maxChangesLength: positiveInteger(o.maxChangesLength, 16384, 'maxChangesLength', 64),
+    maxStringLength: integerOption(o.maxStringLength, 2048, OWNER, 'maxStringLength', { min: 16 }),
+    maxChangesLength: integerOption(o.maxChangesLength, 16384, OWNER, 'maxChangesLength', {
+      min: 64,
+    }),
   });
 }

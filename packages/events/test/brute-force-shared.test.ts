@@ -19,6 +19,7 @@ const ENV_NAMES = [
   'THREADLINE_BRUTE_FORCE_WINDOW_MS',
   'THREADLINE_BRUTE_FORCE_MAX_KEYS',
   'THREADLINE_BRUTE_FORCE_IPV6_PREFIX_LENGTH',
+  'THREADLINE_BRUTE_FORCE_REDIS_PREFIX',
 ];
 
 afterEach(() => {
@@ -63,6 +64,33 @@ describe('detector configuration', () => {
     expect(
       warnings.filter((w) => w.includes('THREADLINE_BRUTE_FORCE_IPV6_PREFIX_LENGTH="129"')),
     ).toHaveLength(1);
+  });
+
+  // Issue 18 item 4: a too-long THREADLINE_BRUTE_FORCE_REDIS_PREFIX threw a TypeError out of
+  // createRedisFailureStore, so a typo in a deployment stopped the app; now it is reported once
+  // and the default prefix is what reaches Redis.
+  it('a too-long THREADLINE_BRUTE_FORCE_REDIS_PREFIX: one warning, the default prefix on the wire', async () => {
+    const warnings = capturedWarnings();
+    process.env.THREADLINE_BRUTE_FORCE_REDIS_PREFIX = `app:${'x'.repeat(200)}:`;
+    const sentKeys: string[] = [];
+    const client = {
+      evalsha: (_sha: string, count: number, ...rest: (string | number)[]) => {
+        sentKeys.push(...(rest.slice(0, count) as string[]));
+        return Promise.resolve([1, 1, 0]);
+      },
+      eval: () => Promise.reject(new Error('not expected')),
+      scan: () => Promise.resolve(['0', []] as [string, string[]]),
+      del: () => Promise.resolve(0),
+    };
+    for (let i = 0; i < 3; i++) {
+      const detector = createBruteForceDetector({ store: createRedisFailureStore(client) });
+      await detector.recordFailure('user.id', `u-${i}`);
+    }
+    expect(sentKeys).toHaveLength(6);
+    expect(sentKeys.every((key) => key.startsWith('threadline:bf:{'))).toBe(true);
+    const mine = warnings.filter((w) => w.includes('THREADLINE_BRUTE_FORCE_REDIS_PREFIX'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toContain('expected at most 128 characters; using threadline:bf:');
   });
 
   it('an ipv6PrefixLength of 128 counts addresses only', () => {
