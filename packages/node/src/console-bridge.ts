@@ -15,6 +15,7 @@ import type { InspectOptions } from 'node:util';
 import { context, diag, logs, SeverityNumber } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { DirectLogEmitter } from '@threadline/log-export';
 import type { Redactor } from '@threadline/redact';
 
 /** Instrumentation scope of the records the bridge emits. */
@@ -50,6 +51,8 @@ export interface ConsoleBridgeOptions {
 let inside = false;
 
 const PATCHED = new WeakSet<Console>();
+// Records carry the text and the context only: no code.* attributes, no stack capture.
+const NO_ATTRIBUTES: Record<string, never> = Object.freeze({});
 const NO_COLORS: InspectOptions = {};
 const COLORS: InspectOptions = { colors: true };
 
@@ -90,6 +93,9 @@ export function installConsoleBridge(options: ConsoleBridgeOptions = {}): () => 
   PATCHED.add(target);
   const redactor = options.redactor;
   const logger = options.logger ?? logs.getLogger(CONSOLE_BRIDGE_SCOPE);
+  // The direct path winston and pino use, when every processor takes plain records
+  // (Threadline's own pipeline); otherwise, or when it declines a record, Logger.emit.
+  const direct = DirectLogEmitter.for(logger);
   const originals = {} as Record<BridgedMethod, ConsoleFunction>;
   for (const method of METHODS) originals[method] = target[method] as ConsoleFunction;
   let active = true;
@@ -101,6 +107,17 @@ export function installConsoleBridge(options: ConsoleBridgeOptions = {}): () => 
     if (isTracingSuppressed(ctx)) return;
     const severity = CONSOLE_SEVERITIES[method];
     try {
+      if (direct !== undefined) {
+        if (!direct.enabled(ctx, severity.number)) return;
+        const record = {
+          severityNumber: severity.number,
+          severityText: severity.text,
+          body,
+          attributes: NO_ATTRIBUTES,
+          attributeCount: 0,
+        };
+        if (direct.emit(record, ctx)) return;
+      }
       logger.emit({
         severityNumber: severity.number,
         severityText: severity.text,
