@@ -114,6 +114,23 @@ const SECRETS: Secret[] = [
     text: 'https://app.example/cb?code=4%2F0AX4XfWhcode&state=xyz',
     secret: '4%2F0AX4XfWhcode',
   },
+  // URL-only credential parameters (@threadline/redact url-params.ts): a CAS ticket, a SAML
+  // response and a pre-signed S3 URL's session token, as text a service might log.
+  {
+    name: 'CAS ticket in a URL',
+    text: 'https://shop.example/login?ticket=ST-1856339-aA5Yuvrxzpv8Tau1cYQ7',
+    secret: 'ST-1856339-aA5Yuvrxzpv8Tau1cYQ7',
+  },
+  {
+    name: 'SAML response in a URL',
+    text: 'https://sp.example/acs?RelayState=home&SAMLResponse=PHNhbWxwOlJlc3BvbnNlIHhtbG5z',
+    secret: 'PHNhbWxwOlJlc3BvbnNlIHhtbG5z',
+  },
+  {
+    name: 'pre-signed S3 URL session token',
+    text: 'https://bucket.s3.amazonaws.com/a.pdf?X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr&X-Amz-Expires=300',
+    secret: 'IQoJb3JpZ2luX2VjEJr',
+  },
   {
     name: 'Authorization header as text, Basic',
     text: 'Authorization: Basic dXNlcjpwYXNzd29yZA==',
@@ -230,6 +247,7 @@ const LOOK_ALIKES: Array<{ name: string; text: string }> = [
   { name: 'input tokens', text: 'gen_ai.usage.input_tokens=1234' },
   { name: 'author, keyboard, monkey', text: 'author=jane keyboard=us monkey=1' },
   { name: 'error code in prose', text: 'error code=500' },
+  { name: 'the word ticket in prose', text: 'support ticket=4711 closed' },
   { name: 'token type', text: 'token_type=bearer' },
   { name: 'plain URL with a query', text: 'https://shop.example/search?q=shoes&page=2#reviews' },
   { name: 'git SHA', text: 'commit 9fceb02d0ae598e95dc970b74767f19372d61af8' },
