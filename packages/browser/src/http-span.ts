@@ -6,6 +6,7 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
+import { httpRequestMethod } from '@threadline/core/http-methods';
 import type { PropagationFilter } from './propagation-filter.ts';
 import type { Tracer } from './tracer.ts';
 import type { Span } from './types.ts';
@@ -19,22 +20,10 @@ export interface HttpInstrumentationContext {
   onError(error: unknown): void;
 }
 
-const KNOWN_METHODS = new Set([
-  'CONNECT',
-  'DELETE',
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PATCH',
-  'POST',
-  'PUT',
-  'TRACE',
-]);
-
 /** Starts a CLIENT span named after the method, with the HTTP client attributes. */
 export function startHttpSpan(context: HttpInstrumentationContext, method: string, url: URL): Span {
-  const upper = method.toUpperCase();
-  const known = KNOWN_METHODS.has(upper) ? upper : '_OTHER';
+  // fetch and XHR send the standard methods upper-cased whatever the caller wrote.
+  const known = httpRequestMethod(method.toUpperCase());
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   return context.tracer.startSpan(known === '_OTHER' ? 'HTTP' : known, {
     kind: 'client',

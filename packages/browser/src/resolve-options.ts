@@ -1,3 +1,4 @@
+import { integerOption } from '@threadline/core/config-error';
 import type { ResolvedBatch } from './export-queue.ts';
 import { parseRedactKeys } from './redaction.ts';
 import { SEVERITY_NUMBER, isLogLevel } from './severity.ts';
@@ -38,31 +39,30 @@ const DEFAULT_BATCH: ResolvedBatch = {
   maxQueueSize: 1000,
 };
 
-function positiveInteger(name: string, value: unknown, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer of at least ${min}, got ${String(value)}`);
-  }
-  return value;
-}
+const OWNER = '@threadline/browser';
 
 function resolveBatch(name: string, options: BatchOptions | undefined): ResolvedBatch {
   const batch = {
-    scheduledDelayMillis: positiveInteger(
-      `${name}.scheduledDelayMillis`,
+    scheduledDelayMillis: integerOption(
       options?.scheduledDelayMillis,
       DEFAULT_BATCH.scheduledDelayMillis,
-      0,
+      OWNER,
+      `${name}.scheduledDelayMillis`,
+      { min: 0 },
     ),
-    maxExportBatchSize: positiveInteger(
-      `${name}.maxExportBatchSize`,
+    maxExportBatchSize: integerOption(
       options?.maxExportBatchSize,
       DEFAULT_BATCH.maxExportBatchSize,
+      OWNER,
+      `${name}.maxExportBatchSize`,
+      { min: 1 },
     ),
-    maxQueueSize: positiveInteger(
-      `${name}.maxQueueSize`,
+    maxQueueSize: integerOption(
       options?.maxQueueSize,
       DEFAULT_BATCH.maxQueueSize,
+      OWNER,
+      `${name}.maxQueueSize`,
+      { min: 1 },
     ),
   };
   if (batch.maxExportBatchSize > batch.maxQueueSize) {
@@ -128,14 +128,18 @@ export function resolveOptions(
     minSeverity: SEVERITY_NUMBER[logLevel],
     logs: resolveBatch('logs', options.logs),
     spans: resolveBatch('spans', options.spans),
-    maxRequestBytes: positiveInteger('maxRequestBytes', options.maxRequestBytes, 60_000, 1024),
+    maxRequestBytes: integerOption(options.maxRequestBytes, 60_000, OWNER, 'maxRequestBytes', {
+      min: 1024,
+    }),
     propagateTraceHeaderCorsUrls: targets,
     instrumentFetch: flag('instrumentFetch', options.instrumentFetch, true),
     instrumentXhr: flag('instrumentXhr', options.instrumentXhr, true),
     capturePageLoad: flag('capturePageLoad', options.capturePageLoad, true),
     captureErrors: flag('captureErrors', options.captureErrors, true),
     flushOnPageHide: flag('flushOnPageHide', options.flushOnPageHide, true),
-    maxStringLength: positiveInteger('maxStringLength', options.maxStringLength, 8192, 16),
+    maxStringLength: integerOption(options.maxStringLength, 8192, OWNER, 'maxStringLength', {
+      min: 16,
+    }),
     redact: flag('redact', options.redact, true),
     redactKeys: [...redactKeys],
     onError: options.onError,

@@ -184,6 +184,21 @@ describe('logs', () => {
 });
 
 describe('spans and context', () => {
+  // Issue 18 item 4: the browser's own method list lacked QUERY (express and events had it), so
+  // a QUERY request was recorded as _OTHER; the one list now lives in @threadline/core.
+  it('names fetch spans by method from the one list: QUERY known, PROPFIND is _OTHER', async () => {
+    const backend = await startBackend();
+    start();
+    for (const method of ['QUERY', 'propfind', 'query'])
+      await (await fetch(`${backend.url}/search`, { method })).body?.cancel();
+    const spans = await receiver.waitForSpans(3);
+    expect(spans.map((s) => [s.name, s.attributes[ATTR_HTTP_REQUEST_METHOD]]).sort()).toEqual([
+      ['HTTP', '_OTHER'],
+      ['QUERY', 'QUERY'],
+      ['QUERY', 'QUERY'],
+    ]);
+  });
+
   it('exports withSpan as an OTLP span, and ties logs and fetches inside it to it, across awaits', async () => {
     const backend = await startBackend(402);
     const otherBackend = await startBackend();
