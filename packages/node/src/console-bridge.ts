@@ -70,6 +70,45 @@ function colorsFor(stream: ColorStream | undefined): InspectOptions {
     : NO_COLORS;
 }
 
+// @threadline/redact cuts a string over 1 MiB after redacting it (right for a record, which
+// the log pipeline bounds anyway), but a CLI printing a large JSON document must print all of
+// it. Longer text is redacted in pieces of at most this length, split after a newline where
+// there is one (multi-line secrets such as PEM blocks stay whole), else after a comma or space.
+const REDACT_CHUNK = 256 * 1024;
+const SPLIT_SEARCH = 16 * 1024;
+
+function redactInChunks(redactor: Redactor, text: string): string {
+  let out = '';
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(start + REDACT_CHUNK, text.length);
+    if (end < text.length) end = splitPoint(text, start, end);
+    out += redactor.redactString(text.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
+// Searches bounded windows only, so a 10 MiB line without separators costs no rescans.
+function splitPoint(text: string, start: number, end: number): number {
+  const lineWindow = start + REDACT_CHUNK / 2;
+  const newline = text.slice(lineWindow, end).lastIndexOf('\n');
+  if (newline >= 0) return lineWindow + newline + 1;
+  const wordWindow = end - SPLIT_SEARCH;
+  const tail = text.slice(wordWindow, end);
+  // A comma ends an entry in JSON and inspected objects (a key stays with its value); a space
+  // is the next best thing.
+  const comma = tail.lastIndexOf(',');
+  const separator = comma >= 0 ? comma : tail.lastIndexOf(' ');
+  if (separator >= 0) return wordWindow + separator + 1;
+  // Never half a surrogate pair.
+  return isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
 let reportedFailure = false;
 function reportFailure(what: string, error: unknown): void {
   // Once per process: a failing redactor or logger would fail on every console call.
@@ -142,7 +181,9 @@ export function installConsoleBridge(options: ConsoleBridgeOptions = {}): () => 
   const redacted = (text: string): string | undefined => {
     if (redactor === undefined) return text;
     try {
-      return redactor.redactString(text);
+      return text.length <= REDACT_CHUNK
+        ? redactor.redactString(text)
+        : redactInChunks(redactor, text);
     } catch (error) {
       reportFailure('redact a line', error);
       return undefined;

@@ -215,6 +215,46 @@ describe('console bridge: what the console prints', () => {
   });
 });
 
+describe('console bridge: long output', () => {
+  // @threadline/redact cuts strings over 1 MiB; a CLI that prints a large JSON document with
+  // console.log must still print all of it (the bridge redacts such text in pieces).
+  it('prints a multi-MiB JSON line whole, every planted password redacted wherever it falls', () => {
+    const secrets = Array.from({ length: 40 }, () => plantSecrets().password);
+    const entries = Array.from({ length: 60_000 }, (_, i) => ({
+      id: i,
+      note: 'x'.repeat(i % 97),
+      ...(i % 1500 === 7 && { password: secrets[(i / 1500) | 0] }),
+    }));
+    const reference = collectingConsole();
+    const subject = bridged();
+    reference.console.log('%j', entries);
+    subject.console.log('%j', entries);
+    const plain = reference.stdout();
+    expect(plain.length).toBeGreaterThan(3 * 1024 * 1024);
+    let expected = plain;
+    for (const secret of secrets) expected = expected.replaceAll(secret, '[REDACTED]');
+    expect(subject.stdout().length).toBe(expected.length);
+    expect(subject.stdout() === expected).toBe(true);
+    expect(String(subject.records()[0].body) === expected.slice(0, -1)).toBe(true);
+  });
+
+  it('prints a multi-MiB line without separators and a multi-line inspected object whole', () => {
+    const reference = collectingConsole();
+    const subject = bridged();
+    const solid = 'ab'.repeat(1_600_000);
+    const wide = Object.fromEntries(
+      Array.from({ length: 40_000 }, (_, i) => [`key${i}`, 'v'.repeat(i % 50)]),
+    );
+    for (const target of [reference.console, subject.console]) {
+      target.log(solid);
+      target.error('wide %o', wide);
+    }
+    expect(subject.stdout() === reference.stdout()).toBe(true);
+    expect(subject.stderr() === reference.stderr()).toBe(true);
+    expect(subject.stderr().length).toBeGreaterThan(1024 * 1024);
+  });
+});
+
 describe('console bridge: records', () => {
   it.each(METHODS)(
     'console.%s becomes one record with its severity, the formatted text and the active span',
