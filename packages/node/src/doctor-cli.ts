@@ -10,6 +10,7 @@ import {
   tracesHeaders,
   tracesUrl,
   unknownVariables,
+  unsupportedNode,
 } from './doctor.ts';
 import type { DoctorFinding } from './doctor.ts';
 import { samplerFinding } from './doctor-sampler.ts';
@@ -42,6 +43,7 @@ async function main(args: readonly string[]): Promise<number> {
   const logsKind = env.OTEL_LOGS_EXPORTER?.trim() === 'none' ? 'none' : 'otlp';
   const url = tracesUrl(env);
   const findings: DoctorFinding[] = [
+    ...unsupportedNode(),
     ...unknownVariables(env),
     // No app code runs here, so only OTEL_TRACES_SAMPLER can name a sampler.
     ...samplerFinding(undefined, env),

@@ -11,9 +11,13 @@ import { mergeHeaders, otlpHeadersFromEnv } from '@threadline/core';
 import { duplicateBridgeFinding, installDuplicateBridgeReporter } from './doctor-bridges.ts';
 import { closestOtelVariable, KNOWN_OTEL_VARIABLES } from './doctor-env.ts';
 import { samplerFinding } from './doctor-sampler.ts';
+import { ownManifest } from './own-manifest.ts';
 
 export interface DoctorFinding {
-  /** Which check: 'env', 'sampler', 'logs-off', 'load-order', 'endpoint', 'duplicate-bridge'. */
+  /**
+   * Which check: 'node-version', 'env', 'sampler', 'logs-off', 'load-order', 'endpoint',
+   * 'duplicate-bridge'.
+   */
   readonly check: string;
   readonly message: string;
 }
@@ -28,6 +32,33 @@ export function unknownVariables(env: NodeJS.ProcessEnv): DoctorFinding[] {
       check: 'env',
       message: `${name} is not an OpenTelemetry variable and is ignored; did you mean ${closestOtelVariable(name)}?`,
     }));
+}
+
+/**
+ * Node older than `engines.node` in @threadline/node's package.json (the one home of that
+ * range; only its `>=x.y.z` form is understood). npm's EBADENGINE warning at install time is
+ * easy to miss, and says nothing at all where the app was installed under another Node than
+ * it runs on; the repository's own `.npmrc` keeps npm quiet, so the check lives here.
+ */
+export function unsupportedNode(
+  version: string = process.versions.node,
+  range: string | undefined = ownManifest()?.engines?.node,
+): DoctorFinding[] {
+  const minimum = /^>=\s*v?(\d+)\.(\d+)\.(\d+)$/.exec(range?.trim() ?? '');
+  const actual = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (minimum === null || actual === null) return [];
+  for (let part = 1; part <= 3; part++) {
+    const difference = Number(actual[part]) - Number(minimum[part]);
+    if (difference > 0) return [];
+    if (difference < 0)
+      return [
+        {
+          check: 'node-version',
+          message: `Node ${version.replace(/^v/, '')} is not supported (@threadline/node needs Node ${range}); parts of it may fail or behave differently; run the app on Node ${minimum[1]}.${minimum[2]} or later`,
+        },
+      ];
+  }
+  return [];
 }
 
 /** Logs export turned off while the app has a logger the instrumentation would bridge. */
@@ -234,6 +265,7 @@ export function runStartupDoctor(facts: StartupFacts, env: NodeJS.ProcessEnv = p
   });
   reportFindings(
     [
+      ...unsupportedNode(),
       ...unknownVariables(env),
       ...samplerFinding(facts.sampler, env),
       ...logsOffWithLogger(

@@ -15,6 +15,7 @@ import {
 } from '@threadline/redact';
 import type { Redactor } from '@threadline/redact';
 import { ExceptionSpanIndex } from './exception-span-index.ts';
+import { loadOptionalPeer } from './optional-peers.ts';
 import { loadPackage } from './package-loader.ts';
 import type { LogProcessorControl } from './handle.ts';
 import type { OtlpProtocol } from './types.ts';
@@ -55,7 +56,14 @@ const EXPORTER_CLASSES = {
 // Only the exporter for the chosen protocol is loaded; the gRPC stack alone costs ~200 ms.
 function createOtlpExporter<T>(signal: 'traces' | 'logs' | 'metrics', settings: SignalExport): T {
   const packageName = EXPORTER_PACKAGES[signal][settings.protocol];
-  const mod = loadPackage(packageName) as Record<string, new (config: object) => T>;
+  const mod = (
+    settings.protocol === 'grpc'
+      ? loadOptionalPeer(
+          packageName,
+          `OTLP ${signal} export over gRPC (protocol 'grpc', e.g. OTEL_EXPORTER_OTLP_PROTOCOL=grpc)`,
+        )
+      : loadPackage(packageName)
+  ) as Record<string, new (config: object) => T>;
   const config: Record<string, unknown> = {};
   // Leaving url/headers unset lets the exporter read OTEL_EXPORTER_OTLP_* itself.
   if (settings.url !== undefined) config.url = settings.url;

@@ -26,7 +26,7 @@ import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { NodeSDK as NodeSdkClass } from '@opentelemetry/sdk-node';
-import { loadPackage } from './package-loader.ts';
+import { loadOptionalPeer } from './optional-peers.ts';
 import { samplerFromEnv } from './sampler.ts';
 
 export interface SdkParts {
@@ -62,7 +62,10 @@ function propagatorFromEnv(): TextMapPropagator | null | undefined {
 
 function startNodeSdk(parts: SdkParts): RunningSdk {
   // Not bundled (it brings every exporter): resolved as import would, the ES module build.
-  const { NodeSDK } = loadPackage('@opentelemetry/sdk-node') as { NodeSDK: typeof NodeSdkClass };
+  const { NodeSDK } = loadOptionalPeer(
+    '@opentelemetry/sdk-node',
+    'a traces or metrics exporter other than otlp/none (OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER) or a propagator other than tracecontext/baggage (OTEL_PROPAGATORS)',
+  ) as { NodeSDK: typeof NodeSdkClass };
   const sdk = new NodeSDK({
     resource: parts.resource,
     resourceDetectors: parts.detectors,

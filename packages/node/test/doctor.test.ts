@@ -2,6 +2,7 @@
 // a correct setup yields none; the endpoint is checked without delaying start-up.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,7 @@ import {
   runStartupDoctor,
   tracesHeaders,
   unknownVariables,
+  unsupportedNode,
 } from '../src/doctor.ts';
 import { samplerFinding } from '../src/doctor-sampler.ts';
 import { FIXTURES, runFixture } from './run-fixture.ts';
@@ -173,6 +175,40 @@ describe('a sampler that drops everything', () => {
     expect(findings[0].message).toContain('the sampler passed to start()');
     expect(findings[0].message).toContain(effect);
     expect(findings[0].message).not.toContain('OTEL_TRACES_SAMPLER=always_on');
+  });
+});
+
+// The repository's .npmrc keeps npm's install output quiet (EBADENGINE included), and an app
+// may be installed under one Node and run under another: an unsupported runtime is said here.
+describe('a Node older than the engines range', () => {
+  const range = (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      engines: { node: string };
+    }
+  ).engines.node;
+
+  it.each(['20.20.2', 'v18.19.0', '22.14.9', '21.99.99'])(
+    '%s: one message naming the version, the range and the fix',
+    (version) => {
+      const findings = unsupportedNode(version);
+      expect(findings).toHaveLength(1);
+      expect(findings[0].message).toContain(`Node ${version.replace(/^v/, '')} is not supported`);
+      expect(findings[0].message).toContain(range);
+      expect(findings[0].message).toMatch(/run the app on Node \d+\.\d+ or later/);
+    },
+  );
+
+  it.each(['22.15.0', '22.15.1', '23.0.0', '24.21.0', 'v25.1.0', process.versions.node])(
+    '%s: nothing',
+    (version) => {
+      expect(unsupportedNode(version)).toEqual([]);
+    },
+  );
+
+  it('a range it does not understand, or a garbled version: nothing rather than a guess', () => {
+    expect(unsupportedNode('20.0.0', '^22 || ^24')).toEqual([]);
+    expect(unsupportedNode('twenty', '>=22.15.0')).toEqual([]);
+    expect(unsupportedNode('20.0.0', '')).toEqual([]);
   });
 });
 

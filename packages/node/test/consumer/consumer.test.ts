@@ -5,7 +5,14 @@
 // the OS temp directory and run with plain Node 22.15 and 24, no condition, no workspace.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +160,90 @@ describe.each([OLDEST_NODE, CURRENT_NODE])(
     );
   },
 );
+
+// Issue 17 item 4: a user's install prints nothing to act on. Before, @threadline/node depended
+// on the gRPC exporters and @opentelemetry/sdk-node, whose @grpc/grpc-js brought protobufjs and
+// its install script: npm listed it as an unreviewed install script on every consumer install
+// (these tests failed on that code). They are optional peer dependencies now.
+describe('a quiet install', () => {
+  it('npm install of the packed packages prints no warning: no EBADENGINE, no install script, no peer conflict', () => {
+    const warnings = [app, typedApp].flatMap((installed) =>
+      installed.installWarnings.split('\n').filter((line) => line.trim() !== ''),
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it('the default install holds no package with an install script, and no gRPC stack', () => {
+    const withScripts: string[] = [];
+    const installed: string[] = [];
+    const visit = (modules: string) => {
+      if (!existsSync(modules)) return;
+      for (const entry of readdirSync(modules)) {
+        if (entry.startsWith('.')) continue;
+        const dirs = entry.startsWith('@')
+          ? readdirSync(join(modules, entry)).map((name) => join(modules, entry, name))
+          : [join(modules, entry)];
+        for (const dir of dirs) {
+          const manifestPath = join(dir, 'package.json');
+          if (!existsSync(manifestPath)) continue;
+          const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+            name: string;
+            scripts?: Record<string, string>;
+          };
+          installed.push(manifest.name);
+          const scripts = Object.keys(manifest.scripts ?? {}).filter((name) =>
+            ['preinstall', 'install', 'postinstall'].includes(name),
+          );
+          // npm runs node-gyp for a binding.gyp even without an install script.
+          if (scripts.length > 0 || existsSync(join(dir, 'binding.gyp')))
+            withScripts.push(`${manifest.name} (${scripts.join(', ') || 'binding.gyp'})`);
+          visit(join(dir, 'node_modules'));
+        }
+      }
+    };
+    visit(join(app.dir, 'node_modules'));
+    expect(installed).toContain('@threadline/node');
+    expect(withScripts).toEqual([]);
+    for (const absent of ['protobufjs', '@grpc/grpc-js', '@opentelemetry/sdk-node'])
+      expect(installed).not.toContain(absent);
+  });
+
+  it.each([
+    [
+      { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' },
+      '@opentelemetry/exporter-trace-otlp-grpc',
+      'over gRPC',
+    ],
+    [{ OTEL_TRACES_EXPORTER: 'console' }, '@opentelemetry/sdk-node', 'OTEL_TRACES_EXPORTER'],
+  ])(
+    '%o without its optional peer: one clear error naming the package and the install command, and the app still runs',
+    async (env, packageName, setting) => {
+      const { code, stdout, stderr } = await run(
+        nodeBinary(CURRENT_NODE),
+        ['--import', '@threadline/node/register', 'server.mjs'],
+        {
+          OTEL_SERVICE_NAME: 'consumer-optional-peer',
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_METRICS_EXPORTER: 'none',
+          ORDER_ID: '7',
+          ...env,
+        },
+      );
+      expect(code).toBe(0);
+      expect(stdout).toContain('order placed');
+      const range = (
+        JSON.parse(readFileSync(join(REPO_ROOT, 'packages/node/package.json'), 'utf8')) as {
+          peerDependencies: Record<string, string>;
+        }
+      ).peerDependencies[packageName];
+      expect(stderr).toContain(
+        `needs ${packageName}, an optional peer dependency that is not installed; install it in the app (npm install ${packageName}@${range})`,
+      );
+      expect(stderr).toContain(setting);
+      expect(stderr.split(`needs ${packageName}`)).toHaveLength(2);
+    },
+  );
+});
 
 describe('the threadline bin', () => {
   it('npx threadline doctor runs from the installed package: a correct setup, no problems; a 404 path, one', async () => {
