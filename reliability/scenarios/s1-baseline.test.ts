@@ -1,19 +1,26 @@
 // S1 Baseline: a service logging 1,000 records/s for 45 s to a healthy receiver. Everything
-// arrives once, nothing is dropped, and memory is flat: the peak RSS of the last third of
-// the run is at most RSS_DRIFT_MARGIN above the peak of the middle third.
+// arrives once, nothing is dropped, and memory is flat: the peak of the last third of the run
+// is at most RSS_DRIFT_MARGIN above the peak of the middle third, measured as RSS minus what V8
+// has committed to its young generation at that sample.
 //
-// Middle, not first: since start-up loads only what the configuration uses (issue 17), the
-// service starts ~10–18 MiB leaner and its heap grows into its steady state during the first
-// 10–15 s of logging (V8 sizing its spaces to the allocation rate; a 60 s run plateaus, with
-// the same slow creep with redaction on or off). Comparing thirds 2 and 3 with half the
-// margin is more sensitive to a steady leak than first-vs-last with 10 MiB was. 45 s, so that
-// the middle third (15–30 s) starts after that growth: with 30 s runs it sometimes fell inside
-// the middle third and the check failed one run in three.
+// Middle, not first: the first seconds are start-up (JIT code, the SDK's first exports).
+// Comparing thirds 2 and 3 (15 s apart) with 5 MiB catches a steady leak from ~0.33 MiB/s;
+// first-vs-last with 10 MiB over a 30 s run (its thirds' peaks ~20 s apart) needed ~0.5 MiB/s.
+//
+// The young generation: V8 doubles it (16 → 32 MiB committed) once enough objects have
+// survived its scavenges, 20–27 s into this run since start-up got leaner (issue 17; before,
+// in the first 5 s), and RSS then rises 12–13 MiB within a few seconds. Where that fell in the
+// last third the plain-RSS check failed (one run in three). It is V8 sizing its nursery, not
+// memory the service keeps: the heap left after a full GC stays flat (21.7 → 22.5 MiB from 5 s
+// to 45 s, docs/reliability.md). Subtracting the committed young generation per sample takes
+// out exactly that step and hides nothing else: a leak lands in the old generation, code,
+// external or native memory, all still counted.
 import { startOtlpReceiver } from '@threadline/testing';
 import type { OtlpReceiver } from '@threadline/testing';
 import { afterEach, it } from 'vitest';
 import { DeliveryLedger, nonZero } from '../support/delivery-ledger.ts';
 import { Checks, finishScenario, MiB, toMiB } from '../support/results.ts';
+import type { MemorySample } from '../fixtures/service-report.ts';
 import { checkDropMetric, phaseOf, round, sleep } from '../support/scenario-kit.ts';
 import { killAllServices, startService } from '../support/service-run.ts';
 
@@ -46,10 +53,12 @@ it('S1 baseline: 1,000 logs/s for 45 s, everything delivered, RSS flat', async (
   const stats = final.stats;
   const steady = phaseOf(final.phases, 'steady');
   const third = DURATION_MS / 3;
-  const peak = (from: number, to: number) =>
-    Math.max(...final.memory.filter((s) => s.t >= from && s.t < to).map((s) => s.rss));
-  const middleThird = peak(third, 2 * third);
-  const lastThird = peak(2 * third, DURATION_MS);
+  const peak = (from: number, to: number, of: (sample: MemorySample) => number) =>
+    Math.max(...final.memory.filter((s) => s.t >= from && s.t < to).map(of));
+  const rss = (s: MemorySample) => s.rss;
+  const beyondYoungGen = (s: MemorySample) => s.rss - s.youngGen;
+  const middleThird = peak(third, 2 * third, beyondYoungGen);
+  const lastThird = peak(2 * third, DURATION_MS, beyondYoungGen);
 
   const checks = new Checks();
   checks.add(
@@ -69,7 +78,7 @@ it('S1 baseline: 1,000 logs/s for 45 s, everything delivered, RSS flat', async (
     `${stats?.emitted} of ${final.calls}`,
   );
   checks.add(
-    `RSS flat: peak of last third ≤ peak of middle third + ${RSS_DRIFT_MARGIN / MiB} MiB`,
+    `memory flat: peak of RSS minus V8's young generation, last third ≤ middle third + ${RSS_DRIFT_MARGIN / MiB} MiB`,
     lastThird <= middleThird + RSS_DRIFT_MARGIN,
     `${toMiB(middleThird)} → ${toMiB(lastThird)} MiB`,
   );
@@ -86,7 +95,7 @@ it('S1 baseline: 1,000 logs/s for 45 s, everything delivered, RSS flat', async (
       peakRssMiB: toMiB(Math.max(...final.phases.map((p) => p.rssPeakBytes))),
       eventLoopDelayP99Ms: round(steady.eventLoopDelayP99, 2),
       eventLoopDelayMaxMs: round(steady.eventLoopDelayMax, 2),
-      measured: `RSS peak first/middle/last third ${toMiB(peak(0, third))} / ${toMiB(middleThird)} / ${toMiB(lastThird)} MiB; slowest log call ${round(steady.logCallMaxMs, 2)} ms (steady)`,
+      measured: `RSS peak first/middle/last third ${toMiB(peak(0, third, rss))} / ${toMiB(peak(third, 2 * third, rss))} / ${toMiB(peak(2 * third, DURATION_MS, rss))} MiB, without V8's young generation ${toMiB(peak(0, third, beyondYoungGen))} / ${toMiB(middleThird)} / ${toMiB(lastThird)} MiB; slowest log call ${round(steady.logCallMaxMs, 2)} ms (steady)`,
       wallSeconds: round((Date.now() - began) / 1000),
     },
     checks,

@@ -20,12 +20,8 @@ const FAULT_MS = 12_000;
 const AFTER_MS = 5_000;
 const ELD_P99_LIMIT_MS = 5;
 const MAX_QUEUE_BYTES = 16 * MiB;
-// Beyond the queued bytes: request bodies being sent, heap growth, allocator slack. 24 MiB
-// since 2026-12-07 (was 16): with a hung receiver the service measured healthy + 28.8–32.3 MiB
-// (queue 16 MiB included) against + 25.1 before this session's changes; the extra ~6 MiB under
-// a hung receiver is not explained yet (an open item in docs/reliability.md), and at 16 MiB the
-// check failed one run in two.
-const MEMORY_MARGIN = 24 * MiB;
+// Beyond the queued bytes: request bodies being sent, heap growth, allocator slack.
+const MEMORY_MARGIN = 16 * MiB;
 const EXPORT_TIMEOUT_MS = 10_000;
 
 let receiver: OtlpReceiver | undefined;
@@ -77,7 +73,20 @@ async function faultyReceiver(
   const faulty = phaseOf(final.phases, 'fault');
   const after = phaseOf(final.phases, 'after');
   const peakUnderFault = Math.max(faulty.rssPeakBytes, after.rssPeakBytes);
-  const memoryBound = healthy.rssPeakBytes + MAX_QUEUE_BYTES + MEMORY_MARGIN;
+  // V8 doubles its young generation (16 → 32 MiB) once enough objects have survived its
+  // scavenges. Since start-up got leaner (issue 17) that happens 20–27 s into a 1,000/s run
+  // (S1: RSS +12–13 MiB over the next seconds), so in S4 during the fault or after it, when it
+  // does: healthy + 16–18.8 MiB in runs where it did not, + 28.8–32.3 MiB in the runs of
+  // 2026-12-07 that raised the margin to 24 MiB. Before that day the service grew it in its first
+  // 5 s, inside the healthy peak. Allowed for separately, at its committed size, so the margin
+  // stays 16 MiB for what the service itself keeps (docs/reliability.md). Peak against peak,
+  // not RSS minus the young generation per sample as in S1: once logging stops V8 shrinks it
+  // again while RSS keeps the pages.
+  const youngGenGrowth = Math.max(
+    0,
+    Math.max(faulty.youngGenPeakBytes, after.youngGenPeakBytes) - healthy.youngGenPeakBytes,
+  );
+  const memoryBound = healthy.rssPeakBytes + MAX_QUEUE_BYTES + MEMORY_MARGIN + youngGenGrowth;
   const peakQueuedBytes = Math.max(
     ...service.reports().map((r) => (r.type === 'progress' ? (r.stats?.queuedBytes ?? 0) : 0)),
   );
@@ -89,9 +98,9 @@ async function faultyReceiver(
     `${round(faulty.eventLoopDelayP99, 2)} ms (healthy phase ${round(healthy.eventLoopDelayP99, 2)} ms)`,
   );
   checks.add(
-    'peak RSS ≤ healthy peak + maxQueueBytes (16 MiB) + 24 MiB',
+    'peak RSS ≤ healthy peak + maxQueueBytes (16 MiB) + 16 MiB + V8 young-generation growth',
     peakUnderFault <= memoryBound,
-    `${toMiB(peakUnderFault)} MiB ≤ ${toMiB(memoryBound)} MiB (healthy ${toMiB(healthy.rssPeakBytes)})`,
+    `${toMiB(peakUnderFault)} MiB ≤ ${toMiB(memoryBound)} MiB (healthy ${toMiB(healthy.rssPeakBytes)}, young generation +${toMiB(youngGenGrowth)})`,
   );
   checks.add(
     'queued bytes never exceed maxQueueBytes',
@@ -113,7 +122,7 @@ async function faultyReceiver(
       peakRssMiB: toMiB(Math.max(...final.phases.map((p) => p.rssPeakBytes))),
       eventLoopDelayP99Ms: round(faulty.eventLoopDelayP99, 2),
       eventLoopDelayMaxMs: round(faulty.eventLoopDelayMax, 2),
-      measured: `${measured}; ${Math.round(deliveredDuringFault / (FAULT_MS / 1000))} records/s delivered during the fault; RSS healthy ${toMiB(healthy.rssPeakBytes)} → fault ${toMiB(peakUnderFault)} MiB; peak queued ${toMiB(peakQueuedBytes)} MiB; slowest log call ${round(faulty.logCallMaxMs, 1)} ms`,
+      measured: `${measured}; ${Math.round(deliveredDuringFault / (FAULT_MS / 1000))} records/s delivered during the fault; RSS healthy ${toMiB(healthy.rssPeakBytes)} → fault ${toMiB(peakUnderFault)} MiB (V8 young generation +${toMiB(youngGenGrowth)}); peak queued ${toMiB(peakQueuedBytes)} MiB; slowest log call ${round(faulty.logCallMaxMs, 1)} ms`,
       wallSeconds: round((Date.now() - began) / 1000),
     },
     checks,
