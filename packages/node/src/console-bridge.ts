@@ -129,6 +129,11 @@ export function installConsoleBridge(options: ConsoleBridgeOptions = {}): () => 
     diag.warn('@threadline/node: console bridge already installed; keeping the first one');
     return () => {};
   }
+  if (METHODS.some((method) => typeof target[method] !== 'function')) {
+    // A console someone stripped down: leave it as it is rather than guess.
+    diag.warn('@threadline/node: console bridge not installed; a console method is missing');
+    return () => {};
+  }
   PATCHED.add(target);
   const redactor = options.redactor;
   const logger = options.logger ?? logs.getLogger(CONSOLE_BRIDGE_SCOPE);

@@ -484,6 +484,17 @@ describe('console bridge: uninstall', () => {
     expect(subject.records()).toHaveLength(0);
   });
 
+  it('leaves a console with a missing method untouched instead of breaking it', () => {
+    const printed = collectingConsole();
+    const log = printed.console.log;
+    (printed.console as unknown as Record<string, unknown>).debug = undefined;
+    const stop = installConsoleBridge({ console: printed.console, redactor: createRedactor() });
+    expect(printed.console.log).toBe(log);
+    printed.console.log('password=%s', 'kept-as-printed');
+    expect(printed.stdout()).toBe('password=kept-as-printed\n');
+    stop();
+  });
+
   it('installs once per console: a second install changes nothing', () => {
     const subject = bridged();
     const before = subject.console.log;
