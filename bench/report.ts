@@ -162,9 +162,14 @@ export function renderReport(input: Input) {
   const dropsBurst = maxDrop(s.T1?.dropsBurstPct, s.T2?.dropsBurstPct);
   const enc = serSummary['threadline-protobuf'] as { vsSdkProtobuf?: Stats } | undefined;
   /** Per-round `id ÷ baseId` (same round), then their median and range; undefined without both. */
-  const vsScenario = (id: string, baseId: string, label: string): Stats | undefined => {
-    const a = perRound(id, label, 'cpuNsPerLog');
-    const b = perRound(baseId, label, 'cpuNsPerLog');
+  const vsScenario = (
+    id: string,
+    baseId: string,
+    label: string,
+    metric: Metric = 'cpuNsPerLog',
+  ): Stats | undefined => {
+    const a = perRound(id, label, metric);
+    const b = perRound(baseId, label, metric);
     const out: number[] = [];
     for (const [round, v] of a) {
       const base = b.get(round);
@@ -175,6 +180,11 @@ export function renderReport(input: Input) {
   // Issue 15 acceptance 4: redaction as @threadline/node sets it up costs at most 15 % more.
   const redactSaturate = vsScenario('T1r', 'T1', 'saturate');
   const redact10k = vsScenario('T1r', 'T1', 'rate10k');
+  // Issue 18 acceptance 1: Threadline pino → OTLP against pino alone (P1), per round.
+  const pinoSaturate = vsScenario('TP1', 'P1', 'saturate');
+  const pino10k = vsScenario('TP1', 'P1', 'rate10k');
+  const pinoEld = vsScenario('TP1', 'P1', 'rate10k', 'eldP99Ms');
+  const pinoDrops = maxDrop(s.TP1?.drops30kPct, s.TP1?.dropsBurstPct);
   const targets: Target[] = [
     {
       target: 'correlation only, CPU per log (T0, saturating)',
@@ -235,6 +245,30 @@ export function renderReport(input: Input) {
       threshold: '≤ 1.15 × T1',
       measured: redact10k ? ratio(redact10k) : 'n/a',
       pass: le(redact10k, 1.15),
+    },
+    {
+      target: 'pino → OTLP protobuf, saturating, CPU per log (TP1 ÷ P1, per round)',
+      threshold: '≤ 2.0 × P1',
+      measured: pinoSaturate ? ratio(pinoSaturate) : 'n/a',
+      pass: le(pinoSaturate, 2.0),
+    },
+    {
+      target: 'pino → OTLP protobuf at 10k logs/s, CPU per log (TP1 ÷ P1, per round)',
+      threshold: '≤ 2.0 × P1',
+      measured: pino10k ? ratio(pino10k) : 'n/a',
+      pass: le(pino10k, 2.0),
+    },
+    {
+      target: `pino drops at 30k logs/s with ${d} ms round trip and in bursts (TP1; worst round)`,
+      threshold: '0 %',
+      measured: pinoDrops === undefined ? 'n/a' : `${pinoDrops.toFixed(2)} %`,
+      pass: pinoDrops === undefined ? undefined : pinoDrops === 0,
+    },
+    {
+      target: 'pino event-loop delay p99 at 10k logs/s (TP1 ÷ P1, per round)',
+      threshold: '≤ 1.5 × P1',
+      measured: pinoEld ? ratio(pinoEld) : 'n/a',
+      pass: le(pinoEld, 1.5),
     },
     {
       target: 'peak RSS at 10k logs/s (T1)',

@@ -92,6 +92,13 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     exports: true,
   },
   {
+    id: 'TP1',
+    module: 'threadline-pino-otlp',
+    title: 'Threadline PinoInstrumentation: correlation + OTLP http/protobuf (direct path)',
+    correlates: true,
+    exports: true,
+  },
+  {
     id: 'T2',
     module: 'threadline-otlp-json',
     json: true,

@@ -6,9 +6,13 @@ import {
 } from '@opentelemetry/instrumentation';
 import { RateLimitedWarning } from '@threadline/core';
 import { DirectLogEmitter, validSpanContext } from '@threadline/log-export';
+import type { DirectRecord } from '@threadline/log-export';
 import { PinoRedaction } from './redaction.ts';
 import type { PinoRedactor } from './redaction.ts';
+import { callShape, recordFromCall, writesObjectsAsTheyAre } from './record-from-call.ts';
+import type { CallShape } from './record-from-call.ts';
 import { recordFromLine } from './record-from-line.ts';
+import type { LineShape } from './record-from-line.ts';
 import { resolvePinoConfig } from './resolve-options.ts';
 import type { ResolvedLogKeys, ResolvedPinoConfig } from './resolve-options.ts';
 import { SeverityCache } from './severity.ts';
@@ -37,6 +41,19 @@ interface PinoSymbols {
   readonly messageKeySym: symbol;
   readonly errorKeySym: symbol;
   readonly timeSym: symbol;
+  readonly chindingsSym: symbol;
+  readonly serializersSym: symbol;
+  readonly formattersSym: symbol;
+  readonly stringifiersSym: symbol;
+  readonly nestedKeySym: symbol;
+}
+
+/** How records of one logger object are built, decided on its first record. */
+interface LoggerShape {
+  readonly line: LineShape;
+  /** The logger writes merge objects as they are: records may skip parsing the line. */
+  readonly fromCall: boolean;
+  call: CallShape | undefined;
 }
 
 interface PinoFactory {
@@ -71,6 +88,9 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
   // initialised, and an initialiser would then overwrite what it stored.
   declare private _resolved: ResolvedPinoConfig;
   readonly #severities = new SeverityCache();
+  // Per logger object (children are objects of their own); rebuilt when logKeys change.
+  #shapes = new WeakMap<object, LoggerShape>();
+  #shapesFor: ResolvedLogKeys | undefined;
   readonly #failures = new RateLimitedWarning('@threadline/pino: could not emit a log record');
   #loggerProvider: LoggerProvider | undefined;
   #otelLogger: Logger | undefined;
@@ -166,9 +186,16 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
     const isEnabled = (): boolean => this.isEnabled();
     const currentConfig = (): ResolvedPinoConfig => this._resolved;
     const traceFields = (obj: unknown, context: Context): string => this.#traceFields(obj, context);
-    const send = (line: string, num: number, from: PinoLogger, context: Context): void => {
+    const send = (
+      line: string,
+      obj: unknown,
+      msg: unknown,
+      num: number,
+      from: PinoLogger,
+      context: Context,
+    ): void => {
       try {
-        this.#send(line, num, from, context, symbols, stdTime);
+        this.#send(line, obj, msg, num, from, context, symbols, stdTime);
       } catch (error) {
         this.#failures.report(error);
       }
@@ -180,7 +207,7 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       let fields = time;
       if (!config.disableLogCorrelation) fields += traceFields(obj, context);
       const line = original.call(this, obj, msg, num, fields);
-      if (!config.disableLogSending) send(line, num, this, context);
+      if (!config.disableLogSending) send(line, obj, msg, num, this, context);
       return line;
     };
     Object.defineProperty(target, symbols.asJsonSym, {
@@ -223,6 +250,8 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
 
   #send(
     line: string,
+    obj: unknown,
+    msg: unknown,
     level: number,
     logger: PinoLogger,
     context: Context,
@@ -243,14 +272,54 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
     ) {
       return;
     }
-    const record = recordFromLine(line, severity, {
-      messageKey: logger[symbols.messageKeySym] as string,
-      errorKey: logger[symbols.errorKeySym] as string,
-      dropTime: stdTime.has(logger[symbols.timeSym]),
-      logKeys: this._resolved.logKeys,
-    });
+    const shape = this.#shapeOf(logger, symbols, stdTime);
+    let record: DirectRecord | undefined;
+    if (shape.fromCall) {
+      const chindings = logger[symbols.chindingsSym];
+      if (shape.call?.chindings !== chindings)
+        shape.call = typeof chindings === 'string' ? callShape(chindings, shape.line) : undefined;
+      if (shape.call !== undefined) {
+        try {
+          record = recordFromCall(obj, msg, severity, shape.line, shape.call);
+        } catch {
+          // A getter or proxy that throws on a second read: the line pino wrote still stands.
+          record = undefined;
+        }
+      }
+    }
+    record ??= recordFromLine(line, severity, shape.line);
     if (direct === undefined || !direct.emit(record, context))
       otelLogger.emit({ ...record, context });
+  }
+
+  #shapeOf(logger: PinoLogger, symbols: PinoSymbols, stdTime: ReadonlySet<unknown>): LoggerShape {
+    const logKeys = this._resolved.logKeys;
+    if (logKeys !== this.#shapesFor) {
+      this.#shapes = new WeakMap();
+      this.#shapesFor = logKeys;
+    }
+    let shape = this.#shapes.get(logger);
+    if (shape === undefined) {
+      const line: LineShape = {
+        messageKey: logger[symbols.messageKeySym] as string,
+        errorKey: logger[symbols.errorKeySym] as string,
+        dropTime: stdTime.has(logger[symbols.timeSym]),
+        logKeys,
+      };
+      const fromCall =
+        line.dropTime &&
+        typeof line.messageKey === 'string' &&
+        typeof line.errorKey === 'string' &&
+        writesObjectsAsTheyAre({
+          serializers: logger[symbols.serializersSym],
+          formatters: logger[symbols.formattersSym],
+          stringifiers: logger[symbols.stringifiersSym],
+          nestedKey: logger[symbols.nestedKeySym],
+        });
+      shape = { line, fromCall, call: undefined };
+      this.#shapes.set(logger, shape);
+    }
+    return shape;
   }
 
   #logger(): Logger {

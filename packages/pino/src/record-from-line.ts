@@ -22,7 +22,7 @@ export interface LineShape {
 
 // Written by pino from `base` (process and host), which the resource already says, and by
 // pino's level formatter; the record has its own severity.
-const PINO_FIELDS: ReadonlySet<string> = new Set(['level', 'pid', 'hostname']);
+export const PINO_FIELDS: ReadonlySet<string> = new Set(['level', 'pid', 'hostname']);
 
 /**
  * The record for one line pino wrote. Built from the line rather than from the call's
@@ -31,13 +31,8 @@ const PINO_FIELDS: ReadonlySet<string> = new Set(['level', 'pid', 'hostname']);
  * result is plain data (JSON values), as the direct path's contract requires.
  */
 export function recordFromLine(line: string, severity: Severity, shape: LineShape): DirectRecord {
-  let parsed: unknown;
-  try {
-    parsed = needsSafeKeys(line) ? JSON.parse(line, renameUnsafeKeys) : JSON.parse(line);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+  const parsed = parseLine(line);
+  if (parsed === undefined) {
     // Not silently lost: the text pino wrote becomes the body.
     return {
       severityNumber: severity.severityNumber,
@@ -47,7 +42,7 @@ export function recordFromLine(line: string, severity: Severity, shape: LineShap
       attributeCount: 1,
     };
   }
-  const fields = parsed as Record<string, unknown>;
+  const fields = parsed;
   const { messageKey, errorKey, logKeys } = shape;
   const attributes: Record<string, AnyValue> = {};
   let attributeCount = 0;
@@ -113,6 +108,18 @@ function addError(attributes: Record<string, AnyValue>, key: string, value: AnyV
     added++;
   }
   return added;
+}
+
+/** The line as an object with safe keys, or undefined when it is not a JSON object. */
+export function parseLine(line: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = needsSafeKeys(line) ? JSON.parse(line, renameUnsafeKeys) : JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  return parsed as Record<string, unknown>;
 }
 
 // JSON.parse makes `__proto__` an own key, but a processor that copies attributes by plain
