@@ -6,7 +6,7 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { DoctorFinding } from './doctor.ts';
 
 /**
@@ -50,14 +50,15 @@ export function duplicateBridgeFinding({ library, other }: DuplicateBridge): Doc
     };
   }
   if (other === 'instrumentation-pino') {
+    // Seen on a logger's stream: @threadline/pino stands aside where upstream's stream is.
     return {
       check,
-      message: `${library}: @opentelemetry/instrumentation-pino is registered twice (Threadline already registers it as its pino bridge), so every record is sent twice; remove the app's own PinoInstrumentation (give its options as instrumentations: { pino: {...} } to start()), or set OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino`,
+      message: `${library}: a logger also has @opentelemetry/instrumentation-pino's bridge beside Threadline's (@threadline/pino stands aside there, so its records are sent once, by upstream's stream): two bridges for one logger; remove the app's own PinoInstrumentation from @opentelemetry/instrumentation-pino (Threadline's bridge does its job; give its options as instrumentations: { pino: {...} } to start())`,
     };
   }
   return {
     check,
-    message: `${library}: a logger has pino-opentelemetry-transport as a transport while Threadline's pino bridge also sends its records, so every record is sent twice; remove that transport, or keep it and turn Threadline's sending off with instrumentations: { pino: { disableLogSending: true } }`,
+    message: `${library}: a logger has pino-opentelemetry-transport as a transport while Threadline's pino bridge also sends its records, so every record is sent twice; remove that transport, or keep it and turn Threadline's sending off (THREADLINE_PINO_LOG_SENDING=false, or instrumentations: { pino: { disableLogSending: true } } to start())`,
   };
 }
 
@@ -126,15 +127,29 @@ interface PinoFactory {
 const WATCHED = Symbol.for('@threadline/node.pino-bridge-watch');
 
 /**
- * Watches pino loggers as they are created for a second bridge beside Threadline's (a second
- * `@opentelemetry/instrumentation-pino`, or `pino-opentelemetry-transport`). Loaded by
- * `start()` only while the pino bridge and the doctor are on; reports once per process.
+ * Whether Threadline's pino bridge (`@threadline/pino`'s instrumentation, among those start()
+ * loaded) sends records: its resolved `disableLogSending`, from the code option or
+ * THREADLINE_PINO_LOG_SENDING, read when a logger is checked.
+ */
+export function threadlinePinoSends(instrumentations: readonly Instrumentation[]): () => boolean {
+  const bridge = instrumentations.find((i) => i.instrumentationName === '@threadline/pino') as
+    { _resolved?: { disableLogSending?: unknown } } | undefined;
+  return () => bridge !== undefined && bridge._resolved?.disableLogSending !== true;
+}
+
+/**
+ * Watches pino loggers as they are created for a second bridge beside Threadline's
+ * (`@opentelemetry/instrumentation-pino`'s stream, or `pino-opentelemetry-transport`). Loaded
+ * by `start()` only while the pino bridge and the doctor are on; reports once per process.
  */
 export class PinoBridgeWatch extends InstrumentationBase<InstrumentationConfig> {
   #reported = false;
+  readonly #threadlineSends: () => boolean;
 
-  constructor() {
+  /** `threadlineSends`: whether Threadline's own pino bridge sends records (see threadlinePinoSends). */
+  constructor(threadlineSends: () => boolean = () => true) {
     super('@threadline/node/pino-bridge-watch', '0.1.0', {});
+    this.#threadlineSends = threadlineSends;
   }
 
   protected override init(): InstrumentationNodeModuleDefinition[] {
@@ -163,10 +178,13 @@ export class PinoBridgeWatch extends InstrumentationBase<InstrumentationConfig> 
         if (streamSym === undefined || typeof logger !== 'object' || logger === null) return;
         const count: StreamCount = { upstream: 0, otelTransport: namedInOptions };
         countBridges((logger as Record<symbol, unknown>)[streamSym], transports, count);
+        // Threadline's bridge is not a stream: it writes from pino's asJson and stands aside
+        // for a logger with upstream's stream. So upstream's stream is always a second bridge;
+        // the OTel transport is one while Threadline's bridge sends.
         const other =
-          count.upstream >= 2
+          count.upstream >= 1
             ? 'instrumentation-pino'
-            : count.upstream >= 1 && count.otelTransport
+            : count.otelTransport && this.#threadlineSends()
               ? 'pino-opentelemetry-transport'
               : undefined;
         if (other === undefined) return;
