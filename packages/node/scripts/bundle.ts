@@ -1,6 +1,6 @@
-// Bundles the published entry points (`.` and `./register`) into dist/bundle/ after `tsc --build`
-// (`npm run build -w packages/node`; the consumer test and `npm run bench:startup` run it before
-// packing). Why: the OpenTelemetry SDK and our own packages are ~700 small ES modules, and
+// Bundles the published entry points (`.` and `./register`) from the TypeScript sources into
+// dist/bundle/ (`npm run bundle -w packages/node`, part of its `build`; the consumer test and
+// `npm run bench:startup` run it before packing; tsc still writes the declarations). Why: the OpenTelemetry SDK and our own packages are ~700 small ES modules, and
 // Node resolves (package.json lookups, realpath, stat), reads and compiles each one by one.
 // That, not the work start() does, was most of the start-up time a preload added (issue 17
 // item 2; measurements in the README, Start-up cost).
@@ -13,23 +13,25 @@
 //   keep the module hooks' state, which must be one copy per process;
 // - `@opentelemetry/sdk-node` and the gRPC exporters: large, loaded only when asked for.
 //
-//   node packages/node/scripts/bundle.ts
+//   node --conditions=@threadline/source packages/node/scripts/bundle.ts [--outdir DIR]
 import { readFileSync, rmSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
 
-const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const OUT_DIR = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
+import { HTTP_EXPORTER_PACKAGES } from '../src/exporters.ts';
+import { INSTRUMENTATION_PACKAGES } from '../src/instrumentations.ts';
 
-// The lists live beside the code that loads them (one home); tsc's output has them.
-const { INSTRUMENTATION_PACKAGES } = (await import(
-  new URL('../dist/instrumentations.js', import.meta.url).href
-)) as { INSTRUMENTATION_PACKAGES: readonly string[] };
-const { HTTP_EXPORTER_PACKAGES } = (await import(
-  new URL('../dist/exporters.js', import.meta.url).href
-)) as { HTTP_EXPORTER_PACKAGES: readonly string[] };
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+const outdirArg = process.argv.indexOf('--outdir');
+// Another directory is for tests; it must lie where the externals resolve (under the repo).
+const OUT_DIR =
+  outdirArg >= 0
+    ? resolve(process.argv[outdirArg + 1])
+    : fileURLToPath(new URL('../dist/bundle/', import.meta.url));
 
 const EXTERNAL = [
   '@opentelemetry/api',
@@ -97,11 +99,77 @@ const dedupeSameVersion: Plugin = {
 };
 const DEDUPE_PASS = Symbol('dedupe pass');
 
+// Node built-ins through require(), not import. An ES module import of a built-in builds its
+// ESM facade, which reads every export once, lazy getters included: importing node:http loads
+// all of undici (http's lazy fetch agent), node:fs its streams, node:crypto WebCrypto, and so
+// on. That was ~30 ms of CPU per start for built-ins the app never touches. A static import
+// becomes a CommonJS module that require()s the built-in, so esbuild reads each property where
+// it is used. A dynamic import() (otlp-exporter-base loads http/https at the first export) gets
+// an ES module with the built-in as default and its plain data properties by name (no getter
+// run): esbuild's import() of a CommonJS chunk would give the default export only.
+// Built-ins the app does not load itself and Threadline needs only on some paths: https/tls
+// for an https endpoint, zlib for compressed exports, child_process for the synchronous flush
+// at process.exit(). Each costs 2-5 MiB of memory once loaded (https with tls: ~5 MiB over
+// http), so they are loaded when first used.
+const LOADED_WHEN_USED: ReadonlySet<string> = new Set([
+  'node:https',
+  'node:tls',
+  'node:zlib',
+  'node:child_process',
+]);
+const BUILTIN = 'threadline-builtin';
+const BUILTIN_ESM = 'threadline-builtin-esm';
+const builtinsThroughRequire: Plugin = {
+  name: 'threadline-builtins-through-require',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined;
+      const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      // The require() in the modules below: left to the banner's require at run time.
+      if (args.namespace === BUILTIN || args.namespace === BUILTIN_ESM)
+        return { path: name, external: true };
+      return { path: name, namespace: args.kind === 'dynamic-import' ? BUILTIN_ESM : BUILTIN };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => {
+      const name = JSON.stringify(args.path);
+      if (!LOADED_WHEN_USED.has(args.path))
+        return { contents: `module.exports = require(${name});`, loader: 'js' };
+      // Its properties as getters that load it: nothing is loaded until one is read.
+      const keys = Object.keys(Object.getOwnPropertyDescriptors(buildRequire(args.path)));
+      return {
+        contents: [
+          'let builtin;',
+          `const load = () => (builtin ??= require(${name}));`,
+          `for (const key of ${JSON.stringify(keys)})`,
+          '  Object.defineProperty(exports, key, { get: () => load()[key], enumerable: true });',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: BUILTIN_ESM }, (args) => {
+      const builtin = buildRequire(args.path) as object;
+      const names = Object.entries(Object.getOwnPropertyDescriptors(builtin))
+        .filter(([key, descriptor]) => 'value' in descriptor && /^[A-Za-z_$][\w$]*$/.test(key))
+        .map(([key]) => key)
+        .filter((key) => key !== 'default');
+      return {
+        contents: [
+          `const builtin = require(${JSON.stringify(args.path)});`,
+          'export default builtin;',
+          ...names.map((key) => `export const ${key} = builtin.${key};`),
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+const buildRequire = createRequire(import.meta.url);
+
 rmSync(OUT_DIR, { recursive: true, force: true });
 const result = await build({
   entryPoints: {
-    index: `${DIST}index.js`,
-    register: `${DIST}register.js`,
+    index: `${SRC}index.ts`,
+    register: `${SRC}register.ts`,
     ...Object.fromEntries(lazyPackages.map((name) => [lazyEntryName(name), LAZY_PREFIX + name])),
   },
   outdir: OUT_DIR,
@@ -110,9 +178,11 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node22.15',
+  // Our workspace packages from their sources, as the tests run them.
+  conditions: ['@threadline/source'],
   // Files the bundled CommonJS dependencies require() (e.g. semver) resolve from here.
   banner: {
-    js: "import { createRequire as __threadlineCreateRequire } from 'node:module'; const require = __threadlineCreateRequire(import.meta.url);",
+    js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);",
   },
   chunkNames: 'chunk-[hash]',
   define: {
@@ -124,7 +194,7 @@ const result = await build({
     ),
   },
   external: EXTERNAL,
-  plugins: [lazyEntries, dedupeSameVersion],
+  plugins: [lazyEntries, dedupeSameVersion, builtinsThroughRequire],
   // No source maps: the output is not minified, so stack traces stay readable without them.
   metafile: true,
   logLevel: 'warning',
@@ -134,12 +204,12 @@ const result = await build({
 // the top of the bundle directory, not in one of the lazy/ entries.
 const loaderOutputs = Object.entries(result.metafile.outputs)
   .filter(([, output]) =>
-    Object.keys(output.inputs).some((input) => input.endsWith('dist/package-loader.js')),
+    Object.keys(output.inputs).some((input) => input.endsWith('src/package-loader.ts')),
   )
   .map(([file]) => file);
 if (loaderOutputs.length !== 1 || loaderOutputs[0].includes('/lazy/')) {
   throw new Error(
-    `package-loader.js must be bundled once at the top of dist/bundle, found in: ${loaderOutputs.join(', ') || 'no output'}`,
+    `package-loader.ts must be bundled once at the top of dist/bundle, found in: ${loaderOutputs.join(', ') || 'no output'}`,
   );
 }
 if (process.env.THREADLINE_BUNDLE_META) {
@@ -147,4 +217,4 @@ if (process.env.THREADLINE_BUNDLE_META) {
   writeFileSync(process.env.THREADLINE_BUNDLE_META, JSON.stringify(result.metafile));
 }
 const files = Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js'));
-console.log(`@threadline/node: bundled into ${files.length} files in dist/bundle`);
+console.log(`@threadline/node: bundled into ${files.length} files in ${OUT_DIR}`);

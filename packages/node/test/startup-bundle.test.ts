@@ -1,0 +1,124 @@
+// The published entry points are bundles (scripts/bundle.ts, issue 17 item 2): what they load
+// at start-up, and that the paths they load late still work. Runs the bundle itself, built into
+// a scratch directory, with plain Node (no source condition), as a user's process runs it.
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver } from '@threadline/testing';
+import type { OtlpReceiver } from '@threadline/testing';
+import { CACHE_DIR, plainEnv } from './consumer/consumer-app.ts';
+import { FIXTURES } from './run-fixture.ts';
+
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+// Under the repository's node_modules, so the bundle's externals resolve as they do installed.
+const BUNDLE_DIR = join(CACHE_DIR, `bundle-test-${process.pid}`);
+const SERVER = 2;
+
+// Loaded by the app itself (express, winston, an http request) or by Node: not Threadline's.
+// What Threadline must not add for an http endpoint without compression: each of these costs
+// 2-5 MiB and some ms (undici came with the redactor reading globalThis.Headers, https/tls,
+// zlib and child_process with the log exporter).
+const NOT_AT_START_UP = [
+  'internal/deps/undici/undici',
+  'http2',
+  'https',
+  'tls',
+  'zlib',
+  'child_process',
+];
+
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  execFileSync(
+    process.execPath,
+    ['--conditions=@threadline/source', 'scripts/bundle.ts', '--outdir', BUNDLE_DIR],
+    { cwd: PACKAGE_DIR, env: plainEnv(), stdio: 'pipe' },
+  );
+  receiver = await startOtlpReceiver();
+}, 120_000);
+afterAll(async () => {
+  await receiver?.close();
+  rmSync(BUNDLE_DIR, { recursive: true, force: true });
+});
+beforeEach(() => receiver.reset());
+
+async function runApp(
+  preload: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; builtins: string[] }> {
+  const child = spawn(process.execPath, [...preload, join(FIXTURES, 'startup-app.mjs')], {
+    cwd: FIXTURES,
+    env: plainEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_SERVICE_NAME: 'startup-bundle',
+      ...env,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = /^BUILTINS (.*)$/m.exec(stderr);
+  if (line === null) throw new Error(`the app printed no BUILTINS line (exit ${code}):\n${stderr}`);
+  const unexpected = stderr.replace(line[0], '').trim();
+  expect(unexpected, 'stderr besides the BUILTINS line').toBe('');
+  return { code, stdout, builtins: JSON.parse(line[1]) as string[] };
+}
+
+describe.each([
+  ['--import', `${BUNDLE_DIR}/register.js`],
+  ['--require', `${BUNDLE_DIR}/register.js`],
+])('the published bundle under %s', (flag, entry) => {
+  it('adds no built-in the configuration does not use, and still correlates and exports', async () => {
+    const bare = await runApp([]);
+    const run = await runApp([flag, entry]);
+    expect(bare.code).toBe(0);
+    expect(run.code).toBe(0);
+    // What the preload added over the bare app.
+    const added = run.builtins.filter((b) => !bare.builtins.includes(b));
+    expect(added.filter((b) => NOT_AT_START_UP.includes(b))).toEqual([]);
+    expect(added.length).toBeGreaterThan(0);
+
+    const spans = await receiver.waitForSpans((s) => s.some((x) => x.kind === SERVER));
+    const server = spans.find((s) => s.kind === SERVER)!;
+    const [record] = await receiver.waitForLogs(1);
+    expect(record.body).toBe('handled');
+    expect(record.traceId).toBe(server.traceId);
+    expect(record.resource['service.name']).toBe('startup-bundle');
+    // The console line carries the same ids.
+    const line = JSON.parse(run.stdout.split('\n').find((l) => l.includes('handled'))!) as {
+      trace_id?: string;
+    };
+    expect(line.trace_id).toBe(server.traceId);
+  });
+});
+
+describe('built-ins the bundle loads when first used', () => {
+  it('gzip compression (zlib) still exports what the receiver can read', async () => {
+    const run = await runApp(['--import', `${BUNDLE_DIR}/register.js`], {
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+    });
+    expect(run.code).toBe(0);
+    const [record] = await receiver.waitForLogs(1);
+    expect(record.body).toBe('handled');
+    const spans = await receiver.waitForSpans((s) => s.some((x) => x.kind === SERVER));
+    expect(spans.find((s) => s.kind === SERVER)?.traceId).toBe(record.traceId);
+  });
+
+  it('process.exit() (child_process for the synchronous flush) still delivers the record', async () => {
+    const run = await runApp(['--import', `${BUNDLE_DIR}/register.js`], {
+      EXIT_NOW: '1',
+      // Longer than the app lives: only the exit flush can deliver the record.
+      OTEL_BLRP_SCHEDULE_DELAY: '60000',
+    });
+    expect(run.code).toBe(0);
+    const [record] = await receiver.waitForLogs(1);
+    expect(record.body).toBe('handled');
+  });
+});
