@@ -10,7 +10,7 @@ import type {
   ReadableLogRecord,
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
-import { LogsRequestEncoder } from '@threadline/log-export';
+import { LogsRequestEncoder } from '@threadline/log-export/internal';
 
 const RECORDS = 20_000;
 const BATCH = 512;

@@ -7,20 +7,10 @@ export { PLAIN_DATA_RECORD, PLAIN_RECORD_PROCESSOR } from '@threadline/core';
 // The direct path of @threadline/winston and @threadline/pino.
 export { DirectLogEmitter, validSpanContext } from './direct-emit.ts';
 export type { DirectRecord } from './direct-emit.ts';
-export { LogsRequestEncoder, createLogEncoder, encodeLogsRequest } from './encode-logs-request.ts';
-export { ProtobufWriter } from './protobuf-writer.ts';
-export {
-  backoffDelayMillis,
-  parseRetryAfter,
-  retryDelayMillis,
-  RETRYABLE_STATUSES,
-} from './retry-policy.ts';
-export { readPartialSuccess } from './partial-success.ts';
-export type { PartialSuccess } from './partial-success.ts';
-export { receiverText } from './receiver-text.ts';
 export { DEFAULT_OPTIONS } from './resolve-options.ts';
+// Benches and tests reach the encoder, retry policy and response readers through
+// `@threadline/log-export/internal` (src/internal.ts), which is not an application API.
 export { DROP_REASONS } from './types.ts';
-export type { EncodedBatch, LogEncoder, RecordGroup } from './log-encoder.ts';
 export type {
   DropReason,
   OtlpCompression,

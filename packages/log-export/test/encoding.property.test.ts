@@ -1,7 +1,7 @@
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { LogsRequestEncoder } from '@threadline/log-export';
+import { LogsRequestEncoder } from '@threadline/log-export/internal';
 import { decodeLogsRequest } from '@threadline/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

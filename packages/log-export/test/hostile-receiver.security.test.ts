@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiagLogLevel, SeverityNumber, diag } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { OtlpLogRecordProcessor, retryDelayMillis } from '@threadline/log-export';
+import { OtlpLogRecordProcessor } from '@threadline/log-export';
+import { retryDelayMillis } from '@threadline/log-export/internal';
 import type { OtlpLogRecordProcessorOptions } from '@threadline/log-export';
 import { afterEach, describe, expect, it } from 'vitest';
 

@@ -1,7 +1,7 @@
 // readPartialSuccess reads a body the transport may have cut at its cap (issue 16 item 5).
 // Whatever the body and wherever the cut, it must never throw and never report a count the
 // receiver did not send: the true count, or `undefined` (unknown) for a cut body.
-import { readPartialSuccess, receiverText } from '@threadline/log-export';
+import { readPartialSuccess, receiverText } from '@threadline/log-export/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
