@@ -109,6 +109,78 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
+// OpenTelemetry's diagnostics must never become records. The DiagConsoleLogger Threadline
+// installs prints through the console methods @opentelemetry/api captured when it loaded,
+// before the bridge; but an application may install its own diag logger, from a copy of the
+// API loaded after the bridge (a CommonJS app's require() under --import), whose captured
+// methods are the bridge's. Every diag logger is found through the API's one global
+// registration, so the bridge wraps whatever is registered there: each diag call runs with
+// the re-entrancy guard up and is printed, never recorded.
+const API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+const DIAG_LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
+type DiagFunction = (message: string, ...args: unknown[]) => void;
+type DiagLike = Partial<Record<(typeof DIAG_LEVELS)[number], DiagFunction>>;
+const UNGUARDED = new WeakMap<object, DiagLike>();
+
+function withGuardUp<T>(work: () => T): T {
+  if (inside) return work();
+  inside = true;
+  try {
+    return work();
+  } finally {
+    inside = false;
+  }
+}
+
+function guardedDiagLogger(logger: DiagLike): DiagLike {
+  const guarded: DiagLike = {};
+  for (const level of DIAG_LEVELS) {
+    const log = logger[level];
+    if (typeof log === 'function')
+      guarded[level] = (message, ...args) => withGuardUp(() => log.call(logger, message, ...args));
+  }
+  UNGUARDED.set(guarded, logger);
+  return guarded;
+}
+
+/** Keeps every diag logger registered from now on out of the bridge; returns the undo. */
+function guardDiagRegistration(): () => void {
+  const registry = (globalThis as Record<symbol, unknown>)[API_GLOBAL];
+  if (registry === null || typeof registry !== 'object') return () => {};
+  const descriptor = Object.getOwnPropertyDescriptor(registry, 'diag');
+  if (descriptor !== undefined && (!descriptor.configurable || descriptor.get !== undefined))
+    return () => {};
+  const wrap = (logger: unknown): unknown =>
+    logger !== null && typeof logger === 'object' ? guardedDiagLogger(logger as DiagLike) : logger;
+  let current = wrap(descriptor?.value);
+  // diag.disable() deletes the property, which removes this accessor too: diag loggers
+  // registered after that are not guarded (re-entrancy and suppressed tracing still apply).
+  Object.defineProperty(registry, 'diag', {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set: (logger: unknown) => {
+      current = wrap(logger);
+    },
+  });
+  return () => {
+    const now = Object.getOwnPropertyDescriptor(registry, 'diag');
+    if (now?.get === undefined) return;
+    const logger =
+      current !== null && typeof current === 'object'
+        ? (UNGUARDED.get(current) ?? current)
+        : current;
+    if (logger === undefined) delete (registry as Record<string, unknown>).diag;
+    else
+      Object.defineProperty(registry, 'diag', {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value: logger,
+      });
+  };
+}
+
 let reportedFailure = false;
 function reportFailure(what: string, error: unknown): void {
   // Once per process: a failing redactor or logger would fail on every console call.
@@ -143,6 +215,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions = {}): () => 
   const originals = {} as Record<BridgedMethod, ConsoleFunction>;
   for (const method of METHODS) originals[method] = target[method] as ConsoleFunction;
   let active = true;
+  const unguardDiag = guardDiagRegistration();
 
   const emit = (method: BridgedMethod, body: string): void => {
     // Exporters and processors do their work under suppressed tracing (the SDK's convention
@@ -268,6 +341,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions = {}): () => 
     if (!active) return;
     active = false;
     PATCHED.delete(target);
+    unguardDiag();
     for (const method of METHODS) {
       // Someone who wrapped our function after us keeps their wrapper; ours, now inactive,
       // passes calls straight through.

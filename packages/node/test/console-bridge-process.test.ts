@@ -190,6 +190,36 @@ describe('console bridge with OTel printing to the console', () => {
     expect(leakedIn(run.stdout + run.stderr, secrets)).toEqual([]);
   }, 60_000);
 
+  it("an app's own console diag logger, from an API copy loaded after start-up, is printed, not recorded", async () => {
+    // console-diag-app.cjs: DiagConsoleLogger of the CommonJS API, which captured the bridged
+    // console methods when it loaded. Without the guard on the diag registration each diag
+    // line below arrived as a record.
+    receiver.reset();
+    const result = await runFixture('console-diag-app.cjs', {
+      endpoint: receiver.url,
+      preload: '--require',
+      env: { THREADLINE_CONSOLE_BRIDGE: 'true' },
+    }).exited(30_000);
+    expect(result.code, result.stderr).toBe(0);
+    const printed = result.stdout + result.stderr;
+    for (const line of [
+      'app diag warning',
+      'app-component component diag info',
+      'diag inside the span',
+    ])
+      expect(printed).toContain(`${line}\n`);
+    const records = await receiver.waitForLogs((logs) => logs.some((r) => r.body === 'done'), {
+      timeoutMs: 10_000,
+    });
+    const bodies = records
+      .filter((r) => r.scope.name === CONSOLE_BRIDGE_SCOPE)
+      .map((r) => String(r.body))
+      // The one exception (README): the API's own notice, printed by the new logger before
+      // it is registered, when an app replaces the diag logger without suppressOverrideMessage.
+      .filter((body) => !body.startsWith('Current logger will overwrite one already registered'));
+    expect(bodies).toEqual(['application line', 'done']);
+  }, 60_000);
+
   it('keeps colours where console colours (FORCE_COLOR), byte for byte', async () => {
     const colour = { FORCE_COLOR: '1' };
     const on = await runConsoleApp('console-app.mjs', '--import', secrets, {

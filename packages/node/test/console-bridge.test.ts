@@ -7,7 +7,7 @@
 import { Console } from 'node:console';
 import { PassThrough } from 'node:stream';
 import { format } from 'node:util';
-import { context, SeverityNumber, trace, TraceFlags } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, SeverityNumber, trace, TraceFlags } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { suppressTracing } from '@opentelemetry/core';
@@ -441,6 +441,61 @@ describe('console bridge: no recursion', () => {
     expect(callbacks).toBe(5);
     expect(subject.records().map((r) => r.body)).toEqual([0, 1, 2, 3, 4].map((i) => `line ${i}`));
     expect(subject.stderr()).toBe('export failed: connection refused\n'.repeat(5));
+  });
+});
+
+describe('console bridge: OpenTelemetry diagnostics', () => {
+  it('prints, but never records, what a diag logger registered after the bridge prints to the console', () => {
+    const subject = bridged();
+    // A diag logger that writes to the bridged console, as a DiagConsoleLogger from a copy of
+    // the API loaded after the bridge does.
+    const toConsole =
+      (method: 'error' | 'warn' | 'info' | 'debug' | 'log') =>
+      (message: string, ...args: unknown[]) =>
+        subject.console[method](message, ...args);
+    diag.setLogger(
+      {
+        error: toConsole('error'),
+        warn: toConsole('warn'),
+        info: toConsole('info'),
+        debug: toConsole('debug'),
+        verbose: toConsole('log'),
+      },
+      { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true },
+    );
+    try {
+      diag.warn('diag warning %s', 'with args');
+      diag.createComponentLogger({ namespace: 'component' }).error('component error');
+      inSpan(() => {
+        diag.debug('diag inside a span');
+        subject.console.log('application line');
+      });
+    } finally {
+      diag.disable();
+    }
+    expect(subject.records().map((r) => r.body)).toEqual(['application line']);
+    expect(subject.stderr()).toContain('diag warning with args\n');
+    expect(subject.stderr()).toContain('component component error\n');
+    expect(subject.stdout()).toContain('@opentelemetry/api: Registered a global for diag');
+    expect(subject.stdout()).toContain('\ndiag inside a span\napplication line\n');
+  });
+
+  it('gives the diag logger registered before it back, unwrapped, when removed', () => {
+    const registry = (globalThis as Record<symbol, Record<string, unknown>>)[
+      Symbol.for('opentelemetry.js.api.1')
+    ];
+    const logger = { error() {}, warn() {}, info() {}, debug() {}, verbose() {} };
+    diag.setLogger(logger, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+    try {
+      const registered = registry.diag;
+      const subject = bridged();
+      expect(registry.diag).not.toBe(registered);
+      subject.stop();
+      expect(registry.diag).toBe(registered);
+      expect(Object.getOwnPropertyDescriptor(registry, 'diag')?.get).toBeUndefined();
+    } finally {
+      diag.disable();
+    }
   });
 });
 
