@@ -188,6 +188,36 @@ describe('objects checked by the clean pass', () => {
   });
 });
 
+// Key decisions are remembered by place (depth, position) in an object: a redactor that has
+// seen `{ note }` must still decide `{ password }` at the same place, and the other way round,
+// for any sequence of objects; compared against a fresh redactor for each object.
+describe('key decisions remembered by place', () => {
+  const keyNames = ['note', 'password', 'token', 'tokens', 'secretary', 'id', 'apiKey', 'a.b'];
+  const valueOf = fc.constantFrom('ok', 'hunter2', 1500, ['x'], { inner: 'ok' });
+  const objects = fc.dictionary(fc.constantFrom(...keyNames), valueOf, { maxKeys: 6 });
+  const nested = fc.record({ top: objects, meta: fc.record({ user: objects, n: fc.nat() }) });
+
+  it('decide each object as a fresh redactor does, in any sequence', () => {
+    const shared = createRedactor();
+    fc.assert(
+      fc.property(fc.array(nested, { minLength: 1, maxLength: 20 }), (sequence) => {
+        for (const value of sequence)
+          expect(shared.redactValue(value)).toEqual(createRedactor().redactValue(value));
+      }),
+      { numRuns: 300, seed: 15_6 },
+    );
+  });
+
+  it('redact a sensitive key that takes the place of a clean one', () => {
+    const redactor = createRedactor();
+    expect(redactor.redactValue({ a: 1, note: 'hunter2' })).toEqual({ a: 1, note: 'hunter2' });
+    expect(redactor.redactValue({ a: 1, password: 'hunter2' })).toEqual({ a: 1, password: R });
+    expect(redactor.redactValue({ a: 1, note: 'hunter2' })).toEqual({ a: 1, note: 'hunter2' });
+    const long = `password${'_'.repeat(80)}`;
+    expect(redactor.redactValue({ a: 1, [long]: 'hunter2' })).toEqual({ a: 1, [long]: R });
+  });
+});
+
 describe('records marked as plain data (from winston’s direct path)', () => {
   const PLAIN_DATA_RECORD = Symbol.for('@threadline/log-record.plain-data');
 
