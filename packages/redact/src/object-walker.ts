@@ -78,6 +78,11 @@ const MAX_ENTRIES = 1000;
 /** Objects one walk remembers as clean (see `walkObject`); a linear search, so kept small. */
 const CLEAN_MEMO_SIZE = 8;
 
+/** Key decisions remembered by place in an object (see `isCleanRecord`); a power of two. */
+const DECISION_SLOTS = 128;
+/** Keys longer than this are not remembered there (a slot must not keep a huge key alive). */
+const DECISION_SLOT_KEY_LENGTH = 64;
+
 export interface ObjectWalkerOptions {
   readonly keys: KeyClassifier;
   readonly marker: string;
@@ -107,6 +112,12 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
 
   // True while redactPlainData runs: records list their string keys only.
   let plainData = false;
+
+  // The decision for the key last seen at each place (depth, position) in an object: a log call
+  // site sends objects with the same keys in the same order, so comparing two identical strings
+  // replaces the classifier's map lookup. The decision depends on the key's text alone.
+  const slotKeys: (string | undefined)[] = new Array<string | undefined>(DECISION_SLOTS);
+  const slotDecisions: number[] = new Array<number>(DECISION_SLOTS).fill(0);
 
   // Plain objects and arrays this walk found clean, each with how many levels below it the
   // walk went (its reach). winston's entry holds the caller's meta fields and, under its splat
@@ -238,7 +249,12 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       const prototype = Object.getPrototypeOf(value) as unknown;
       if ((prototype === Object.prototype || prototype === null) && !hasOwn.call(value, 'toJSON')) {
         plain = true;
-        return (result = walkRecord(value, depth + 1, path));
+        // `for…in` here visits the own keys, and inherited ones only if something made some of
+        // Object.prototype's enumerable (counted against MAX_ENTRIES, and never taken for own
+        // keys: the full walk lists own keys), so `enumeratesOwnKeysOnly` is not needed here.
+        return (result = isCleanRecord(value, depth + 1, path)
+          ? value
+          : walkRecordByList(value, depth + 1, path));
       }
       if (isError(value)) return walkError(value, depth + 1, path);
       if (value instanceof Map) return walkMap(value, depth + 1, path);
@@ -318,7 +334,27 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
     for (const key in value) {
       if (++count >= MAX_ENTRIES) return false;
       const item = read(value, key);
-      const decision = entryDecision(key);
+      const slot = ((depth << 4) + count) & (DECISION_SLOTS - 1);
+      let decision: number;
+      if (slotKeys[slot] === key) {
+        decision = slotDecisions[slot];
+      } else {
+        decision = keys.classifyEntry(key);
+        if (key.length <= DECISION_SLOT_KEY_LENGTH) {
+          slotKeys[slot] = key;
+          slotDecisions[slot] = decision;
+        }
+      }
+      if (decision === KEY_NORMAL) {
+        // The common case inline (what `walk` does): a string gets its scan, an object its
+        // walk, anything else is kept.
+        if (typeof item === 'string') {
+          if (redactString(item) !== item) return false;
+        } else if (typeof item === 'object' || item === READ_FAILED) {
+          if (redactDecided(decision, item, depth, path) !== item) return false;
+        }
+        continue;
+      }
       if ((decision & KEY_TEXT_SECRET) !== 0) return false;
       if (redactDecided(decision, item, depth, path) !== item) return false;
     }
