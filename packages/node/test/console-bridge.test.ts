@@ -181,6 +181,7 @@ describe('console bridge: what the console prints', () => {
       ['%j', { apiKey: secrets.opaque, orderId: 'ord_1' }],
       ['card %s on file', secrets.card],
       ['token %o', secrets.jwt],
+      ['%d%% done, password=%s %s', 50, secrets.password, '%s stays'],
     ];
     for (const method of METHODS) {
       for (const args of lines) {
@@ -208,6 +209,8 @@ describe('console bridge: what the console prints', () => {
     expect(printed).toContain("login { user: 'ann', password: '[REDACTED]' }\n");
     expect(printed).toContain("auth header { authorization: 'Bearer [REDACTED]' }\n");
     expect(printed).toContain('"orderId":"ord_1"');
+    // The redacted line is printed as one string: its % signs are not read as specifiers.
+    expect(printed).toContain('50% done, password=[REDACTED] %s stays\n');
     // Each record's body is the line printed (trace: the stack after it as well).
     for (const body of bodies.filter((b) => !b.startsWith('Trace:'))) {
       expect(printed).toContain(`${body}\n`);
