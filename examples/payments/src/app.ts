@@ -10,14 +10,14 @@ import {
   traceResponse,
 } from '@threadline/express';
 import { createEvents } from '@threadline/events';
-import type { Logger } from 'winston';
 import { ATTR_APP_PAYMENT_REFERENCE } from './attributes.ts';
 import type { CardIssuer } from './card-issuer.ts';
+import type { ServiceLogger } from './logger.ts';
 import { CardDeclinedError, DatabaseTimeoutError } from './errors.ts';
 import type { PaymentsStore } from './payments-store.ts';
 
 export interface PaymentsAppDependencies {
-  logger: Logger;
+  logger: ServiceLogger;
   issuer: CardIssuer;
   store: PaymentsStore;
 }
@@ -97,7 +97,8 @@ export function createPaymentsApp({
       if (err instanceof CardDeclinedError) {
         markActiveSpanFailed(err);
         // winston's documented way to log an Error: as the meta argument; it appends the
-        // error's message to ours (hence the colon) and keeps the Error for transports.
+        // error's message to ours (hence the colon) and keeps the Error for transports. The
+        // pino logger (PAYMENTS_LOGGER=pino) does the same (logger.ts).
         logger.error('payment declined:', err);
         statusChanged('declined');
         res.status(402).json({ error: { code: 'card_declined', message: err.message } });

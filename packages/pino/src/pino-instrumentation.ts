@@ -287,7 +287,7 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
         }
       }
     }
-    record ??= recordFromLine(line, severity, shape.line);
+    record ??= recordFromLine(line, severity, shape.line, errorOf(obj, shape.line.errorKey));
     if (direct === undefined || !direct.emit(record, context))
       otelLogger.emit({ ...record, context });
   }
@@ -357,6 +357,16 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       );
     }
     return this.#lastStreamHasUpstream;
+  }
+}
+
+/** The value the call logged under the error key, read without trusting the object. */
+function errorOf(obj: unknown, errorKey: string): unknown {
+  if (typeof obj !== 'object' || obj === null) return undefined;
+  try {
+    return (obj as Record<string, unknown>)[errorKey];
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import type { AnyValue } from '@opentelemetry/api';
 import {
   ATTR_EXCEPTION_MESSAGE,
@@ -30,7 +31,12 @@ export const PINO_FIELDS: ReadonlySet<string> = new Set(['level', 'pid', 'hostna
  * `redact` paths, `formatters.log` and our redaction, with child bindings in place. The
  * result is plain data (JSON values), as the direct path's contract requires.
  */
-export function recordFromLine(line: string, severity: Severity, shape: LineShape): DirectRecord {
+export function recordFromLine(
+  line: string,
+  severity: Severity,
+  shape: LineShape,
+  error?: unknown,
+): DirectRecord {
   const parsed = parseLine(line);
   if (parsed === undefined) {
     // Not silently lost: the text pino wrote becomes the body.
@@ -50,7 +56,7 @@ export function recordFromLine(line: string, severity: Severity, shape: LineShap
   for (const key of Object.keys(fields)) {
     const value = fields[key] as AnyValue;
     if (key === messageKey) body = value;
-    else if (key === errorKey) attributeCount += addError(attributes, key, value);
+    else if (key === errorKey) attributeCount += addError(attributes, key, value, error);
     else if (
       PINO_FIELDS.has(key) ||
       (key === 'time' && shape.dropTime) ||
@@ -77,9 +83,17 @@ export function recordFromLine(line: string, severity: Severity, shape: LineShap
 /**
  * pino's error serializer writes `{ type, message, stack, ...own fields }`: those three become
  * `exception.*`, anything else stays under the error key. A non-object (`{ err: 'text' }`)
- * stays as it is. Returns the number of attributes added.
+ * stays as it is. pino's `message` has the messages of the `cause` chain appended; the
+ * exception's own message (of `error`, the Error the call logged, after redaction) is what
+ * `exception.message` means, and what @threadline/winston sends, so it is used when there is
+ * one; the chain stays in `exception.stacktrace`. Returns the number of attributes added.
  */
-function addError(attributes: Record<string, AnyValue>, key: string, value: AnyValue): number {
+function addError(
+  attributes: Record<string, AnyValue>,
+  key: string,
+  value: AnyValue,
+  error: unknown,
+): number {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     if (value === null) return 0;
     attributes[key] = value;
@@ -91,8 +105,10 @@ function addError(attributes: Record<string, AnyValue>, key: string, value: AnyV
     attributes[ATTR_EXCEPTION_TYPE] = type;
     added++;
   }
+  const own = ownMessage(error);
   if (typeof message === 'string') {
-    attributes[ATTR_EXCEPTION_MESSAGE] = message;
+    attributes[ATTR_EXCEPTION_MESSAGE] =
+      own !== undefined && message.startsWith(own) ? own : message;
     added++;
   }
   if (typeof stack === 'string') {
@@ -120,6 +136,17 @@ export function parseLine(line: string): Record<string, unknown> | undefined {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   return parsed as Record<string, unknown>;
+}
+
+/** The message of an Error, or undefined for anything else (or a getter that throws). */
+function ownMessage(error: unknown): string | undefined {
+  try {
+    if (!(error instanceof Error) && !types.isNativeError(error)) return undefined;
+    const message: unknown = (error as Error).message;
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // JSON.parse makes `__proto__` an own key, but a processor that copies attributes by plain

@@ -162,6 +162,19 @@ describe('PinoInstrumentation: records', () => {
     });
     expect(text.attributes).toMatchObject({ err: 'just text' });
 
+    // A cause chain: pino prints the messages joined; the record's exception.message is the
+    // error's own (as @threadline/winston sends it), the chain stays in the stacktrace.
+    const chained = new Error('payment failed', { cause: new Error('issuer said 05') });
+    logger.error({ err: chained }, 'chained');
+    const printed = out.parsed.at(-1) as { err: { message: string } };
+    expect(printed.err.message).toBe('payment failed: issuer said 05');
+    const sentChained = capture.seen.at(-1)!.record;
+    expect(sentChained.attributes[ATTR_EXCEPTION_MESSAGE]).toBe('payment failed');
+    expect(sentChained.attributes[ATTR_EXCEPTION_STACKTRACE]).toMatch(
+      /payment failed[\s\S]*caused by: Error: issuer said 05/,
+    );
+    capture.seen.length = 3;
+
     const custom = pino({ errorKey: 'error' }, new Lines());
     custom.error({ error: new RangeError('out of range') }, 'custom key');
     expect(capture.seen[3].record.attributes).toMatchObject({
