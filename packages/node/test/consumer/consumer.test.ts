@@ -36,6 +36,9 @@ const FIXTURES = fileURLToPath(new URL('./app/', import.meta.url));
 const SERVER = 2;
 // The oldest Node the packages support (engines) and the one the repository runs on.
 const OLDEST_NODE = '22.15.0';
+// Below the packages' engines range, yet what a user may still run (the last Node 20): the app
+// must run on, and the doctor must say that the Node is not supported.
+const UNSUPPORTED_NODE = '20.20.2';
 const THIRD_PARTY = ['@opentelemetry/api', 'express', 'winston', '@types/node', '@types/express'];
 // Packing, one registry install (npm's cache makes repeats quick) and a Node download on the
 // first run: generous, so a slow registry does not fail the suite.
@@ -56,6 +59,7 @@ beforeAll(async () => {
   // Fetched before the runs so their timeouts measure only the app.
   nodeBinary(OLDEST_NODE);
   nodeBinary(CURRENT_NODE);
+  nodeBinary(UNSUPPORTED_NODE);
 }, PREPARE_TIMEOUT);
 afterAll(async () => {
   await receiver?.close();
@@ -243,6 +247,33 @@ describe('a quiet install', () => {
       expect(stderr.split(`needs ${packageName}`)).toHaveLength(2);
     },
   );
+});
+
+describe('an unsupported Node', () => {
+  it(`Node ${UNSUPPORTED_NODE}: the app runs on, and the doctor says once, without being asked, that this Node is not supported`, async () => {
+    const { code, stdout, stderr } = await run(
+      nodeBinary(UNSUPPORTED_NODE),
+      ['--import', '@threadline/node/register', 'server.mjs'],
+      {
+        OTEL_SERVICE_NAME: 'consumer-unsupported-node',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_METRICS_EXPORTER: 'none',
+        ORDER_ID: '9',
+      },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('order placed');
+    const engines = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'packages/node/package.json'), 'utf8')) as {
+        engines: { node: string };
+      }
+    ).engines.node;
+    const lines = stderr
+      .split('\n')
+      .filter((line) => line.includes(`Node ${UNSUPPORTED_NODE} is not supported`));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`needs Node ${engines}`);
+  });
 });
 
 describe('the threadline bin', () => {
