@@ -6,13 +6,15 @@
 // and the records. Off by default. OTel's diag output and an exporter that prints each record
 // from inside emit (OTEL_LOGS_EXPORTER=console) are printed and never become records: the
 // runs are bounded, so a feedback loop would fail them by timeout or by count.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver } from '@threadline/testing';
 import type { ReceivedLogRecord, ReceivedSpan } from '@threadline/testing';
 import { CONSOLE_BRIDGE_SCOPE } from '../src/console-bridge.ts';
 import { leakedIn, plantSecrets, secretNeedles } from './planted-secrets.ts';
 import type { PlantedSecrets } from './planted-secrets.ts';
-import { runFixture } from './run-fixture.ts';
+import { FIXTURES, runFixture } from './run-fixture.ts';
 
 const receiver = await startOtlpReceiver();
 afterAll(() => receiver.close());
@@ -155,6 +157,54 @@ describe.each([
     expect(off.span.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(off.records).toEqual([]);
   });
+});
+
+describe('console bridge: option and environment variable', () => {
+  async function runStartApp(env: Record<string, string>) {
+    receiver.reset();
+    const child = spawn(process.execPath, [`${FIXTURES}console-start-app.mjs`], {
+      cwd: FIXTURES,
+      env: {
+        ...process.env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_METRICS_EXPORTER: 'none',
+        NODE_ENV: '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(timer);
+    expect(code, stderr).toBe(0);
+    // shutdown() flushed before the process ended.
+    return {
+      stdout,
+      stderr,
+      bodies: receiver
+        .logs()
+        .filter((r) => r.scope.name === CONSOLE_BRIDGE_SCOPE)
+        .map((r) => String(r.body)),
+    };
+  }
+
+  it('consoleBridge: true in code wins over THREADLINE_CONSOLE_BRIDGE=false; removed at shutdown', async () => {
+    const run = await runStartApp({ THREADLINE_CONSOLE_BRIDGE: 'false', CONSOLE_OPTION: 'on' });
+    // After shutdown() the console is the plain one again: that line is neither redacted nor sent.
+    expect(run.stdout).toBe('from start() on\nafter shutdown password=visible-again\n');
+    expect(run.bodies).toEqual(['from start() on']);
+  }, 60_000);
+
+  it('a value of THREADLINE_CONSOLE_BRIDGE that is not a boolean is reported and leaves it off', async () => {
+    const run = await runStartApp({ THREADLINE_CONSOLE_BRIDGE: 'please', CONSOLE_OPTION: 'unset' });
+    expect(run.stdout).toBe('from start() unset\nafter shutdown password=visible-again\n');
+    expect(run.stderr).toContain('THREADLINE_CONSOLE_BRIDGE');
+    expect(run.bodies).toEqual([]);
+  }, 60_000);
 });
 
 describe('console bridge with OTel printing to the console', () => {
