@@ -1,6 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Sampler } from '@opentelemetry/sdk-trace';
+import { DEFAULT_LOG_QUEUE_SIZE, createEnvReader, invalidOption } from '@threadline/core';
+import type { BadEnvValue, Env, EnvReader } from '@threadline/core';
 import type { RedactorOptions } from '@threadline/redact';
 import type {
   InstrumentationName,
@@ -34,9 +36,7 @@ export const DEFAULT_IGNORED_PATHS = [
   '/live',
 ];
 export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
-// The SDK's 2,048 overflows on a burst as small as a request fan-out logging in a loop;
-// records are small, so a larger bound costs little memory and loses nothing.
-export const DEFAULT_LOG_QUEUE_SIZE = 16_384;
+export { DEFAULT_LOG_QUEUE_SIZE };
 
 export type Signal = 'traces' | 'logs' | 'metrics';
 
@@ -59,8 +59,8 @@ export interface SignalExport {
 }
 
 export interface ResolvedConfig {
-  /** Problems found in environment variables, for start() to report. */
-  readonly warnings: readonly string[];
+  /** Bad environment values, for start() to report once the diagnostic logger is set. */
+  readonly envProblems: readonly BadEnvValue[];
   readonly disabled: boolean;
   readonly logLevel?: (typeof LOG_LEVELS)[number];
   readonly serviceName?: string;
@@ -83,68 +83,25 @@ export interface ResolvedConfig {
   readonly consoleBridge: boolean;
 }
 
-/** Thrown by `start()` for options that cannot work; never thrown after start-up. */
-export class ThreadlineConfigError extends Error {
-  override name = 'ThreadlineConfigError';
-}
+// The one error class and the one env reader for every package live in @threadline/core.
+export { ThreadlineConfigError } from '@threadline/core';
+
+const OWNER = '@threadline/node';
 
 function invalid(option: string, expected: string, got: unknown): never {
-  throw new ThreadlineConfigError(
-    `@threadline/node: invalid option "${option}": expected ${expected}, got ${describe(got)}`,
-  );
+  // The node package has always quoted its option names in messages.
+  invalidOption(OWNER, `option "${option}"`, expected, got);
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-// Env problems are collected while resolving and reported by start() once the diagnostic
-// logger exists; reporting them earlier would send them nowhere.
-let pendingWarnings: string[] = [];
-function warn(message: string): void {
-  pendingWarnings.push(message);
-}
-
-function envString(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function envBoolean(env: Env, name: string): boolean | undefined {
-  const value = envString(env, name)?.toLowerCase();
-  if (value === undefined) return undefined;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  warn(`@threadline/node: ignoring ${name}=${JSON.stringify(value)}; expected true or false`);
-  return undefined;
-}
-
-function envPositiveNumber(env: Env, name: string): number | undefined {
-  const raw = envString(env, name);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  // Every setting read here is a count or milliseconds: whole numbers (the exporters reject
-  // fractions, which would turn telemetry off).
-  if (Number.isFinite(value) && value > 0) return Math.max(1, Math.round(value));
-  warn(`@threadline/node: ignoring ${name}=${JSON.stringify(raw)}; expected a positive number`);
-  return undefined;
-}
-
+// Count and millisecond settings: the exporters reject fractions, which would turn telemetry
+// off, so a fraction is rounded to a whole number of at least 1.
 function wholeNumber(value: number): number {
   return Math.max(1, Math.round(value));
 }
 
-function envList(env: Env, name: string): string[] | undefined {
-  const raw = envString(env, name);
-  if (raw === undefined) return undefined;
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+function envWholeNumber(env: EnvReader, name: string, fallback?: number): number | undefined {
+  const value = env.number(name, fallback, { min: 0 });
+  return value === undefined ? undefined : wholeNumber(value);
 }
 
 function checkOptionalString(options: ThreadlineNodeOptions, key: keyof ThreadlineNodeOptions) {
@@ -251,28 +208,23 @@ function validateOptions(options: ThreadlineNodeOptions): void {
   }
 }
 
-function envProtocol(env: Env, name: string): OtlpProtocol | undefined {
-  const raw = envString(env, name);
-  if (raw === undefined) return undefined;
-  if (PROTOCOLS.includes(raw as OtlpProtocol)) return raw as OtlpProtocol;
-  warn(`@threadline/node: ignoring ${name}=${JSON.stringify(raw)}; using http/protobuf`);
-  return undefined;
-}
-
-function exporterKind(env: Env, signal: Signal): SignalExport['kind'] {
-  const names = envList(env, `OTEL_${signal.toUpperCase()}_EXPORTER`);
+function exporterKind(env: EnvReader, signal: Signal): SignalExport['kind'] {
+  const names = env.list(`OTEL_${signal.toUpperCase()}_EXPORTER`);
   if (!names || names.length === 0 || names.includes('otlp')) return 'otlp';
   if (names.includes('none')) return 'none';
   return 'other';
 }
 
-function resolveExport(options: ThreadlineNodeOptions, env: Env, signal: Signal): SignalExport {
+function resolveExport(
+  options: ThreadlineNodeOptions,
+  env: EnvReader,
+  signal: Signal,
+): SignalExport {
   const upper = signal.toUpperCase();
   const protocol =
     options.protocol ??
-    envProtocol(env, `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`) ??
-    envProtocol(env, 'OTEL_EXPORTER_OTLP_PROTOCOL') ??
-    'http/protobuf';
+    env.choice(`OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`, PROTOCOLS, undefined) ??
+    env.choice('OTEL_EXPORTER_OTLP_PROTOCOL', PROTOCOLS, 'http/protobuf');
   const base = options.endpoint?.replace(/\/+$/, '');
   // gRPC exporters take the bare endpoint; the HTTP ones need the signal path.
   const url = base === undefined ? undefined : protocol === 'grpc' ? base : `${base}/v1/${signal}`;
@@ -281,15 +233,19 @@ function resolveExport(options: ThreadlineNodeOptions, env: Env, signal: Signal)
 
 function resolveInstrumentations(
   options: ThreadlineNodeOptions,
-  env: Env,
+  env: EnvReader,
 ): Map<InstrumentationName, false | Record<string, unknown>> {
-  const enabledFromEnv = envList(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
-  const disabledFromEnv = new Set(envList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? []);
-  for (const name of [...(enabledFromEnv ?? []), ...disabledFromEnv]) {
-    if (!INSTRUMENTATION_NAMES.includes(name as InstrumentationName)) {
-      warn(
-        `@threadline/node: unknown instrumentation "${name}" in env; known: ${INSTRUMENTATION_NAMES.join(', ')}`,
-      );
+  const enabledFromEnv = env.list('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  const disabledFromEnv = env.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? [];
+  const known = `instrumentation names among ${INSTRUMENTATION_NAMES.join(', ')}`;
+  for (const [variable, names] of [
+    ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', enabledFromEnv ?? []],
+    ['OTEL_NODE_DISABLED_INSTRUMENTATIONS', disabledFromEnv],
+  ] as const) {
+    for (const name of names) {
+      if (!INSTRUMENTATION_NAMES.includes(name as InstrumentationName)) {
+        env.reject(variable, name, known, 'the other names (this one is skipped)');
+      }
     }
   }
   const result = new Map<InstrumentationName, false | Record<string, unknown>>();
@@ -297,52 +253,51 @@ function resolveInstrumentations(
     const fromCode: InstrumentationSetting | undefined = options.instrumentations?.[name];
     let on: boolean;
     if (fromCode !== undefined) on = fromCode !== false;
-    else if (disabledFromEnv.has(name)) on = false;
+    else if (disabledFromEnv.includes(name)) on = false;
     else on = enabledFromEnv ? enabledFromEnv.includes(name) : true;
     result.set(name, on ? (typeof fromCode === 'object' ? fromCode : {}) : false);
   }
   return result;
 }
 
-function batchFromEnv(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchSettings {
+// Undefined fields take the SDK's defaults, except the log queue, whose default is ours.
+function batchFromEnv(env: EnvReader, prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchSettings {
   return {
-    maxQueueSize: envPositiveNumber(env, `${prefix}_MAX_QUEUE_SIZE`),
-    scheduledDelayMillis: envPositiveNumber(env, `${prefix}_SCHEDULE_DELAY`),
-    exportTimeoutMillis: envPositiveNumber(env, `${prefix}_EXPORT_TIMEOUT`),
-    maxExportBatchSize: envPositiveNumber(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`),
+    maxQueueSize: envWholeNumber(
+      env,
+      `${prefix}_MAX_QUEUE_SIZE`,
+      prefix === 'OTEL_BLRP' ? DEFAULT_LOG_QUEUE_SIZE : undefined,
+    ),
+    scheduledDelayMillis: envWholeNumber(env, `${prefix}_SCHEDULE_DELAY`),
+    exportTimeoutMillis: envWholeNumber(env, `${prefix}_EXPORT_TIMEOUT`),
+    maxExportBatchSize: envWholeNumber(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`),
   };
 }
 
-function envLogLevel(env: Env): ResolvedConfig['logLevel'] {
-  const raw = envString(env, 'OTEL_LOG_LEVEL')?.toLowerCase();
-  if (raw === undefined) return undefined;
-  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as ResolvedConfig['logLevel'];
-  warn(`@threadline/node: ignoring OTEL_LOG_LEVEL=${JSON.stringify(raw)}`);
-  return undefined;
-}
-
-/**
- * Validates code options (throwing {@link ThreadlineConfigError}) and resolves every
- * setting once: code option, then environment variable, then default.
- */
-function resolveRedaction(options: ThreadlineNodeOptions, env: Env): false | RedactorOptions {
+function resolveRedaction(options: ThreadlineNodeOptions, env: EnvReader): false | RedactorOptions {
   const option = options.redaction;
   if (option === false) return false;
   if (typeof option === 'object') return option;
   if (option === true) return {};
-  return envBoolean(env, 'THREADLINE_REDACT_ENABLED') === false ? false : {};
+  return env.boolean('THREADLINE_REDACT_ENABLED', true) ? {} : false;
 }
 
+/**
+ * Validates code options (throwing {@link ThreadlineConfigError}) and resolves every
+ * setting once: code option, then environment variable, then default. Bad environment values
+ * are returned in `envProblems` for `start()` to report once the diagnostic logger exists.
+ */
 export function resolveConfig(
   options: ThreadlineNodeOptions = {},
-  env: Env = process.env,
+  environment: Env = process.env,
 ): ResolvedConfig {
   validateOptions(options);
-  pendingWarnings = [];
+  const envProblems: BadEnvValue[] = [];
+  const env = createEnvReader(OWNER, environment, (problem) => envProblems.push(problem));
   const logBatch = batchFromEnv(env, 'OTEL_BLRP');
-  const resolved: Omit<ResolvedConfig, 'warnings'> = {
-    disabled: options.disabled ?? envBoolean(env, 'OTEL_SDK_DISABLED') ?? false,
-    logLevel: options.logLevel ?? envLogLevel(env),
+  const resolved: Omit<ResolvedConfig, 'envProblems'> = {
+    disabled: options.disabled ?? env.boolean('OTEL_SDK_DISABLED', false),
+    logLevel: options.logLevel ?? env.choice('OTEL_LOG_LEVEL', LOG_LEVELS, undefined),
     serviceName: options.serviceName,
     serviceVersion: options.serviceVersion,
     deploymentEnvironment: options.deploymentEnvironment,
@@ -359,21 +314,20 @@ export function resolveConfig(
         options.logQueueSize ?? logBatch.maxQueueSize ?? DEFAULT_LOG_QUEUE_SIZE,
       ),
     },
-    metricExportIntervalMillis: envPositiveNumber(env, 'OTEL_METRIC_EXPORT_INTERVAL'),
+    metricExportIntervalMillis: envWholeNumber(env, 'OTEL_METRIC_EXPORT_INTERVAL'),
     sampler: options.sampler,
     instrumentations: resolveInstrumentations(options, env),
     additionalInstrumentations: options.additionalInstrumentations ?? [],
     ignoredPaths:
-      options.ignoredPaths ?? envList(env, 'THREADLINE_IGNORED_PATHS') ?? DEFAULT_IGNORED_PATHS,
+      options.ignoredPaths ?? env.list('THREADLINE_IGNORED_PATHS') ?? DEFAULT_IGNORED_PATHS,
     shutdownTimeoutMillis: wholeNumber(
       options.shutdownTimeoutMillis ??
-        envPositiveNumber(env, 'THREADLINE_SHUTDOWN_TIMEOUT') ??
-        DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
+        env.number('THREADLINE_SHUTDOWN_TIMEOUT', DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, { min: 0 }),
     ),
-    handleSignals: options.handleSignals ?? envBoolean(env, 'THREADLINE_HANDLE_SIGNALS') ?? true,
-    handleUncaught: options.handleUncaught ?? envBoolean(env, 'THREADLINE_HANDLE_UNCAUGHT') ?? true,
+    handleSignals: options.handleSignals ?? env.boolean('THREADLINE_HANDLE_SIGNALS', true),
+    handleUncaught: options.handleUncaught ?? env.boolean('THREADLINE_HANDLE_UNCAUGHT', true),
     redaction: resolveRedaction(options, env),
-    consoleBridge: options.consoleBridge ?? envBoolean(env, 'THREADLINE_CONSOLE_BRIDGE') ?? false,
+    consoleBridge: options.consoleBridge ?? env.boolean('THREADLINE_CONSOLE_BRIDGE', false),
   };
-  return { ...resolved, warnings: [...new Set(pendingWarnings)] };
+  return { ...resolved, envProblems };
 }

@@ -1,4 +1,5 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { reportBadEnvValue } from '@threadline/core';
 import { createRedactor } from '@threadline/redact';
 import { findAppPackage } from './app-package.ts';
 import { resolveConfig } from './config.ts';
@@ -8,7 +9,7 @@ import { registerEsmLoaderHook } from './esm-hook.ts';
 import { installExitHandlers } from './exit-handlers.ts';
 import { createExportPipeline } from './exporters.ts';
 import { doctorEnabled, runStartupDoctor } from './doctor.ts';
-import { PinoBridgeWatch, threadlinePinoSends } from './doctor-bridges.ts';
+import { PinoBridgeWatch } from './doctor-bridges.ts';
 import { createHandle, DISABLED_HANDLE } from './handle.ts';
 import { loadInstrumentations } from './instrumentations.ts';
 import { buildResource } from './resource.ts';
@@ -47,7 +48,7 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
     logLevel: DIAG_LEVELS[config.logLevel ?? 'warn'],
     suppressOverrideMessage: true,
   });
-  for (const warning of config.warnings) diag.warn(warning);
+  for (const problem of config.envProblems) reportBadEnvValue(problem);
   if (config.disabled) return DISABLED_HANDLE;
 
   try {
@@ -59,7 +60,7 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
     });
     // The doctor's duplicate-bridge check for pino looks at each logger as it is created.
     if (loaded.includes('pino') && doctorEnabled(process.env))
-      instrumentations.push(new PinoBridgeWatch(threadlinePinoSends(instrumentations)));
+      instrumentations.push(new PinoBridgeWatch());
     registerEsmLoaderHook(moduleNames);
     const pipeline = createExportPipeline(config, redactor);
     const { baseResource, detectors } = buildResource(config, app);

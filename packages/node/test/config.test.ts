@@ -93,14 +93,14 @@ describe('resolveConfig precedence: code option, then env var, then default', ()
 
 describe('invalid input', () => {
   it.each([
-    [{ endpoint: 'not a url' }, /invalid option "endpoint"/],
+    [{ endpoint: 'not a url' }, /option "endpoint" must be/],
     [{ endpoint: 'ftp://x' }, /http: or https:/],
-    [{ protocol: 'udp' }, /invalid option "protocol"/],
-    [{ shutdownTimeoutMillis: -1 }, /"shutdownTimeoutMillis": expected a positive number, got -1/],
+    [{ protocol: 'udp' }, /option "protocol" must be/],
+    [{ shutdownTimeoutMillis: -1 }, /"shutdownTimeoutMillis" must be a positive number, got -1/],
     [{ serviceName: '' }, /"serviceName"/],
-    [{ headers: { a: 1 } }, /"headers.a": expected a string/],
+    [{ headers: { a: 1 } }, /"headers.a" must be a string/],
     [{ instrumentations: { nosuch: true } }, /instrumentations/],
-    [{ handleSignals: 'yes' }, /"handleSignals": expected a boolean/],
+    [{ handleSignals: 'yes' }, /"handleSignals" must be a boolean/],
     [{ sampler: {} }, /"sampler"/],
   ])('throws a clear ThreadlineConfigError for %j', (options, message) => {
     expect(() => resolveConfig(options as never, {})).toThrowError(ThreadlineConfigError);
@@ -119,8 +119,14 @@ describe('invalid input', () => {
     expect(config.exports.logs.protocol).toBe('http/protobuf');
     expect(config.shutdownTimeoutMillis).toBe(5000);
     expect(config.disabled).toBe(false);
-    expect(config.warnings).toHaveLength(3);
-    expect(config.warnings.join('\n')).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL=.*carrier-pigeon/);
+    // Issue 18 item 4: each bad value is one problem naming the variable and the default used.
+    expect(config.envProblems.map((p) => [p.variable, p.value, p.fallback])).toEqual([
+      ['OTEL_SDK_DISABLED', 'maybe', 'false'],
+      ['OTEL_EXPORTER_OTLP_PROTOCOL', 'carrier-pigeon', 'http/protobuf'],
+      ['OTEL_EXPORTER_OTLP_PROTOCOL', 'carrier-pigeon', 'http/protobuf'],
+      ['OTEL_EXPORTER_OTLP_PROTOCOL', 'carrier-pigeon', 'http/protobuf'],
+      ['THREADLINE_SHUTDOWN_TIMEOUT', 'soon', '5000'],
+    ]);
   });
 
   it('rounds fractional counts and milliseconds instead of turning telemetry off', () => {
@@ -131,7 +137,7 @@ describe('invalid input', () => {
     expect(config.logBatch.scheduledDelayMillis).toBe(1);
     expect(config.shutdownTimeoutMillis).toBe(2501);
     expect(config.logBatch.maxQueueSize).toBe(100);
-    expect(config.warnings).toHaveLength(0);
+    expect(config.envProblems).toHaveLength(0);
   });
 });
 

@@ -6,7 +6,7 @@ describe('start()', () => {
     const listeners = process.listenerCount('SIGTERM');
     expect(() => start({ endpoint: 'localhost:4318' })).toThrowError(ThreadlineConfigError);
     expect(() => start({ endpoint: 'localhost:4318' })).toThrowError(
-      /@threadline\/node: invalid option "endpoint": expected an http: or https: URL, got "localhost:4318"/,
+      /@threadline\/node: option "endpoint" must be an http: or https: URL, got "localhost:4318"/,
     );
     expect(process.listenerCount('SIGTERM')).toBe(listeners);
   });
