@@ -9,7 +9,7 @@ import { registerEsmLoaderHook } from './esm-hook.ts';
 import { installExitHandlers } from './exit-handlers.ts';
 import { createExportPipeline } from './exporters.ts';
 import { doctorEnabled, runStartupDoctor } from './doctor.ts';
-import { PinoBridgeWatch } from './doctor-bridges.ts';
+import { PinoBridgeWatch, threadlinePinoSends } from './doctor-bridges.ts';
 import { createHandle, DISABLED_HANDLE } from './handle.ts';
 import { loadInstrumentations } from './instrumentations.ts';
 import { buildResource } from './resource.ts';
@@ -60,7 +60,7 @@ export function start(options: ThreadlineNodeOptions = {}): ThreadlineHandle {
     });
     // The doctor's duplicate-bridge check for pino looks at each logger as it is created.
     if (loaded.includes('pino') && doctorEnabled(process.env))
-      instrumentations.push(new PinoBridgeWatch());
+      instrumentations.push(new PinoBridgeWatch(threadlinePinoSends(instrumentations)));
     registerEsmLoaderHook(moduleNames);
     const pipeline = createExportPipeline(config, redactor);
     const { baseResource, detectors } = buildResource(config, app);
