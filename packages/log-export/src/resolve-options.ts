@@ -1,4 +1,5 @@
 import type { MeterProvider } from '@opentelemetry/api';
+import { mergeHeaders, otlpHeadersFromEnv } from '@threadline/core';
 import {
   DEFAULT_LOG_QUEUE_SIZE,
   ThreadlineConfigError,
@@ -78,7 +79,11 @@ export function resolveProcessorOptions(
   );
   return Object.freeze({
     url: resolveUrl(options.url, reader),
-    headers: Object.freeze({ ...resolveEnvHeaders(env), ...validHeaders(options.headers) }),
+    // OTEL_EXPORTER_OTLP_HEADERS merged with _LOGS_HEADERS (the logs value wins per header),
+    // then the code option on top: the upstream exporters' order, one parser for both.
+    headers: Object.freeze(
+      mergeHeaders(otlpHeadersFromEnv('logs', env), validHeaders(options.headers)),
+    ),
     encoding: resolveEncoding(options.encoding, reader),
     compression: resolveCompression(options.compression, reader),
     timeoutMillis: integerOption(
@@ -197,23 +202,5 @@ function validHeaders(headers: Record<string, string> | undefined): Record<strin
   for (const [key, value] of Object.entries(headers))
     if (typeof value !== 'string')
       throw new ThreadlineConfigError(`${OWNER}: header ${key} must be a string`);
-  return headers;
-}
-
-function resolveEnvHeaders(env: Env): Record<string, string> {
-  const raw = env.OTEL_EXPORTER_OTLP_LOGS_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS;
-  const headers: Record<string, string> = {};
-  if (!raw) return headers;
-  for (const pair of raw.split(',')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) continue;
-    try {
-      headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(
-        pair.slice(at + 1).trim(),
-      );
-    } catch {
-      // A malformed percent-escape skips that header only.
-    }
-  }
   return headers;
 }
