@@ -76,10 +76,10 @@ async function faultyReceiver(
   // V8 doubles its young generation (16 → 32 MiB) once enough objects have survived its
   // scavenges. Since start-up got leaner (issue 17) that happens 20–27 s into a 1,000/s run
   // (S1: RSS +12–13 MiB over the next seconds), so in S4 often during the fault or after it.
-  // S4b measured healthy + 16–18.8 MiB where it stayed at 16 MiB, + 24.3 where it doubled in the
-  // healthy phase, + 29.1 and 32.1 where it doubled in the fault (as in the + 28.8–32.3 MiB runs that
-  // raised the margin to 24 MiB on 2026-12-07). Before that day the service grew it in its first
-  // 5 s, inside the healthy peak. Allowed for separately, at its committed size, so the margin
+  // S4b measured healthy + 16–18.8 MiB where it stayed at 16 MiB, + 24.3 where it doubled in
+  // the healthy phase, + 29.1 and 32.1 where it doubled in the fault (as in the + 28.8–32.3 MiB
+  // runs that raised the margin to 24 MiB on 2026-12-07). Before that day the service grew it in
+  // its first 5 s, inside the healthy peak. Allowed for separately, at its committed size, so the margin
   // stays 16 MiB for what the service itself keeps (docs/reliability.md). Peak against peak,
   // not RSS minus the young generation per sample as in S1: once logging stops V8 shrinks it
   // again while RSS keeps the pages.
