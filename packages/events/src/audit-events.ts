@@ -1,7 +1,8 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
-import { defineEvent } from './event-recorder.ts';
-import type { EventRecorder, EventSpec } from './event-recorder.ts';
+import { defineEvent } from './event-spec.ts';
+import type { EventRecorder } from './event-recorder.ts';
+import type { EventSpec } from './event-spec.ts';
 import {
   ATTR_THREADLINE_AUDIT_ACTION,
   ATTR_THREADLINE_AUDIT_CHANGES,

@@ -1,8 +1,9 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import { defineEvent } from './event-recorder.ts';
-import type { EventRecorder, EventSpec } from './event-recorder.ts';
+import { defineEvent } from './event-spec.ts';
+import type { EventRecorder } from './event-recorder.ts';
+import type { EventSpec } from './event-spec.ts';
 import {
   ATTR_THREADLINE_ORDER_AMOUNT,
   ATTR_THREADLINE_ORDER_CURRENCY,

@@ -2,8 +2,9 @@ import { SeverityNumber } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_CLIENT_ADDRESS } from '@opentelemetry/semantic-conventions';
 import type { FailureCounter } from './brute-force-detector.ts';
-import { defineEvent } from './event-recorder.ts';
-import type { EventRecorder, EventSpec } from './event-recorder.ts';
+import { defineEvent } from './event-spec.ts';
+import type { EventRecorder } from './event-recorder.ts';
+import type { EventSpec } from './event-spec.ts';
 import {
   ATTR_THREADLINE_SECURITY_AUTH_METHOD,
   ATTR_THREADLINE_SECURITY_FAILURE_COUNT,
