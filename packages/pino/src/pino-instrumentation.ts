@@ -91,6 +91,10 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
   // Per logger object (children are objects of their own); rebuilt when logKeys change.
   #shapes = new WeakMap<object, LoggerShape>();
   #shapesFor: ResolvedLogKeys | undefined;
+  // The last logger looked up (a WeakRef would cost more than the lookup it saves; a logger
+  // kept alive here is one object until the next record of another logger).
+  #lastLogger: object | undefined;
+  #lastShape: LoggerShape | undefined;
   readonly #failures = new RateLimitedWarning('@threadline/pino: could not emit a log record');
   #loggerProvider: LoggerProvider | undefined;
   #otelLogger: Logger | undefined;
@@ -297,7 +301,9 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
     if (logKeys !== this.#shapesFor) {
       this.#shapes = new WeakMap();
       this.#shapesFor = logKeys;
+      this.#lastShape = undefined;
     }
+    if (logger === this.#lastLogger && this.#lastShape !== undefined) return this.#lastShape;
     let shape = this.#shapes.get(logger);
     if (shape === undefined) {
       const line: LineShape = {
@@ -319,6 +325,8 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       shape = { line, fromCall, call: undefined };
       this.#shapes.set(logger, shape);
     }
+    this.#lastLogger = logger;
+    this.#lastShape = shape;
     return shape;
   }
 

@@ -25,6 +25,7 @@
 // What it does not do: `msgPrefix` (configuration text, not data) is left alone, and a
 // serializer the user registers runs after the redactor, on redacted input (its own output is
 // not scanned again).
+
 /** What the redaction needs of a redactor (`createRedactor()` of `@threadline/redact` has both). */
 export interface PinoRedactor {
   /** A copy of `value` with secrets replaced (or `value` itself when nothing changed). */

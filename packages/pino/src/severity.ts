@@ -38,9 +38,23 @@ export interface Severity {
  */
 export class SeverityCache {
   readonly #byLabels = new WeakMap<object, Map<number, Severity>>();
+  // The last answer: a service logs mostly at one level through one set of levels.
+  #lastLabels: object | undefined;
+  #lastLevel = Number.NaN;
+  #last: Severity | undefined;
 
   resolve(level: number, labels: Readonly<Record<number, string>> | undefined): Severity {
     const key = labels ?? NO_LABELS;
+    if (key === this.#lastLabels && level === this.#lastLevel) return this.#last!;
+    const severity = this.#lookup(level, key);
+    this.#lastLabels = key;
+    this.#lastLevel = level;
+    this.#last = severity;
+    return severity;
+  }
+
+  #lookup(level: number, key: Readonly<Record<number, string>>): Severity {
+    const labels = key;
     let map = this.#byLabels.get(key);
     if (map === undefined) {
       map = new Map();
@@ -48,7 +62,7 @@ export class SeverityCache {
     }
     let severity = map.get(level);
     if (severity === undefined) {
-      const label = labels?.[level];
+      const label = labels[level];
       severity = Object.freeze({
         severityNumber: severityForPinoLevel(level),
         severityText: typeof label === 'string' ? label : String(level),
