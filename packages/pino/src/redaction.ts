@@ -1,7 +1,8 @@
 // What pino prints (stdout, `pino.destination()`, `pino.transport()` targets) hides what the
 // OTLP record hides: the same redactor runs over each log call's arguments before pino
-// serializes them, and the OTLP record is built from the line pino wrote, so the two cannot
-// differ (pino's own `redact` paths apply to both as well).
+// serializes them, and the OTLP record is built from the line pino wrote (or from the redacted
+// merge object where that provably gives the same record, record-from-call.ts), so the two
+// cannot differ (pino's own `redact` paths apply to both as well).
 //
 // Where it hooks, and why there. pino turns a call into text in one pass (`asJson`) on the
 // calling thread, then hands the text to the destination or to a transport's worker; nothing
