@@ -58,6 +58,10 @@ function measure(encode: Encoder, records: ReadableLogRecord[], budgetMs: number
   return (batches * records.length * 1000) / spent;
 }
 
+/**
+ * One serializer round: the same winston-made batch encoded by the SDK's protobuf and JSON
+ * serializers, Threadline's encoders and a `JSON.stringify` floor, in rotating order.
+ */
 export async function runSerializerBench(job: ChildJob): Promise<SerializerResult> {
   const records = buildRecords(job.batchSize);
   // The floor: the same data as plain objects, no OTLP mapping at all.

@@ -4,6 +4,7 @@
 export const ATTR_USER_ID = 'user.id';
 
 // Threadline's own names, for what the conventions do not cover.
+
 /** Request duration in milliseconds on request log records. */
 export const ATTR_THREADLINE_HTTP_DURATION_MS = 'threadline.http.duration_ms';
 /** The request id (`x-request-id`) on request log records. */

@@ -14,11 +14,11 @@ import type { KeyClassifier } from './sensitive-keys.ts';
 // that value-patterns.ts reads as part of a name (look-alikes are folded by the key rules).
 const PATH_CHARACTER =
   '[\\w.~%+\\-\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u1fff\\u200b-\\u200f\\u2060-\\u2fff\\u3040-\\uff19\\uff1b\\uff1c\\uff1e-\\uffff]';
-// The 8 path characters written out: V8 runs `[…]{8}` here 2–4× slower than eight classes.
-// A YAML value this pattern reads starts after `key:` at a line end, a block (`|`, `>`), an
-// `&anchor` or a `!tag`.
 /** What the pre-scan must stop at for {@link redactSecretSyntaxes} to run. */
 export const SECRET_SYNTAX_HINT = new RegExp(
+  // The 8 path characters written out: V8 runs `[…]{8}` here 2–4× slower than eight classes.
+  // A YAML value this pattern reads starts after `key:` at a line end, a block (`|`, `>`), an
+  // `&anchor` or a `!tag`.
   `<\\/|['"]|-[-p]|\\/${PATH_CHARACTER.repeat(8)}|:[ \\t]*(?:$|[\\n\\r|>&!])`,
 );
 
