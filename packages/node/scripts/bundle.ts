@@ -9,8 +9,10 @@
 // exporter: see package-loader.ts) is an entry of its own, code shared between entries goes
 // into common chunks, so no class exists twice and nothing unused is loaded. Left outside:
 // - `@opentelemetry/api`: a peer dependency, one global copy shared with the app;
-// - `import-in-the-middle` and `require-in-the-middle`: they load their own files by path and
-//   keep the module hooks' state, which must be one copy per process;
+// - `import-in-the-middle`'s main entry (the `Hook` registry the instrumentations and the
+//   loader's generated modules share: one copy per process) and `hook.mjs` (the off-thread
+//   loader Node loads by name); its in-thread loader (`register-hooks.mjs`) is bundled, told
+//   where the package is installed (see iitmInThreadLoader);
 // - `@opentelemetry/sdk-node` and the gRPC exporters: large, loaded only when asked for.
 //
 //   node --conditions=@threadline/source packages/node/scripts/bundle.ts [--outdir DIR]
@@ -35,9 +37,6 @@ const OUT_DIR =
 
 const EXTERNAL = [
   '@opentelemetry/api',
-  'import-in-the-middle',
-  'import-in-the-middle/*',
-  'require-in-the-middle',
   '@opentelemetry/sdk-node',
   '@opentelemetry/exporter-*-otlp-grpc',
 ];
@@ -98,6 +97,33 @@ const dedupeSameVersion: Plugin = {
   },
 };
 const DEDUPE_PASS = Symbol('dedupe pass');
+
+// import-in-the-middle's in-thread loader imports node:fs, util, module and url as ES modules,
+// whose facades cost ~10-20 ms and 4 MiB (see builtinsThroughRequire), so it is bundled. It
+// finds its runtime (lib/register.js, imported by the modules it generates) from its own
+// `import.meta.url`: given the installed package's URL instead, resolved where it runs.
+const iitmInThreadLoader: Plugin = {
+  name: 'threadline-iitm-in-thread-loader',
+  setup(pluginBuild) {
+    // The main entry only (an external package name would take its subpaths along).
+    pluginBuild.onResolve({ filter: /^import-in-the-middle$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    pluginBuild.onLoad({ filter: /[\\/]import-in-the-middle[\\/]register-hooks\.mjs$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const call = 'createHook(import.meta)';
+      if (!source.includes(call)) throw new Error(`${args.path} no longer calls ${call}`);
+      return {
+        contents: source.replace(
+          call,
+          "createHook({ url: import.meta.resolve('import-in-the-middle/register-hooks.mjs') })",
+        ),
+        loader: 'js',
+      };
+    });
+  },
+};
 
 // Node built-ins through require(), not import. An ES module import of a built-in builds its
 // ESM facade, which reads every export once, lazy getters included: importing node:http loads
@@ -194,7 +220,7 @@ const result = await build({
     ),
   },
   external: EXTERNAL,
-  plugins: [lazyEntries, dedupeSameVersion, builtinsThroughRequire],
+  plugins: [lazyEntries, dedupeSameVersion, builtinsThroughRequire, iitmInThreadLoader],
   // No source maps: the output is not minified, so stack traces stay readable without them.
   metafile: true,
   logLevel: 'warning',
