@@ -96,6 +96,9 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
   #lastLogger: object | undefined;
   #lastShape: LoggerShape | undefined;
   readonly #failures = new RateLimitedWarning('@threadline/pino: could not emit a log record');
+  readonly #hookFailures = new RateLimitedWarning(
+    '@threadline/pino: could not instrument a logger',
+  );
   #loggerProvider: LoggerProvider | undefined;
   #otelLogger: Logger | undefined;
   // The SDK logger the direct path was resolved for, and that path.
@@ -151,7 +154,14 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
     // Arrow functions: pino calls the factory with its own `this`.
     const isEnabled = (): boolean => this.isEnabled();
     const currentRedactor = (): PinoRedactor | undefined => this._resolved.redactor;
-    const instrument = (logger: unknown): void => this.#instrumentLogger(logger, pino, symbols);
+    const instrument = (logger: unknown): void => {
+      try {
+        this.#instrumentLogger(logger, pino, symbols);
+      } catch (error) {
+        // A logger we cannot hook (frozen, a proxy) still logs, uncorrelated and unsent.
+        this.#hookFailures.report(error);
+      }
+    };
     let redaction: PinoRedaction | undefined;
     let redactionFor: unknown;
     const patched = Object.assign(function pinoWithThreadline(this: unknown, ...args: unknown[]) {

@@ -1,13 +1,19 @@
 // @threadline/pino in one process: what pino prints and what a log record processor receives,
 // for the shapes of pino calls an application makes (issue 18 item 2). Each test loads pino
 // afresh with the instrumentation enabled, as an application does.
-import { SeverityNumber } from '@opentelemetry/api';
+import { DiagLogLevel, SeverityNumber, diag } from '@opentelemetry/api';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_TYPE,
 } from '@opentelemetry/semantic-conventions';
-import { PinoInstrumentation, severityForPinoLevel } from '@threadline/pino';
+import {
+  PLAIN_RECORD_PROCESSOR,
+  PinoInstrumentation,
+  severityForPinoLevel,
+} from '@threadline/pino';
 import type { PinoInstrumentationOptions } from '@threadline/pino';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Lines, freshPino, inSpan, plainProvider, sdkProvider } from './helpers/pino-under-test.ts';
@@ -258,6 +264,44 @@ describe('PinoInstrumentation: records', () => {
     expect(capture.seen.map((s) => s.record.body)).toEqual(['enabled again']);
     expect(out.parsed[0]).not.toHaveProperty('trace_id');
     expect(out.parsed[1]).toHaveProperty('trace_id');
+  });
+
+  it('never throws into the app when a processor throws: the line is printed, the failure warned', () => {
+    const warnings: string[] = [];
+    diag.setLogger(
+      {
+        error: (m: string) => warnings.push(m),
+        warn: (m: string) => warnings.push(m),
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      DiagLogLevel.WARN,
+    );
+    try {
+      const failing = new LoggerProvider({
+        processors: [
+          {
+            [PLAIN_RECORD_PROCESSOR]: true,
+            onEmit() {
+              throw new Error('exporter broke');
+            },
+            forceFlush: () => Promise.resolve(),
+            shutdown: () => Promise.resolve(),
+          } as unknown as LogRecordProcessor,
+        ],
+      });
+      instrumentation.setLoggerProvider(failing);
+      const pino = freshPino();
+      const out = new Lines();
+      const logger = pino(out);
+      expect(() => inSpan(() => logger.info({ a: 1 }, 'still printed'))).not.toThrow();
+      logger.warn('and again');
+      expect(out.parsed.map((l) => l.msg)).toEqual(['still printed', 'and again']);
+      expect(warnings.join('\n')).toMatch(/@threadline\/pino: could not emit a log record/);
+    } finally {
+      diag.disable();
+    }
   });
 
   it('rejects bad options at construction with the option named', () => {
