@@ -7,7 +7,7 @@ import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
 import { diag } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace';
-import { mergeHeaders, otlpHeadersFromEnv } from '@threadline/core';
+import { createEnvReader, mergeHeaders, otlpHeadersFromEnv } from '@threadline/core';
 import { duplicateBridgeFinding, installDuplicateBridgeReporter } from './doctor-bridges.ts';
 import { closestOtelVariable, KNOWN_OTEL_VARIABLES } from './doctor-env.ts';
 import { samplerFinding } from './doctor-sampler.ts';
@@ -191,16 +191,21 @@ export function probeEndpoint(
   });
 }
 
-/** Whether findings also go to stderr directly, whatever the diag level. */
-export function doctorToStderr(env: NodeJS.ProcessEnv): boolean {
-  const flag = env.THREADLINE_DOCTOR?.trim().toLowerCase();
-  return flag === '1' || flag === 'true' || env.NODE_ENV === 'development';
+// THREADLINE_DOCTOR is three-way: unset runs the doctor quietly (diag only), true also
+// writes to stderr, false turns it off. Spelled as every boolean (@threadline/core); a bad
+// value is reported once and read as unset.
+function doctorSetting(env: NodeJS.ProcessEnv): boolean | undefined {
+  return createEnvReader('@threadline/node', env).boolean('THREADLINE_DOCTOR', undefined);
 }
 
-/** Whether the doctor runs at all at start-up (THREADLINE_DOCTOR=0/false turns it off). */
+/** Whether findings also go to stderr directly, whatever the diag level. */
+export function doctorToStderr(env: NodeJS.ProcessEnv): boolean {
+  return doctorSetting(env) === true || env.NODE_ENV === 'development';
+}
+
+/** Whether the doctor runs at all at start-up (THREADLINE_DOCTOR=false turns it off). */
 export function doctorEnabled(env: NodeJS.ProcessEnv): boolean {
-  const flag = env.THREADLINE_DOCTOR?.trim().toLowerCase();
-  return flag !== '0' && flag !== 'false';
+  return doctorSetting(env) !== false;
 }
 
 /** Reports each finding once: diag.warn, or stderr in doctor/development mode. */

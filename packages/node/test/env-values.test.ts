@@ -47,4 +47,27 @@ describe('bad environment values under node --import @threadline/node/register',
     expect(about('OTEL_NODE_DISABLED_INSTRUMENTATIONS')).toHaveLength(1);
     expect(about('OTEL_NODE_DISABLED_INSTRUMENTATIONS')[0]).toContain('="fax"');
   });
+
+  // THREADLINE_DOCTOR had its own spelling: anything but 0/false meant on, so `off` ran it.
+  it.each([
+    ['off', false],
+    ['no', false],
+    ['on', true],
+    ['maybe', true],
+  ])('THREADLINE_DOCTOR=%j: the doctor runs = %s', async (value, runs) => {
+    const run = runFixture('correlated-app.mjs', {
+      endpoint: receiver.url,
+      env: { THREADLINE_DOCTOR: value, OTEL_TRACES_SAMPLR: 'always_on' },
+    });
+    const { code, stderr } = await run.exited();
+    expect(code).toBe(0);
+    const finding = stderr
+      .split('\n')
+      .filter((line) => line.includes('OTEL_TRACES_SAMPLR is not an OpenTelemetry variable'));
+    expect(finding.length > 0).toBe(runs);
+    const warned = stderr
+      .split('\n')
+      .filter((line) => line.includes('ignoring THREADLINE_DOCTOR='));
+    expect(warned).toHaveLength(value === 'maybe' ? 1 : 0);
+  });
 });
