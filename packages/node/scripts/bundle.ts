@@ -16,9 +16,10 @@
 // - `@opentelemetry/sdk-node` and the gRPC exporters: large, loaded only when asked for.
 //
 //   node --conditions=@threadline/source packages/node/scripts/bundle.ts [--outdir DIR]
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
@@ -65,14 +66,43 @@ const lazyEntries: Plugin = {
 };
 
 // npm nests a dependency under each package whose range the hoisted copy does not satisfy: the
-// contrib instrumentations each get their own identical @opentelemetry/instrumentation@0.300.x.
-// Bundled as found, each instrumentation would carry its own copy; one copy per name and
-// version is what a flat install gives the app, and what the bundle keeps.
+// contrib instrumentations each get their own @opentelemetry/instrumentation@0.300.0 beside our
+// 0.301.0, although the two ship byte-identical code with the same dependency ranges. Bundled
+// as found, each copy would be loaded, and each copy patches require() once more for every
+// module the app loads. Copies of a package with the same code (every file but package.json)
+// and the same dependency ranges are one copy in the bundle, whatever their version numbers.
 const NESTED_PACKAGE = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\/(.*)$/;
-const dedupeSameVersion: Plugin = {
-  name: 'threadline-dedupe-same-version',
+
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === 'node_modules') return [];
+    const path = `${prefix}${entry.name}`;
+    return entry.isDirectory() ? filesUnder(join(dir, entry.name), `${path}/`) : [path];
+  });
+}
+
+/** Name, dependency ranges and a hash of every file but package.json: equal means same code. */
+function packageIdentity(root: string): string {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const hash = createHash('sha256');
+  hash.update(
+    JSON.stringify([pkg.name, pkg.dependencies, pkg.peerDependencies, pkg.optionalDependencies]),
+  );
+  for (const file of filesUnder(root).sort()) {
+    if (file === 'package.json') continue;
+    hash.update(`\0${file}\0`).update(readFileSync(join(root, file)));
+  }
+  return hash.digest('hex');
+}
+
+const dedupeSameCode: Plugin = {
+  name: 'threadline-dedupe-same-code',
   setup(pluginBuild) {
-    const rootByVersion = new Map<string, string>();
+    const identityOf = new Map<string, string>();
+    const rootByIdentity = new Map<string, string>();
     pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === DEDUPE_PASS || args.path.startsWith('node:')) return undefined;
       const resolved = await pluginBuild.resolve(args.path, {
@@ -85,13 +115,13 @@ const dedupeSameVersion: Plugin = {
       const match = NESTED_PACKAGE.exec(resolved.path);
       if (resolved.errors.length > 0 || resolved.external || match === null) return resolved;
       const [, root, rest] = match;
-      const { name, version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as {
-        name: string;
-        version: string;
-      };
-      const key = `${name}@${version}`;
-      const first = rootByVersion.get(key) ?? root;
-      rootByVersion.set(key, first);
+      let identity = identityOf.get(root);
+      if (identity === undefined) {
+        identity = packageIdentity(root);
+        identityOf.set(root, identity);
+      }
+      const first = rootByIdentity.get(identity) ?? root;
+      rootByIdentity.set(identity, first);
       return { ...resolved, path: `${first}/${rest}` };
     });
   },
@@ -220,7 +250,7 @@ const result = await build({
     ),
   },
   external: EXTERNAL,
-  plugins: [lazyEntries, dedupeSameVersion, builtinsThroughRequire, iitmInThreadLoader],
+  plugins: [lazyEntries, dedupeSameCode, builtinsThroughRequire, iitmInThreadLoader],
   // No source maps: the output is not minified, so stack traces stay readable without them.
   metafile: true,
   logLevel: 'warning',
