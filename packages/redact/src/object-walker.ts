@@ -119,6 +119,16 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   const slotKeys: (string | undefined)[] = new Array<string | undefined>(DECISION_SLOTS);
   const slotDecisions: number[] = new Array<number>(DECISION_SLOTS).fill(0);
 
+  // The string keys `isCleanRecord` met, per depth, in order. When an object turns out to have
+  // more than MAX_ENTRIES entries, its first keys and its count are handed to
+  // `walkRecordByList` (through `wide*`), which would otherwise list them again: listing the
+  // keys of a 10,000-key object (dictionary mode) costs milliseconds each time (reliability
+  // S7). Holds references to keys of objects already walked, at most MAX_ENTRIES per depth.
+  const keysSeen: (string[] | undefined)[] = [];
+  let wideObject: object | undefined;
+  let wideNames: string[] = [];
+  let wideStringKeys = 0;
+
   // Plain objects and arrays this walk found clean, each with how many levels below it the
   // walk went (its reach). winston's entry holds the caller's meta fields and, under its splat
   // symbol, the meta object again, so nested objects come round twice per entry; the second
@@ -133,6 +143,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   let deepest = 0;
 
   function clearCleanMemo(): void {
+    wideObject = undefined;
     for (let i = 0; i < cleanCount; i++) cleanObjects[i] = undefined;
     cleanCount = 0;
     deepest = 0;
@@ -331,8 +342,11 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   // the copy (an object with a secret pays its prefix twice).
   function isCleanRecord(value: object, depth: number, path: object[]): boolean {
     let count = 0;
+    const seen = (keysSeen[depth] ??= []);
     for (const key in value) {
-      if (++count >= MAX_ENTRIES) return false;
+      // Past the limit only counted: the full walk cuts the object there.
+      if (++count >= MAX_ENTRIES) continue;
+      seen[count - 1] = key;
       const item = read(value, key);
       const slot = ((depth << 4) + count) & (DECISION_SLOTS - 1);
       let decision: number;
@@ -358,6 +372,19 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       if ((decision & KEY_TEXT_SECRET) !== 0) return false;
       if (redactDecided(decision, item, depth, path) !== item) return false;
     }
+    if (count >= MAX_ENTRIES) {
+      // Over the limit (exactly MAX_ENTRIES string keys are all kept: the full walk lists
+      // them); `for…in` listed own keys only unless Object.prototype has enumerable ones.
+      if (
+        count > MAX_ENTRIES &&
+        (enumeratesOwnKeysOnly(value) || Object.getPrototypeOf(value) === null)
+      ) {
+        wideObject = value;
+        wideNames = seen.slice(0, MAX_ENTRIES - 1);
+        wideStringKeys = count;
+      }
+      return false;
+    }
     if (plainData) return true;
     const symbols = Object.getOwnPropertySymbols(value);
     for (let i = 0; i < symbols.length; i++) {
@@ -370,10 +397,29 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
     return true;
   }
 
+  // The number of own enumerable symbol keys (none listed for plain data).
+  function countSymbols(value: object): number {
+    if (plainData) return 0;
+    let count = 0;
+    for (const symbol of Object.getOwnPropertySymbols(value))
+      if (propertyIsEnumerable.call(value, symbol)) count++;
+    return count;
+  }
+
   function walkRecordByList(value: object, depth: number, path: object[]): unknown {
-    let names = ownKeys(value);
+    let names: PropertyKey[];
+    let total: number;
+    if (wideObject === value) {
+      // Listed by isCleanRecord: string keys first, so the symbols are all past the cut.
+      names = wideNames;
+      total = wideStringKeys + countSymbols(value);
+    } else {
+      names = ownKeys(value);
+      total = names.length;
+    }
+    wideObject = undefined;
+    wideNames = [];
     let copy: Record<PropertyKey, unknown> | undefined;
-    const total = names.length;
     if (total > MAX_ENTRIES) {
       // As for arrays: MAX_ENTRIES − 1 entries and a marker entry.
       names = names.slice(0, MAX_ENTRIES - 1);

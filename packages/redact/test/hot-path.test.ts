@@ -175,6 +175,45 @@ describe('objects checked by the clean pass', () => {
     }
   });
 
+  // A clean object over the limit is cut from the keys the clean pass listed (listing a
+  // 10,000-key object twice cost milliseconds per call: reliability S7); the cut must be the
+  // one the full walk makes, whatever the prototype and symbol keys.
+  it('cut a wide clean object as the full walk does: null prototype, symbols, polluted prototype', () => {
+    const wide = (n: number, proto: object | null) => {
+      const value = Object.create(proto) as Record<PropertyKey, unknown>;
+      for (let i = 0; i < n; i++) value[`k${i}`] = i;
+      value[Symbol('password')] = 'hunter2';
+      return value;
+    };
+    for (const n of [1001, 1002, 5000]) {
+      for (const proto of [Object.prototype, null]) {
+        const out = createRedactor().redactValue(wide(n, proto)) as Record<PropertyKey, unknown>;
+        const keys = Object.keys(out);
+        expect(keys).toHaveLength(1000);
+        expect(keys[998]).toBe('k998');
+        expect(out['[truncated]']).toBe(`${n + 1 - 999} more keys`);
+        expect(Object.getOwnPropertySymbols(out)).toHaveLength(0);
+      }
+    }
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.pollutedKey = 'x';
+    try {
+      const value = wide(999, Object.prototype);
+      delete value[Object.getOwnPropertySymbols(value)[0]];
+      value.k998 = 'password=hunter2';
+      const out = createRedactor().redactValue(value) as Record<string, unknown>;
+      expect(Object.keys(out)).toHaveLength(999);
+      expect(Object.hasOwn(out, 'pollutedKey')).toBe(false);
+      expect(out.k998).toBe(`password=${R}`);
+      const clean = wide(1200, Object.prototype);
+      const cut = createRedactor().redactValue(clean) as Record<string, unknown>;
+      expect(Object.hasOwn(cut, 'pollutedKey')).toBe(false);
+      expect(cut['[truncated]']).toBe('202 more keys');
+    } finally {
+      delete polluted.pollutedKey;
+    }
+  });
+
   it('decide symbol keys after the string keys, and keep a clean object the same', () => {
     const clean = { a: 'ok', [Symbol('note')]: 'ok' };
     expect(createRedactor().redactValue(clean)).toBe(clean);
