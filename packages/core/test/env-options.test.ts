@@ -1,5 +1,4 @@
-import { diag, DiagLogLevel } from '@opentelemetry/api';
-import type { DiagLogger } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import {
   HTTP_METHODS,
   ThreadlineConfigError,
@@ -11,20 +10,10 @@ import {
 } from '@threadline/core';
 import type { BadEnvValue } from '@threadline/core';
 import { httpRequestMethod as browserSafeMethod } from '@threadline/core/http-methods';
+import { captureDiagWarnings } from '@threadline/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-function captureWarnings(): string[] {
-  const warnings: string[] = [];
-  const logger: DiagLogger = {
-    error: () => {},
-    warn: (message: string) => void warnings.push(message),
-    info: () => {},
-    debug: () => {},
-    verbose: () => {},
-  };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  return warnings;
-}
+const captureWarnings = () => captureDiagWarnings(diag);
 
 afterEach(() => {
   diag.disable();

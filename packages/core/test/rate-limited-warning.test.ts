@@ -1,20 +1,9 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import type { DiagLogger } from '@opentelemetry/api';
 import { RateLimitedWarning } from '@threadline/core';
+import { captureDiagWarnings } from '@threadline/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-function captureWarnings(): string[] {
-  const warnings: string[] = [];
-  const logger: DiagLogger = {
-    error: () => {},
-    warn: (message: string) => void warnings.push(message),
-    info: () => {},
-    debug: () => {},
-    verbose: () => {},
-  };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  return warnings;
-}
+const captureWarnings = () => captureDiagWarnings(diag);
 
 afterEach(() => {
   diag.disable();

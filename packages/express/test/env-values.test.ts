@@ -1,6 +1,7 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import { requestLogger } from '@threadline/express';
+import { captureDiagWarnings } from '@threadline/testing';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTelemetry } from './helpers/otel.ts';
@@ -21,17 +22,7 @@ afterEach(async () => {
 });
 
 function captureWarnings(): void {
-  warnings = [];
-  diag.setLogger(
-    {
-      warn: (m: string) => warnings.push(m),
-      error: () => {},
-      info: () => {},
-      debug: () => {},
-      verbose: () => {},
-    },
-    DiagLogLevel.WARN,
-  );
+  warnings = captureDiagWarnings(diag);
 }
 
 /** Three apps built under the same environment, one request each to `path`. */

@@ -1,7 +1,7 @@
-import { DiagLogLevel, SeverityNumber, diag } from '@opentelemetry/api';
+import { SeverityNumber, diag } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { OtlpLogRecordProcessor } from '@threadline/log-export';
-import { startOtlpReceiver } from '@threadline/testing';
+import { captureDiagWarnings, startOtlpReceiver } from '@threadline/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Issue 18 item 4: a bad OTEL_* value was ignored in silence here (warned in express, stored in
@@ -23,17 +23,7 @@ afterEach(() => {
 });
 
 function captureWarnings(): void {
-  warnings = [];
-  diag.setLogger(
-    {
-      warn: (m: string) => warnings.push(m),
-      error: () => {},
-      info: () => {},
-      debug: () => {},
-      verbose: () => {},
-    },
-    DiagLogLevel.WARN,
-  );
+  warnings = captureDiagWarnings(diag);
 }
 
 async function sendThrough(processors: number, records: number): Promise<void> {

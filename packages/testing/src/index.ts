@@ -7,6 +7,8 @@ export { decodeLogsRequest } from './decode-logs.ts';
 export { decodeTracesRequest } from './decode-traces.ts';
 export { decodeMetricsRequest } from './decode-metrics.ts';
 export { OtlpDecodeError } from './decode-error.ts';
+export { captureDiagWarnings } from './diag-warnings.ts';
+export type { DiagRegistry } from './diag-warnings.ts';
 export type { CollectorProcess, CollectorProcessOptions } from './collector-process.ts';
 export type { CollectorStack, CollectorStackOptions } from './collector-stack.ts';
 export type { PrometheusSample } from './prometheus-text.ts';

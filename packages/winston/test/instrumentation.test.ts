@@ -4,6 +4,7 @@ import {
   ATTR_EXCEPTION_TYPE,
 } from '@opentelemetry/semantic-conventions';
 import { OpenTelemetryTransport, WinstonInstrumentation } from '@threadline/winston';
+import { captureDiagWarnings } from '@threadline/testing';
 import TransportStream from 'winston-transport';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type winstonType from 'winston';
@@ -207,17 +208,7 @@ describe('WinstonInstrumentation adds the OpenTelemetry transport', () => {
   it.each(['nope', 'disabled', '2'])(
     'THREADLINE_WINSTON_LOG_SENDING=%j: warned once naming the default, and entries are sent',
     (value) => {
-      const warnings: string[] = [];
-      diag.setLogger(
-        {
-          warn: (m: string) => warnings.push(m),
-          error: () => {},
-          info: () => {},
-          debug: () => {},
-          verbose: () => {},
-        },
-        DiagLogLevel.WARN,
-      );
+      const warnings = captureDiagWarnings(diag);
       try {
         vi.stubEnv('THREADLINE_WINSTON_LOG_SENDING', value);
         for (let i = 0; i < 3; i++) {
