@@ -99,6 +99,19 @@ describe.each([
   });
 });
 
+describe('the API the bundle carries', () => {
+  it("shares its state with the app's own @opentelemetry/api: the app's span is exported and its log line correlated", async () => {
+    const run = await runApp(['--import', `${BUNDLE_DIR}/register.js`], { APP_SPAN: '1' });
+    expect(run.code).toBe(0);
+    const spans = await receiver.waitForSpans((s) => s.some((x) => x.name === 'app-work'));
+    const appSpan = spans.find((s) => s.name === 'app-work')!;
+    const records = await receiver.waitForLogs(2);
+    const inSpan = records.find((r) => r.body === 'in app span');
+    expect(inSpan?.traceId).toBe(appSpan.traceId);
+    expect(inSpan?.spanId).toBe(appSpan.spanId);
+  });
+});
+
 describe('built-ins the bundle loads when first used', () => {
   it('gzip compression (zlib) still exports what the receiver can read', async () => {
     const run = await runApp(['--import', `${BUNDLE_DIR}/register.js`], {
