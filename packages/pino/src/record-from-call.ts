@@ -1,0 +1,202 @@
+import type { AnyValue } from '@opentelemetry/api';
+import type { DirectRecord } from '@threadline/log-export';
+import { PINO_FIELDS, parseLine } from './record-from-line.ts';
+import type { LineShape } from './record-from-line.ts';
+import type { Severity } from './severity.ts';
+
+// The fast path: a record built from the merge object pino was given, without parsing the line
+// pino made of it (JSON.parse was most of the cost of a record). It is taken only where the
+// result is provably what parsing the line would give: the logger changes nothing between the
+// object and the line (no serializer but pino's `err` one, no `formatters.log`, no `redact`
+// paths, no `nestedKey`, a standard clock), the call logs no error, and every value is plain
+// JSON data (plain objects and arrays, strings, booleans, finite numbers, null). Anything else
+// is built from the line (record-from-line.ts). Values are passed by reference, and a merge
+// object that needs nothing left out is the attributes object itself: processors honouring
+// PLAIN_RECORD_PROCESSOR read them during onEmit and assign rather than mutate.
+
+/** What the fast path needs of one logger, decided once per logger object. */
+export interface CallShape {
+  /** The child bindings as attributes (pino's own `pid`/`hostname` left out). */
+  readonly bindings: Readonly<Record<string, AnyValue>>;
+  readonly bindingCount: number;
+  /** The serialized bindings these were parsed from; a new string after `setBindings()`. */
+  readonly chindings: string;
+}
+
+/** The pino internals the eligibility check reads. */
+export interface LoggerInternals {
+  readonly serializers: unknown;
+  readonly formatters: unknown;
+  readonly stringifiers: unknown;
+  readonly nestedKey: unknown;
+}
+
+/** Whether lines of this logger say exactly what its merge objects hold (see above). */
+export function writesObjectsAsTheyAre(internals: LoggerInternals): boolean {
+  const { serializers, formatters, stringifiers, nestedKey } = internals;
+  if (nestedKey !== null && nestedKey !== undefined) return false;
+  if ((formatters as { log?: unknown } | undefined)?.log !== undefined) return false;
+  if (typeof stringifiers !== 'object' || stringifiers === null) return false;
+  if (Reflect.ownKeys(stringifiers).length > 0) return false;
+  if (typeof serializers !== 'object' || serializers === null) return false;
+  for (const key of Reflect.ownKeys(serializers)) if (key !== 'err') return false;
+  return true;
+}
+
+/** The shape for a logger with serialized bindings `chindings` (`,"pid":1,"name":"x"`). */
+export function callShape(chindings: string, shape: LineShape): CallShape | undefined {
+  if (chindings === '') return { bindings: {}, bindingCount: 0, chindings };
+  const parsed = parseLine(`{${chindings.slice(1)}}`);
+  if (parsed === undefined) return undefined;
+  const bindings: Record<string, AnyValue> = {};
+  let bindingCount = 0;
+  for (const key of Object.keys(parsed)) {
+    const value = parsed[key];
+    if (value === null || skippedKey(key, shape)) continue;
+    bindings[key] = value as AnyValue;
+    bindingCount++;
+  }
+  return { bindings, bindingCount, chindings };
+}
+
+function skippedKey(key: string, shape: LineShape): boolean {
+  return (
+    PINO_FIELDS.has(key) ||
+    key === 'time' ||
+    key === shape.logKeys.traceId ||
+    key === shape.logKeys.spanId ||
+    key === shape.logKeys.traceFlags
+  );
+}
+
+// Deep enough for the objects applications log; deeper ones (and cycles) go through the line.
+const MAX_DEPTH = 8;
+
+/**
+ * The record for a call, or undefined when it has to be built from the line. `obj` is what
+ * pino's `asJson` got (the merge object, mixin fields merged in), `msg` its message.
+ */
+export function recordFromCall(
+  obj: unknown,
+  msg: unknown,
+  severity: Severity,
+  shape: LineShape,
+  call: CallShape,
+): DirectRecord | undefined {
+  if (msg !== undefined && typeof msg !== 'string') return undefined;
+  if (typeof obj !== 'object' || obj === null) return undefined;
+  const proto: unknown = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  if (call.bindingCount === 0) {
+    // Most calls: no bindings, and every field of the object goes into the record as it is.
+    const count = countAsIs(obj, shape);
+    if (count >= 0)
+      return {
+        severityNumber: severity.severityNumber,
+        severityText: severity.severityText,
+        body: msg,
+        attributes: obj as Record<string, AnyValue>,
+        attributeCount: count,
+      };
+  }
+  let body: AnyValue | undefined = msg;
+  let attributeCount = call.bindingCount;
+  const attributes: Record<string, AnyValue> = attributeCount === 0 ? {} : { ...call.bindings };
+  const { messageKey, errorKey } = shape;
+  // pino's own loop: enumerable keys, own ones only, undefined values left out.
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
+    const value = (obj as Record<string, unknown>)[key];
+    if (value === undefined || typeof value === 'function') continue;
+    if (key === errorKey || key === '__proto__' || key === 'constructor') return undefined;
+    if (key === messageKey) {
+      // pino writes its msg after the object's fields: the message wins when there is one.
+      if (msg === undefined) {
+        if (typeof value !== 'string') return undefined;
+        body = value;
+      }
+      continue;
+    }
+    if (skippedKey(key, shape)) continue;
+    if (value === null) {
+      // Dropped from the record as on the line path; a binding of that name stays overridden.
+      if (Object.hasOwn(attributes, key)) return undefined;
+      continue;
+    }
+    if (!isPlainJson(value, 0)) return undefined;
+    if (!Object.hasOwn(attributes, key)) attributeCount++;
+    attributes[key] = value as AnyValue;
+  }
+  return {
+    severityNumber: severity.severityNumber,
+    severityText: severity.severityText,
+    body,
+    attributes,
+    attributeCount,
+  };
+}
+
+/**
+ * The number of fields when the merge object can be the record's attributes itself (every
+ * own field a plain JSON value, none that the record leaves out or takes elsewhere), else -1.
+ */
+function countAsIs(obj: object, shape: LineShape): number {
+  let count = 0;
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) return -1;
+    const value = (obj as Record<string, unknown>)[key];
+    if (value === null || value === undefined) return -1;
+    if (
+      key === shape.messageKey ||
+      key === shape.errorKey ||
+      key === '__proto__' ||
+      key === 'constructor' ||
+      skippedKey(key, shape) ||
+      !isPlainJson(value, 0)
+    )
+      return -1;
+    count++;
+  }
+  return count;
+}
+
+/** True for values JSON.stringify would write as they are, and JSON.parse give back equal. */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      // JSON writes -0 as 0.
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (item === null) continue;
+          if (!isPlainJson(item, depth + 1)) return false;
+        }
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+      for (const key of Object.keys(value)) {
+        if (key === '__proto__' || key === 'constructor') return false;
+        const item = (value as Record<string, unknown>)[key];
+        // JSON.stringify leaves these keys out: so would a record built from the line, but
+        // the encoder would not, so such objects take the line path.
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol')
+          return false;
+        if (item === null) continue;
+        if (!isPlainJson(item, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
