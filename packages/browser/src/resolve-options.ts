@@ -1,4 +1,4 @@
-import { integerOption } from '@threadline/core/config-error';
+import { ThreadlineConfigError, integerOption } from '@threadline/core/config-error';
 import type { ResolvedBatch } from './export-queue.ts';
 import { parseRedactKeys } from './redaction.ts';
 import { SEVERITY_NUMBER, isLogLevel } from './severity.ts';
@@ -66,7 +66,9 @@ function resolveBatch(name: string, options: BatchOptions | undefined): Resolved
     ),
   };
   if (batch.maxExportBatchSize > batch.maxQueueSize) {
-    throw new RangeError(`${name}.maxExportBatchSize must not exceed ${name}.maxQueueSize`);
+    throw new ThreadlineConfigError(
+      `${name}.maxExportBatchSize must not exceed ${name}.maxQueueSize`,
+    );
   }
   return batch;
 }
@@ -74,7 +76,7 @@ function resolveBatch(name: string, options: BatchOptions | undefined): Resolved
 function flag(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean')
-    throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+    throw new ThreadlineConfigError(`${name} must be a boolean, got ${String(value)}`);
   return value;
 }
 
@@ -88,35 +90,36 @@ export function resolveOptions(
   pageUrl: string | undefined,
 ): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('startBrowserTelemetry needs an options object');
+    throw new ThreadlineConfigError('startBrowserTelemetry needs an options object');
   }
   const endpointText = options.otlpEndpoint ?? 'http://localhost:4320';
   let endpoint: URL;
   try {
     endpoint = new URL(endpointText, pageUrl);
   } catch {
-    throw new TypeError(`otlpEndpoint is not a URL: ${String(endpointText)}`);
+    throw new ThreadlineConfigError(`otlpEndpoint is not a URL: ${String(endpointText)}`);
   }
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
-    throw new TypeError(`otlpEndpoint must be an http(s) URL, got ${endpoint.href}`);
+    throw new ThreadlineConfigError(`otlpEndpoint must be an http(s) URL, got ${endpoint.href}`);
   }
   const base = endpoint.href.replace(/\/+$/, '');
   const logLevel = options.logLevel ?? 'info';
   if (!isLogLevel(logLevel)) {
-    throw new TypeError(
+    throw new ThreadlineConfigError(
       `logLevel must be one of ${Object.keys(SEVERITY_NUMBER).join(', ')}, got ${String(logLevel)}`,
     );
   }
   const serviceName = options.serviceName ?? 'unknown_service:browser';
   if (typeof serviceName !== 'string' || serviceName === '') {
-    throw new TypeError('serviceName must be a non-empty string');
+    throw new ThreadlineConfigError('serviceName must be a non-empty string');
   }
   const targets = options.propagateTraceHeaderCorsUrls ?? [];
-  if (!Array.isArray(targets)) throw new TypeError('propagateTraceHeaderCorsUrls must be an array');
+  if (!Array.isArray(targets))
+    throw new ThreadlineConfigError('propagateTraceHeaderCorsUrls must be an array');
   const redactKeys = options.redactKeys ?? [];
   parseRedactKeys(redactKeys);
   if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new TypeError('onError must be a function');
+    throw new ThreadlineConfigError('onError must be a function');
   }
   return {
     serviceName,
