@@ -16,3 +16,5 @@ export { HTTP_METHODS, httpRequestMethod } from './http-methods.ts';
 export { DEFAULT_LOG_QUEUE_SIZE } from './queue-defaults.ts';
 export { mergeHeaders, otlpHeadersFromEnv } from './otlp-headers.ts';
 export type { OtlpSignal } from './otlp-headers.ts';
+export { DEFAULT_TRACE_LOG_KEYS } from './trace-log-keys.ts';
+export type { TraceLogKeys } from './trace-log-keys.ts';

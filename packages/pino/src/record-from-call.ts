@@ -1,6 +1,6 @@
 import type { AnyValue } from '@opentelemetry/api';
 import type { DirectRecord } from '@threadline/log-export';
-import { PINO_FIELDS, parseLine } from './record-from-line.ts';
+import { leftOut, parseLine } from './record-from-line.ts';
 import type { LineShape } from './record-from-line.ts';
 import type { Severity } from './severity.ts';
 
@@ -52,21 +52,11 @@ export function callShape(chindings: string, shape: LineShape): CallShape | unde
   let bindingCount = 0;
   for (const key of Object.keys(parsed)) {
     const value = parsed[key];
-    if (value === null || skippedKey(key, shape)) continue;
+    if (value === null || leftOut(key, shape)) continue;
     bindings[key] = value as AnyValue;
     bindingCount++;
   }
   return { bindings, bindingCount, chindings };
-}
-
-function skippedKey(key: string, shape: LineShape): boolean {
-  return (
-    PINO_FIELDS.has(key) ||
-    key === 'time' ||
-    key === shape.logKeys.traceId ||
-    key === shape.logKeys.spanId ||
-    key === shape.logKeys.traceFlags
-  );
 }
 
 // Deep enough for the objects applications log; deeper ones (and cycles) go through the line.
@@ -117,7 +107,7 @@ export function recordFromCall(
       }
       continue;
     }
-    if (skippedKey(key, shape)) continue;
+    if (leftOut(key, shape)) continue;
     if (value === null) {
       // Dropped from the record as on the line path; a binding of that name stays overridden.
       if (Object.hasOwn(attributes, key)) return undefined;
@@ -151,7 +141,7 @@ function countAsIs(obj: object, shape: LineShape): number {
       key === shape.errorKey ||
       key === '__proto__' ||
       key === 'constructor' ||
-      skippedKey(key, shape) ||
+      leftOut(key, shape) ||
       !isPlainJson(value, 0)
     )
       return -1;

@@ -23,7 +23,21 @@ export interface LineShape {
 
 // Written by pino from `base` (process and host), which the resource already says, and by
 // pino's level formatter; the record has its own severity.
-export const PINO_FIELDS: ReadonlySet<string> = new Set(['level', 'pid', 'hostname']);
+const PINO_FIELDS: ReadonlySet<string> = new Set(['level', 'pid', 'hostname']);
+
+/**
+ * Whether a field of the line is left out of the record's attributes: pino's own fields, its
+ * clock (the record has its timestamp) and the trace fields (the record has its span context).
+ */
+export function leftOut(key: string, shape: LineShape): boolean {
+  return (
+    PINO_FIELDS.has(key) ||
+    (key === 'time' && shape.dropTime) ||
+    key === shape.logKeys.traceId ||
+    key === shape.logKeys.spanId ||
+    key === shape.logKeys.traceFlags
+  );
+}
 
 /**
  * The record for one line pino wrote. Built from the line rather than from the call's
@@ -49,7 +63,7 @@ export function recordFromLine(
     };
   }
   const fields = parsed;
-  const { messageKey, errorKey, logKeys } = shape;
+  const { messageKey, errorKey } = shape;
   const attributes: Record<string, AnyValue> = {};
   let attributeCount = 0;
   let body: AnyValue | undefined;
@@ -57,15 +71,7 @@ export function recordFromLine(
     const value = fields[key] as AnyValue;
     if (key === messageKey) body = value;
     else if (key === errorKey) attributeCount += addError(attributes, key, value, error);
-    else if (
-      PINO_FIELDS.has(key) ||
-      (key === 'time' && shape.dropTime) ||
-      key === logKeys.traceId ||
-      key === logKeys.spanId ||
-      key === logKeys.traceFlags ||
-      value === null
-    )
-      continue;
+    else if (value === null || leftOut(key, shape)) continue;
     else {
       attributes[key] = value;
       attributeCount++;

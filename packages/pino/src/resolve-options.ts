@@ -1,6 +1,6 @@
 import { SeverityNumber } from '@opentelemetry/api';
-import { createEnvReader, invalidOption } from '@threadline/core';
-import type { Env } from '@threadline/core';
+import { DEFAULT_TRACE_LOG_KEYS, createEnvReader, invalidOption } from '@threadline/core';
+import type { Env, TraceLogKeys } from '@threadline/core';
 import type { PinoRedactor } from './redaction.ts';
 import type { LogKeys, PinoInstrumentationOptions } from './types.ts';
 
@@ -8,19 +8,10 @@ const OWNER = '@threadline/pino';
 export const LOG_SENDING_ENV = 'THREADLINE_PINO_LOG_SENDING';
 
 /** Field names for the trace context, resolved once. */
-export interface ResolvedLogKeys {
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly traceFlags: string;
-}
+export type ResolvedLogKeys = TraceLogKeys;
 
-// The names @threadline/winston and @opentelemetry/instrumentation-pino write, so one query
-// finds the trace fields of every service whatever it logs with.
-export const DEFAULT_LOG_KEYS: ResolvedLogKeys = Object.freeze({
-  traceId: 'trace_id',
-  spanId: 'span_id',
-  traceFlags: 'trace_flags',
-});
+// The names @threadline/winston writes too (one home: @threadline/core).
+export const DEFAULT_LOG_KEYS: ResolvedLogKeys = DEFAULT_TRACE_LOG_KEYS;
 
 /** {@link PinoInstrumentationOptions} after validation and defaults. */
 export interface ResolvedPinoConfig {

@@ -1,3 +1,4 @@
+import { DEFAULT_TRACE_LOG_KEYS } from '@threadline/core';
 import type { LogKeys, LogKeysPreset } from './types.ts';
 
 /** Field names for the trace context, resolved once from a preset and overrides. */
@@ -7,11 +8,7 @@ export interface ResolvedLogKeys {
   readonly traceFlags: string;
 }
 
-export const DEFAULT_LOG_KEYS: ResolvedLogKeys = Object.freeze({
-  traceId: 'trace_id',
-  spanId: 'span_id',
-  traceFlags: 'trace_flags',
-});
+export const DEFAULT_LOG_KEYS: ResolvedLogKeys = DEFAULT_TRACE_LOG_KEYS;
 
 export const ECS_LOG_KEYS: ResolvedLogKeys = Object.freeze({
   traceId: 'trace.id',
