@@ -46,6 +46,7 @@ interface PinoSymbols {
   readonly formattersSym: symbol;
   readonly stringifiersSym: symbol;
   readonly nestedKeySym: symbol;
+  readonly hooksSym: symbol;
 }
 
 /** How records of one logger object are built, decided on its first record. */
@@ -54,6 +55,8 @@ interface LoggerShape {
   /** The logger writes merge objects as they are: records may skip parsing the line. */
   readonly fromCall: boolean;
   call: CallShape | undefined;
+  /** pino's `hooks.streamWrite`: it rewrites each line after it is made, so records see it too. */
+  readonly streamWrite: ((line: string) => string) | undefined;
 }
 
 interface PinoFactory {
@@ -301,7 +304,15 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
         }
       }
     }
-    record ??= recordFromLine(line, severity, shape.line, errorOf(obj, shape.line.errorKey));
+    // A streamWrite hook (a user's own line redaction, say) runs once more, on this thread:
+    // the record then says what the hook let through, as the destination does.
+    const written = shape.streamWrite === undefined ? line : shape.streamWrite(line);
+    record ??= recordFromLine(
+      typeof written === 'string' ? written : line,
+      severity,
+      shape.line,
+      errorOf(obj, shape.line.errorKey),
+    );
     if (direct === undefined || !direct.emit(record, context))
       otelLogger.emit({ ...record, context });
   }
@@ -322,7 +333,10 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
         dropTime: stdTime.has(logger[symbols.timeSym]),
         logKeys,
       };
+      const hook = (logger[symbols.hooksSym] as { streamWrite?: unknown } | undefined)?.streamWrite;
+      const streamWrite = typeof hook === 'function' ? (hook as (l: string) => string) : undefined;
       const fromCall =
+        streamWrite === undefined &&
         line.dropTime &&
         typeof line.messageKey === 'string' &&
         typeof line.errorKey === 'string' &&
@@ -332,7 +346,7 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
           stringifiers: logger[symbols.stringifiersSym],
           nestedKey: logger[symbols.nestedKeySym],
         });
-      shape = { line, fromCall, call: undefined };
+      shape = { line, fromCall, call: undefined, streamWrite };
       this.#shapes.set(logger, shape);
     }
     this.#lastLogger = logger;

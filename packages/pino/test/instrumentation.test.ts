@@ -209,6 +209,22 @@ describe('PinoInstrumentation: records', () => {
     expect(capture.seen[1].record.attributes).toMatchObject({ ts: 'custom' });
   });
 
+  it("applies the app's hooks.streamWrite to the record as to the printed line", () => {
+    const pino = freshPino();
+    const out = new Lines();
+    const logger = pino(
+      { hooks: { streamWrite: (line: string) => line.replace(/tok-[a-z0-9]+/g, '[gone]') } },
+      out,
+    );
+    logger.info({ token: 'tok-a1b2', user: 'ada' }, 'login with tok-zz9');
+    expect(out.parsed[0]).toMatchObject({ token: '[gone]', msg: 'login with [gone]' });
+    expect(capture.seen[0].record).toMatchObject({
+      body: 'login with [gone]',
+      attributes: { token: '[gone]', user: 'ada' },
+    });
+    expect(JSON.stringify(capture.seen)).not.toMatch(/tok-/);
+  });
+
   it('filters by logSeverity, and sends nothing with disableLogSending (output still correlated)', () => {
     configure({ logSeverity: SeverityNumber.WARN });
     let pino = freshPino();
