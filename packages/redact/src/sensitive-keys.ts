@@ -397,8 +397,61 @@ export interface KeyWords {
   readonly isStart: Uint8Array;
 }
 
+// Printable ASCII without `%`: nothing to decode or fold, every character its own code unit.
+const PLAIN_ASCII_KEY = /^[ -$&-~]*$/;
+
+/**
+ * {@link splitKey} for a printable ASCII key without `%` (nearly every key an application
+ * logs): the same words and boundaries from char codes and one native `toLowerCase`, without
+ * splitting the key into an array of one-character strings (which made key decisions the
+ * largest redaction cost when a flood of distinct keys kept the decision cache cold).
+ */
+function splitPlainAsciiKey(key: string): KeyWords {
+  const lower = key.toLowerCase();
+  let joined = '';
+  const starts: number[] = [];
+  let previous = OTHER;
+  let runStart = -1;
+  const length = key.length;
+  for (let i = 0; i < length; i++) {
+    const code = key.charCodeAt(i);
+    const kind =
+      code >= 0x61 && code <= 0x7a
+        ? LOWER
+        : code >= 0x41 && code <= 0x5a
+          ? CAPITAL
+          : code >= 0x30 && code <= 0x39
+            ? DIGIT
+            : OTHER;
+    if (kind === OTHER) {
+      if (runStart >= 0) joined += lower.slice(runStart, i);
+      runStart = -1;
+      previous = OTHER;
+      continue;
+    }
+    let boundary = previous === OTHER;
+    if (kind === CAPITAL) {
+      if (previous === LOWER || previous === DIGIT) boundary = true;
+      else if (previous === CAPITAL && i + 1 < length) {
+        const next = key.charCodeAt(i + 1);
+        if (next >= 0x61 && next <= 0x7a) boundary = true;
+      }
+    } else if (kind === LOWER && previous === DIGIT) {
+      boundary = true;
+    }
+    if (boundary) starts.push(joined.length + (runStart >= 0 ? i - runStart : 0));
+    if (runStart < 0) runStart = i;
+    previous = kind;
+  }
+  if (runStart >= 0) joined += lower.slice(runStart);
+  const isStart = new Uint8Array(joined.length + 1);
+  for (const start of starts) isStart[start] = 1;
+  return { joined, starts, isStart };
+}
+
 /** Normalises and splits `key` into words (camelCase, snake, kebab, dots, brackets, spaces). */
 export function splitKey(key: string): KeyWords {
+  if (PLAIN_ASCII_KEY.test(key)) return splitPlainAsciiKey(key);
   const chars = Array.from(foldKey(percentDecodeKey(key)));
   let joined = '';
   const starts: number[] = [];
@@ -507,6 +560,9 @@ function isQualifierWord(words: KeyWords, start: number): boolean {
 }
 
 const LAST_WORDS: ReadonlySet<string> = new Set(SENSITIVE_LAST_WORDS);
+// Any of the markers, or `key`, anywhere in a joined key: decideBuiltIn's loops find nothing
+// in a key this does not match.
+const ANY_MARKER = new RegExp([...SENSITIVE_KEY_MARKERS.keys(), 'key'].join('|'));
 
 export const KEY_NORMAL = 0;
 export const KEY_SENSITIVE = 1;
@@ -532,6 +588,8 @@ export function decideBuiltIn(words: KeyWords, exact: ReadonlySet<string>): KeyD
   if (exact.has(joined)) return KEY_SENSITIVE;
   if (starts.length > 1 && LAST_WORDS.has(joined.slice(starts[starts.length - 1])))
     return KEY_SENSITIVE;
+  // Most keys contain no marker and no `key`: one native search answers for all of them.
+  if (!ANY_MARKER.test(joined)) return KEY_NORMAL;
   let found = NO_SECRET;
   for (const [marker, followers] of SENSITIVE_KEY_MARKERS) {
     for (let at = joined.indexOf(marker); at >= 0; at = joined.indexOf(marker, at + 1)) {

@@ -5,6 +5,7 @@
 // `secretary_name` / `password_reset_requested` lost their values (over-redaction finding).
 import { createRedactor, normalizeKey } from '@threadline/redact';
 import { isSensitiveKeyName } from '@threadline/redact/rules';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from './fixtures/seeded-random.ts';
 
@@ -189,5 +190,31 @@ describe('@threadline/redact/rules (browser-safe)', () => {
       expect(isSensitiveKeyName(key), key).toBe(true);
     for (const key of BENIGN) expect(isSensitiveKeyName(key), key).toBe(false);
     expect(isSensitiveKeyName(undefined as unknown as string)).toBe(false);
+  });
+});
+
+describe('plain ASCII keys (their own fast split) decide as the general path does', () => {
+  // A zero-width space is removed by normalisation but sends the key down the general path
+  // (NFKD, look-alike folding, per-character split): both must see the same words.
+  const KEY_CHARS = 'aAbBkKeEyYzZsS09_-. [$~'.split('');
+  const SECRET_WORDS = ['password', 'Token', 'API', 'Key', 'secret', 'ary', 'max', 'pw', 'Count'];
+  const key = fc
+    .array(
+      fc.oneof(
+        fc.string({ unit: fc.constantFrom(...KEY_CHARS), maxLength: 4 }),
+        fc.constantFrom(...SECRET_WORDS),
+      ),
+      { maxLength: 6 },
+    )
+    .map((parts) => parts.join(''));
+
+  it('same normalised form and the same decision, with or without a zero-width space', () => {
+    fc.assert(
+      fc.property(key, (k) => {
+        expect(normalizeKey(k)).toBe(normalizeKey(`${k}\u200b`));
+        expect(isSensitiveKeyName(k)).toBe(isSensitiveKeyName(`\u200b${k}`));
+      }),
+      { numRuns: 20_000, seed: 20261207 },
+    );
   });
 });
