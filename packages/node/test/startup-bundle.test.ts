@@ -3,7 +3,7 @@
 // a scratch directory, with plain Node (no source condition), as a user's process runs it.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -71,9 +71,10 @@ async function runApp(
   return { code, stdout, builtins: JSON.parse(line[1]) as string[] };
 }
 
+// What `@threadline/node/register` resolves to for each flag (package.json "exports").
 describe.each([
   ['--import', `${BUNDLE_DIR}/register.js`],
-  ['--require', `${BUNDLE_DIR}/register.js`],
+  ['--require', `${BUNDLE_DIR}/register-require.js`],
 ])('the published bundle under %s', (flag, entry) => {
   it('adds no built-in the configuration does not use, and still correlates and exports', async () => {
     const bare = await runApp([]);
@@ -97,6 +98,42 @@ describe.each([
     };
     expect(line.trace_id).toBe(server.traceId);
   });
+});
+
+describe("Node's compile cache", () => {
+  const scratch = join(CACHE_DIR, `compile-cache-test-${process.pid}`);
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it.each([
+    ['--import', 'register.js'],
+    ['--require', 'register-require.js'],
+  ])(
+    'the register entry (%s) turns it on in the OS temp directory; NODE_DISABLE_COMPILE_CACHE=1 keeps it off',
+    async (flag, file) => {
+      const tmp = (name: string) => {
+        const dir = join(scratch, `${file}-${name}`);
+        mkdirSync(dir, { recursive: true });
+        return dir;
+      };
+      const cached = (dir: string) => existsSync(join(dir, 'node-compile-cache'));
+      const bareTmp = tmp('bare');
+      expect((await runApp([], { TMPDIR: bareTmp })).code).toBe(0);
+      expect(cached(bareTmp)).toBe(false);
+      const onTmp = tmp('on');
+      expect((await runApp([flag, `${BUNDLE_DIR}/${file}`], { TMPDIR: onTmp })).code).toBe(0);
+      expect(cached(onTmp)).toBe(true);
+      const offTmp = tmp('off');
+      const off = await runApp([flag, `${BUNDLE_DIR}/${file}`], {
+        TMPDIR: offTmp,
+        NODE_DISABLE_COMPILE_CACHE: '1',
+      });
+      expect(off.code).toBe(0);
+      expect(cached(offTmp)).toBe(false);
+      // Telemetry is the same either way.
+      const records = await receiver.waitForLogs(2);
+      expect(records.filter((r) => r.body === 'handled')).toHaveLength(2);
+    },
+  );
 });
 
 describe('the API the bundle carries', () => {
