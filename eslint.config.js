@@ -26,6 +26,12 @@ const DOCUMENTED = new Set([
   'TSTypeAliasDeclaration',
 ]);
 
+// The implementation after `export function f(…);` overloads: the overloads carry the JSDoc.
+function isOverloadImplementation(body, index, name) {
+  const previous = index > 0 ? declarationOf(body[index - 1]) : undefined;
+  return previous?.type === 'TSDeclareFunction' && previous.id?.name === name;
+}
+
 /** @type {import('eslint').Rule.RuleModule} */
 const jsdocPlacement = {
   meta: {
@@ -47,7 +53,7 @@ const jsdocPlacement = {
       drifted:
         'This JSDoc block sits on non-exported `{{helper}}`, but exported `{{exported}}` right after it has none: move it onto the declaration it documents.',
       stacked:
-        'A line comment right above a JSDoc block: one of them documents another declaration; move it there (or merge the two).',
+        'A comment right above a JSDoc block: one of the two documents another declaration; move it there (or merge the two).',
       missing:
         'Exported `{{name}}` has no JSDoc: one sentence saying what it does (and its defaults).',
     },
@@ -95,7 +101,6 @@ const jsdocPlacement = {
               });
             } else if (
               before !== undefined &&
-              !isJsdoc(before) &&
               !isDirective(before) &&
               before.loc.end.line === jsdoc.loc.start.line - 1
             ) {
@@ -127,6 +132,7 @@ const jsdocPlacement = {
           if (
             requireOnExports &&
             exported &&
+            !isOverloadImplementation(body, index, name) &&
             (declaration.type === 'FunctionDeclaration' ||
               declaration.type === 'ClassDeclaration') &&
             attachedJsdoc(statement) === undefined
@@ -178,5 +184,10 @@ export default tseslint.config(
     files: ['**/*.ts'],
     plugins: { threadline },
     rules: { 'threadline/jsdoc-placement': 'error' },
+  },
+  {
+    // Package sources: every exported function and class carries its JSDoc.
+    files: ['packages/*/src/**/*.ts'],
+    rules: { 'threadline/jsdoc-placement': ['error', { requireOnExports: true }] },
   },
 );

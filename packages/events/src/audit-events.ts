@@ -71,6 +71,7 @@ function changesJson(
   }
 }
 
+/** The `audit` helpers, recording through `recorder`; `changes` capped at `maxChangesLength`. */
 export function createAuditEvents(recorder: EventRecorder, maxChangesLength: number): AuditEvents {
   const unknownAction = new RateLimitedWarning(
     `@threadline/events: audit action outside ${AUDIT_ACTIONS.join('|')} recorded as ${EVENT_AUDIT_OTHER}`,

@@ -124,6 +124,7 @@ const EVENT_NAME = /^[A-Za-z0-9_.-]+$/;
 // Security and audit names are reserved: a business event must not trip their alerts.
 const RESERVED_PREFIXES = ['security.', 'audit.'];
 
+/** The `business` helpers, recording through `recorder`; names under `security.`/`audit.` are refused. */
 export function createBusinessEvents(recorder: EventRecorder): BusinessEvents {
   const specs = new Map<string, EventSpec>();
   const badName = new RateLimitedWarning(

@@ -8,6 +8,7 @@ export const MAX_KEY_LENGTH = 256;
 
 const KEY_TYPES: ReadonlySet<string> = new Set(BRUTE_FORCE_KEY_TYPES);
 
+/** Whether `value` is one of the brute-force key types (`BRUTE_FORCE_KEY_TYPES`). */
 export function isBruteForceKeyType(value: unknown): value is BruteForceKeyType {
   return typeof value === 'string' && KEY_TYPES.has(value);
 }

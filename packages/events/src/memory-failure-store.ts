@@ -72,6 +72,7 @@ export interface MemoryFailureStoreOptions {
   readonly maxKeys: number;
 }
 
+/** Failure counts in memory, per key type at most `maxKeys` keys (eviction by fewest failures). */
 export class MemoryFailureStore {
   readonly #threshold: number;
   readonly #windowMs: number;

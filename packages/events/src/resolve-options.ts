@@ -23,6 +23,7 @@ function hasMethods(value: unknown, ...methods: string[]): boolean {
   );
 }
 
+/** Checks `createEvents` options (throwing ThreadlineConfigError) and applies the defaults. */
 export function resolveEventsOptions(options: EventsOptions | undefined): ResolvedEventsOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new ThreadlineConfigError(`${OWNER}: options must be an object`);

@@ -189,6 +189,7 @@ export function recordBruteForce(
   }
 }
 
+/** The `security` helpers, recording through `recorder`; login failures also feed `detector`. */
 export function createSecurityEvents(
   recorder: EventRecorder,
   detector: FailureCounter | undefined,

@@ -86,6 +86,7 @@ export class CheckRunner {
   }
 }
 
+/** Milliseconds rounded to one decimal, as health reports show durations. */
 export function roundMs(ms: number): number {
   return Math.round(ms * 10) / 10;
 }

@@ -16,6 +16,7 @@ export function errorType(err: unknown): string | undefined {
   return className || name || 'Error';
 }
 
+/** The error's message, or the JSON (else string) form of a thrown non-Error; never throws. */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return safeString(() => err.message) ?? '';
   if (typeof err === 'object' && err !== null) {

@@ -10,6 +10,7 @@ export { invalidOption };
 
 const PACKAGE = '@threadline/express';
 
+/** A number option ≥ `min` (whole when `integer`), undefined when unset; else ThreadlineConfigError. */
 export function checkNumberOption(
   value: unknown,
   owner: string,
@@ -28,6 +29,7 @@ export function checkNumberOption(
   return value;
 }
 
+/** A boolean option, undefined when unset; else ThreadlineConfigError. */
 export function checkBooleanOption(
   value: unknown,
   owner: string,
@@ -38,6 +40,7 @@ export function checkBooleanOption(
   return value;
 }
 
+/** A function option, undefined when unset; else ThreadlineConfigError. */
 export function checkFunctionOption<T>(
   value: T | undefined,
   owner: string,
@@ -48,6 +51,7 @@ export function checkFunctionOption<T>(
   return value;
 }
 
+/** An array of paths starting with '/', frozen, undefined when unset; else ThreadlineConfigError. */
 export function checkPathListOption(
   value: unknown,
   owner: string,

@@ -3,11 +3,7 @@ import type { HrTime } from '@opentelemetry/api';
 const TWO_POW_32 = 4294967296;
 const NANOS_PER_SECOND = 1e9;
 
-/**
- * Splits `[seconds, nanos]` into the low and high 32 bits of the nanosecond count without
- * BigInt: `seconds * 1e9` passes 2^53, so it is computed in two exact halves.
- * Returns the high half; the low half is left in `hrTimeLow.value` to avoid allocating.
- */
+/** Where {@link hrTimeToFixed64} leaves the low 32 bits (no allocation per record). */
 export const hrTimeLow = { value: 0 };
 
 // Records arrive in bursts within one second: keep that second's nanoseconds, split.
@@ -15,6 +11,11 @@ let cachedSeconds = -1;
 let cachedLow = 0;
 let cachedHigh = 0;
 
+/**
+ * Splits `[seconds, nanos]` into the low and high 32 bits of the nanosecond count without
+ * BigInt: `seconds * 1e9` passes 2^53, so it is computed in two exact halves.
+ * Returns the high half; the low half is left in `hrTimeLow.value` to avoid allocating.
+ */
 export function hrTimeToFixed64(hrTime: HrTime): number {
   const seconds = Math.trunc(hrTime[0]);
   const nanos = Math.trunc(hrTime[1]);

@@ -200,6 +200,7 @@ function isAscii(value: string): boolean {
   return true;
 }
 
+/** Bytes a protobuf varint takes for an unsigned 32-bit `value`. */
 export function varint32Size(value: number): number {
   if (value < 128) return 1;
   if (value < 16384) return 2;

@@ -45,7 +45,6 @@ export async function withDeadline(
   }
 }
 
-/** Wraps a started SDK: flushes through the registered global providers, with a deadline. */
 /** Threadline's own log processors, stopped before the rest so their final counts are exported. */
 export interface LogProcessorControl {
   /** Flushes and stops the log processors (each `shutdown()` is idempotent). */
@@ -54,6 +53,7 @@ export interface LogProcessorControl {
   stopNow(): void;
 }
 
+/** Wraps a started SDK: flushes through the registered global providers, with a deadline. */
 export function createHandle(
   sdk: Stoppable,
   deadlineMillis: number,

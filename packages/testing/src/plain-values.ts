@@ -55,6 +55,7 @@ export function attributesToPlain(
   return out;
 }
 
+/** A decoded instrumentation scope as plain data (empty strings for a missing scope). */
 export function scopeToPlain(scope: InstrumentationScopeMessage | undefined): ReceivedScope {
   return {
     name: scope?.name ?? '',

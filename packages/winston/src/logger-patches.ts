@@ -101,6 +101,7 @@ export function patchWrite(original: AnyFunction, host: LoggerPatchHost): AnyFun
   };
 }
 
+/** Wraps `logger.configure`: the Threadline transport is added back once it has run. */
 export function patchConfigure(original: AnyFunction, host: LoggerPatchHost): AnyFunction {
   return function configure(this: WinstonLogger) {
     configuring.add(this);
@@ -116,6 +117,7 @@ export function patchConfigure(original: AnyFunction, host: LoggerPatchHost): An
   };
 }
 
+/** Wraps `logger.clear`: the Threadline transport is added back unless configure or close cleared. */
 export function patchClear(original: AnyFunction, host: LoggerPatchHost): AnyFunction {
   return function clear(this: WinstonLogger) {
     // eslint-disable-next-line prefer-rest-params
@@ -125,6 +127,7 @@ export function patchClear(original: AnyFunction, host: LoggerPatchHost): AnyFun
   };
 }
 
+/** Wraps `logger.close`: marks the logger closing, so `clear` inside it adds nothing back. */
 export function patchClose(original: AnyFunction): AnyFunction {
   return function close(this: WinstonLogger) {
     closing.add(this);

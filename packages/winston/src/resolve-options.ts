@@ -52,6 +52,7 @@ export interface ResolvedInstrumentationConfig {
 export const LOG_SENDING_ENV = 'THREADLINE_WINSTON_LOG_SENDING';
 export const FAST_JSON_ENV = 'THREADLINE_WINSTON_FAST_JSON';
 
+/** Serialisation limits with defaults applied; ThreadlineConfigError for a bad one. */
 export function resolveLimits(
   limits: SerializationLimits | undefined,
   owner: string,
@@ -83,6 +84,7 @@ function isSeverityNumber(value: unknown): value is SeverityNumber {
   );
 }
 
+/** A SeverityNumber option (0–24), undefined when unset; else ThreadlineConfigError. */
 export function resolveSeverity(
   value: unknown,
   name: string,
@@ -97,6 +99,7 @@ export function resolveSeverity(
   return value;
 }
 
+/** The `severityMap` option as a map of level to SeverityNumber; ThreadlineConfigError for a bad entry. */
 export function resolveSeverityMap(
   severityMap: Record<string, SeverityNumber> | undefined,
   owner: string,
@@ -119,6 +122,7 @@ export function resolveSeverityMap(
   return resolved;
 }
 
+/** OpenTelemetryTransport options, checked and resolved once. */
 export function resolveTransportOptions(
   options: OpenTelemetryTransportOptions,
   owner: string,
@@ -139,6 +143,7 @@ export function resolveTransportOptions(
   });
 }
 
+/** WinstonInstrumentation options, checked, with `THREADLINE_WINSTON_*` read through @threadline/core. */
 export function resolveInstrumentationConfig(
   config: WinstonInstrumentationOptions,
   owner: string,

@@ -19,15 +19,18 @@ function unwrap(transport: unknown): Marked | undefined {
   return inner !== null && typeof inner === 'object' ? (inner as Marked) : (transport as Marked);
 }
 
+/** Whether `transport` (or the one a legacy wrapper holds) is Threadline's. */
 export function isThreadlineTransport(transport: unknown): boolean {
   return unwrap(transport)?.[THREADLINE_TRANSPORT] === true;
 }
 
+/** Whether `transport` is Threadline's and was added by the instrumentation, not the user. */
 export function isAutoAddedTransport(transport: unknown): boolean {
   const target = unwrap(transport);
   return target?.[THREADLINE_TRANSPORT] === true && target[AUTO_ADDED] === true;
 }
 
+/** Whether `transport` is upstream's `OpenTelemetryTransportV3` (a second bridge). */
 export function isUpstreamTransport(transport: unknown): boolean {
   const target = unwrap(transport);
   if (target === undefined) return false;
