@@ -29,6 +29,9 @@ import {
 import { samplerFinding } from '../src/doctor-sampler.ts';
 import { FIXTURES, runFixture } from './run-fixture.ts';
 
+/** The password log-bridges.cjs logs with its winston shapes (must never be printed). */
+const BRIDGE_FIXTURE_SECRET = 'Hunter2-bridge-fixture';
+
 const CLI = fileURLToPath(new URL('../src/doctor-cli.ts', import.meta.url));
 
 /** A local server answering every request with `status`, or never (`hang`). */
@@ -424,14 +427,31 @@ describe('duplicate log bridges, in a real process (THREADLINE_DOCTOR=1)', () =>
     return { lines: doctorLines(stderr), stderr };
   }
 
+  // Upstream's instrumentation-winston unwrapped any shimmer-marked `write` before wrapping
+  // its own, so enabled after Threadline's it took entry redaction out: the console printed
+  // the password (fba712e only warned). Threadline's patch now stays underneath upstream's.
+  it('upstream instrumentation-winston registered after ours: the console is still redacted', async () => {
+    const run = runFixture('log-bridges.cjs', {
+      endpoint: receiver.url,
+      preload: '--require',
+      env: { OTEL_TRACES_EXPORTER: 'none', BRIDGE_SHAPE: 'instrumentation-winston' },
+    });
+    const { code, stdout } = await run.exited();
+    expect(code).toBe(0);
+    expect(stdout).toContain('card charged');
+    expect(stdout).not.toContain(BRIDGE_FIXTURE_SECRET);
+    expect(stdout).toContain('"password":"[REDACTED]"');
+  });
+
   it.each([
     ['winston-transport', 'OpenTelemetryTransportV3', 'THREADLINE_WINSTON_LOG_SENDING=false'],
-    // Registered after Threadline's (the register hook ran first), upstream replaces its entry
-    // patch: the message must say that winston's output is no longer redacted.
+    // Registered after Threadline's (the register hook ran first): upstream wraps over the
+    // entry patch (which stays in force: the console is still redacted, see below) and adds
+    // its OpenTelemetryTransportV3, beside which Threadline's bridge stands aside.
     [
       'instrumentation-winston',
-      'output (console, files) is no longer redacted',
-      'remove the upstream winston instrumentation',
+      'OpenTelemetryTransportV3',
+      'Remove that transport and the upstream winston instrumentation',
     ],
     // @threadline/pino stands aside for a logger with upstream's stream: sent once, but two
     // bridges (before this check knew that, it looked for two upstream streams and said nothing).

@@ -37,6 +37,70 @@ export interface LoggerPrototype {
 
 export const PATCHED_METHODS = ['write', 'configure', 'clear', 'close', 'add'] as const;
 
+// What each hidden patch replaced, and whether it is still in force. A patch that something
+// else has since wrapped cannot be taken out of the chain: it is switched off instead, and
+// passes every call straight to what it replaced.
+const hiddenPatches = new WeakMap<AnyFunction, { original: AnyFunction; on: boolean }>();
+
+/**
+ * Puts `makePatch(original)` in place of `proto[name]` without the markers shimmer (and so
+ * `isWrapped`) looks for, so that another instrumentation's unwrap-then-wrap keeps ours
+ * underneath its own. Returns the installed function.
+ */
+export function installHiddenPatch(
+  proto: LoggerPrototype,
+  name: 'write' | 'configure',
+  makePatch: (original: AnyFunction) => AnyFunction,
+): AnyFunction {
+  const original = proto[name];
+  const patch = makePatch(original);
+  const state = { original, on: true };
+  const installed = function (this: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    return (state.on ? patch : state.original).apply(this, arguments as unknown as unknown[]);
+  };
+  hiddenPatches.set(installed, state);
+  Object.defineProperty(proto, name, {
+    value: installed,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  return installed;
+}
+
+/**
+ * Takes out a patch {@link installHiddenPatch} installed: restored when it is still the method
+ * itself, switched off when something has wrapped it since (wherever it sits in the chain).
+ */
+export function removeHiddenPatch(proto: LoggerPrototype, name: 'write' | 'configure'): void {
+  const current = proto[name];
+  const state = hiddenPatches.get(current);
+  if (state !== undefined) {
+    state.on = false;
+    proto[name] = state.original;
+    return;
+  }
+  // Wrapped over by someone else: switch ours off where it sits in their chain.
+  const found = findHiddenPatch(current);
+  if (found !== undefined) found.on = false;
+}
+
+// Follows shimmer's `__original` links from `fn` down to a hidden patch of ours, if any.
+function findHiddenPatch(fn: unknown): { original: AnyFunction; on: boolean } | undefined {
+  for (let depth = 0; typeof fn === 'function' && depth < 16; depth++) {
+    const found = hiddenPatches.get(fn as AnyFunction);
+    if (found !== undefined) return found;
+    fn = (fn as { __original?: unknown }).__original;
+  }
+  return undefined;
+}
+
+/** Whether `method` is, or (through shimmer wrappers) calls, a hidden patch still in force. */
+export function reachesHiddenPatch(method: unknown): boolean {
+  return findHiddenPatch(method)?.on === true;
+}
+
 /** What the patched methods need from the instrumentation. */
 export interface LoggerPatchHost {
   readonly config: ResolvedInstrumentationConfig;

@@ -8,11 +8,14 @@ import {
 } from '@opentelemetry/instrumentation';
 import {
   PATCHED_METHODS,
+  installHiddenPatch,
   patchAdd,
   patchClear,
   patchClose,
   patchConfigure,
   patchWrite,
+  reachesHiddenPatch,
+  removeHiddenPatch,
 } from './logger-patches.ts';
 import type { LoggerClass, LoggerPatchHost, WinstonLogger } from './logger-patches.ts';
 import { patchJsonFormat, unpatchJsonFormat } from './json-format-fast-path.ts';
@@ -132,9 +135,13 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
       return Logger;
     }
     const host = this.#host();
-    this._wrap(proto, 'write', (original) => patchWrite(original, host));
-    this.#ownWrite = proto.write;
-    this._wrap(proto, 'configure', (original) => patchConfigure(original, host));
+    // `write` (redaction, correlation) and `configure` (one bridge per logger) are installed
+    // without shimmer's markers: @opentelemetry/instrumentation-winston, enabled after us,
+    // unwraps any *marked* wrapper of these two before putting its own there, which ended
+    // entry redaction (the console printed passwords). Unmarked, ours stays underneath
+    // upstream's, which calls it.
+    this.#ownWrite = installHiddenPatch(proto, 'write', (original) => patchWrite(original, host));
+    installHiddenPatch(proto, 'configure', (original) => patchConfigure(original, host));
     this._wrap(proto, 'clear', (original) => patchClear(original, host));
     this._wrap(proto, 'close', (original) => patchClose(original));
     this._wrap(proto, 'add', (original) => patchAdd(original, host));
@@ -145,7 +152,8 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
     const proto = Logger?.prototype;
     if (proto === undefined) return;
     for (const name of PATCHED_METHODS) {
-      if (isWrapped(proto[name])) this._unwrap(proto, name);
+      if (name === 'write' || name === 'configure') removeHiddenPatch(proto, name);
+      else if (isWrapped(proto[name])) this._unwrap(proto, name);
     }
     // `write` is inherited from the stream classes; unwrapping leaves an own copy behind.
     const inherited = Object.getPrototypeOf(proto) as { write?: unknown } | null;
@@ -178,8 +186,11 @@ export class WinstonInstrumentation extends InstrumentationBase<WinstonInstrumen
       // With sending off, upstream's transport is the bridge the user chose: nothing to say.
       if (upstream && !config.disableLogSending && !this.#upstreamWarned) {
         this.#upstreamWarned = true;
+        // Upstream wraps over our entry patch and calls it; only a patch taken out of the chain
+        // (by means we cannot see) leaves winston's output unredacted.
         const replaced =
-          this.#ownWrite !== undefined && (logger as { write?: unknown }).write !== this.#ownWrite;
+          this.#ownWrite !== undefined &&
+          !reachesHiddenPatch((logger as { write?: unknown }).write);
         if (!reportUpstreamTransport(replaced ? 'instrumentation-winston' : 'winston-transport'))
           diag.warn(
             '@threadline/winston: a logger already has an OpenTelemetryTransportV3 from @opentelemetry/winston-transport; ' +
