@@ -290,24 +290,28 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       return;
     }
     const shape = this.#shapeOf(logger, symbols, stdTime);
-    let record: DirectRecord | undefined;
-    if (shape.fromCall) {
+    // The fast path's record holds the app's own objects, which processors of the direct path
+    // only read during the call; the SDK's LogRecordImpl would keep them for a later export,
+    // and see whatever the app changes in them meanwhile, so it gets the line's fresh copy.
+    if (direct !== undefined && shape.fromCall) {
       const chindings = logger[symbols.chindingsSym];
       if (shape.call?.chindings !== chindings)
         shape.call = typeof chindings === 'string' ? callShape(chindings, shape.line) : undefined;
+      let fast: DirectRecord | undefined;
       if (shape.call !== undefined) {
         try {
-          record = recordFromCall(obj, msg, severity, shape.line, shape.call);
+          fast = recordFromCall(obj, msg, severity, shape.line, shape.call);
         } catch {
           // A getter or proxy that throws on a second read: the line pino wrote still stands.
-          record = undefined;
+          fast = undefined;
         }
       }
+      if (fast !== undefined && direct.emit(fast, context)) return;
     }
     // A streamWrite hook (a user's own line redaction, say) runs once more, on this thread:
     // the record then says what the hook let through, as the destination does.
     const written = shape.streamWrite === undefined ? line : shape.streamWrite(line);
-    record ??= recordFromLine(
+    const record = recordFromLine(
       typeof written === 'string' ? written : line,
       severity,
       shape.line,

@@ -266,6 +266,19 @@ describe('PinoInstrumentation: records', () => {
     });
   });
 
+  it('SDK path: the record keeps what was logged when the app changes its object afterwards', () => {
+    const sdk = sdkProvider();
+    instrumentation.setLoggerProvider(sdk.provider);
+    const pino = freshPino();
+    const order = { id: 'o-1', state: { status: 'new', items: [1, 2] } };
+    pino(new Lines()).info({ order }, 'order seen');
+    order.state.status = 'changed';
+    order.state.items.push(3);
+    expect(sdk.exporter.getFinishedLogRecords()[0].attributes).toEqual({
+      order: { id: 'o-1', state: { status: 'new', items: [1, 2] } },
+    });
+  });
+
   it('stops sending and correlating when disabled, and picks up again when enabled', () => {
     const pino = freshPino();
     const out = new Lines();
