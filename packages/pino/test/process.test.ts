@@ -46,7 +46,7 @@ const PRELOADS = [
 /** Runs one case and waits until `expected` records (of that process) have arrived. */
 async function runCase(
   pinoCase: string,
-  { preload, app }: (typeof PRELOADS)[number],
+  { preload, app }: { preload: '--import' | '--require'; app: string },
   expected: (lines: Line[]) => number,
   env: Record<string, string> = {},
 ): Promise<Run> {
@@ -107,6 +107,26 @@ function recordFor(run: Run, body: unknown): ReceivedLogRecord {
   expect(matches, `records with body ${JSON.stringify(body)}`).toHaveLength(1);
   return matches[0];
 }
+
+// The other two pairings: a CommonJS app preloaded with --import, an ES module app with
+// --require (both supported by @threadline/node/register).
+describe.each([
+  { preload: '--import', app: 'app.cjs' },
+  { preload: '--require', app: 'app.mjs' },
+] as const)('pino through @threadline/node, crossed ($preload $app)', (how) => {
+  it('correlates output and records, and the last record before process.exit arrives', async () => {
+    const run = await runCase('basic', how, (lines) => lines.length);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.records).toHaveLength(run.lines.length);
+    const placed = run.lines.find((l) => l.msg === 'order placed');
+    expect(placed).toMatchObject({ trace_id: run.fixture.traceId, span_id: run.fixture.spanId });
+    expect(recordFor(run, 'order placed')).toMatchObject({
+      traceId: run.fixture.traceId,
+      scope: { name: '@threadline/pino' },
+    });
+    recordFor(run, 'last words before exit');
+  }, 60_000);
+});
 
 describe.each(PRELOADS)('pino through @threadline/node ($preload $app)', (how) => {
   it('correlates output and records, maps levels, bindings and errors, and flushes at process.exit', async () => {
