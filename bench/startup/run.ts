@@ -52,11 +52,17 @@ const SCENARIOS: readonly Scenario[] = [
     name: '@threadline/node/register (--require)',
     preload: ['--require', '@threadline/node/register'],
   },
-  // Node's on-disk compile cache, which a user can turn on (NODE_COMPILE_CACHE); not on by
-  // default: it is process-wide (the app's modules too) and writes to disk (README, Start-up).
+  // The register entry turns Node's compile cache on (README, Start-up cost); it caches the
+  // app's own modules too. These two rows show what it is worth: Threadline with it off, and
+  // bare Node with it on.
   {
-    name: '@threadline/node/register, NODE_COMPILE_CACHE set',
+    name: '@threadline/node/register, NODE_DISABLE_COMPILE_CACHE=1',
     preload: ['--import', '@threadline/node/register'],
+    env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+  },
+  {
+    name: `bare Node ${CURRENT_NODE}, NODE_COMPILE_CACHE set`,
+    preload: [],
     env: { NODE_COMPILE_CACHE: 'compile-cache' },
   },
 ];
