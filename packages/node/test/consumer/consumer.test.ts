@@ -13,6 +13,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -371,4 +372,57 @@ describe('package linters on the packed tarballs', () => {
     }
     expect(findings.join('\n')).toBe('');
   }, 120_000);
+});
+
+// What publint and Are The Types Wrong do not check: that a package's own code imports only
+// packages its package.json declares. npm's hoisting hides a missing one in most apps (another
+// package brings it along), until an app's tree differs; so it is read from the published
+// JavaScript itself (the typed app has every package installed from its tarball).
+const BARE_IMPORT =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["']([@a-z0-9][a-z0-9._~@/-]*)["']/gm;
+
+function packageNameOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function javascriptFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') out.push(...javascriptFiles(path));
+    } else if (/\.(?:c|m)?js$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+describe('declared dependencies', () => {
+  it('every package imports only itself, Node built-ins and what its package.json declares', () => {
+    const undeclared: string[] = [];
+    const root = join(typedApp.dir, 'node_modules/@threadline');
+    for (const dir of readdirSync(root)) {
+      const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as {
+        name: string;
+        dependencies?: Record<string, string>;
+        peerDependencies?: Record<string, string>;
+      };
+      const declared = new Set([
+        manifest.name,
+        ...Object.keys(manifest.dependencies ?? {}),
+        ...Object.keys(manifest.peerDependencies ?? {}),
+      ]);
+      const dist = join(root, dir, 'dist');
+      if (!existsSync(dist)) continue;
+      for (const file of javascriptFiles(dist)) {
+        for (const [, specifier] of readFileSync(file, 'utf8').matchAll(BARE_IMPORT)) {
+          if (specifier.startsWith('node:') || isBuiltin(specifier)) continue;
+          const name = packageNameOf(specifier);
+          if (!declared.has(name))
+            undeclared.push(`${manifest.name}: ${file.slice(root.length + 1)} imports ${name}`);
+        }
+      }
+    }
+    expect([...new Set(undeclared)]).toEqual([]);
+  });
 });
