@@ -1,4 +1,5 @@
-import { diag } from '@opentelemetry/api';
+import { createEnvReader, ThreadlineConfigError } from '@threadline/core';
+import type { Env, EnvReader } from '@threadline/core';
 import { parseKeyRule } from './sensitive-keys.ts';
 import type { KeyRule } from './sensitive-keys.ts';
 import type { BuiltInPatternName, RedactorOptions } from './types.ts';
@@ -25,32 +26,30 @@ export interface ResolvedRedactorOptions {
   readonly maxDepth: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function envList(env: Env, name: string): string[] | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  return raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
 function stringList(value: unknown, option: string): readonly string[] {
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    throw new TypeError(`${OWNER}: ${option} must be an array of strings`);
+    throw new ThreadlineConfigError(`${OWNER}: ${option} must be an array of strings`);
   }
   return value as readonly string[];
 }
 
-function keyRules(keys: readonly string[], source: string, strict: boolean): KeyRule[] {
+/** Key rules from code (a rule matching every key throws) or from `env` (it is reported). */
+function keyRules(keys: readonly string[], source: string, env?: EnvReader): KeyRule[] {
   const rules: KeyRule[] = [];
   for (const key of keys) {
     const rule = parseKeyRule(key);
     if (rule !== undefined) rules.push(rule);
-    else if (strict)
-      throw new TypeError(`${OWNER}: ${source} contains '${key}', which matches every key`);
-    else diag.warn(`${source}: ignoring '${key}', which would match every key`);
+    else if (env === undefined)
+      throw new ThreadlineConfigError(
+        `${OWNER}: ${source} contains '${key}', which matches every key`,
+      );
+    else
+      env.reject(
+        source,
+        key,
+        'key names or patterns that do not match every key',
+        'the other entries',
+      );
   }
   return rules;
 }
@@ -71,34 +70,33 @@ export function resolveRedactorOptions(
   env: Env = process.env,
 ): ResolvedRedactorOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new TypeError(`${OWNER}: options must be an object`);
+    throw new ThreadlineConfigError(`${OWNER}: options must be an object`);
   }
   const o = options ?? {};
+  // One reader, one policy for a bad value (@threadline/core: a rate-limited warning naming
+  // the variable and what is used instead).
+  const reader = createEnvReader('@threadline/redact', env);
 
   // Extra keys only make redaction stricter, so the environment's are added to the code's.
   const extraKeys = [
-    ...keyRules(
-      o.extraKeys === undefined ? [] : stringList(o.extraKeys, 'extraKeys'),
-      'extraKeys',
-      true,
-    ),
-    ...keyRules(envList(env, ENV_EXTRA_KEYS) ?? [], ENV_EXTRA_KEYS, false),
+    ...keyRules(o.extraKeys === undefined ? [] : stringList(o.extraKeys, 'extraKeys'), 'extraKeys'),
+    ...keyRules(reader.list(ENV_EXTRA_KEYS) ?? [], ENV_EXTRA_KEYS, reader),
   ];
 
   const allowKeys =
     o.allowKeys !== undefined
-      ? keyRules(stringList(o.allowKeys, 'allowKeys'), 'allowKeys', true)
-      : keyRules(envList(env, ENV_ALLOW_KEYS) ?? [], ENV_ALLOW_KEYS, false);
+      ? keyRules(stringList(o.allowKeys, 'allowKeys'), 'allowKeys')
+      : keyRules(reader.list(ENV_ALLOW_KEYS) ?? [], ENV_ALLOW_KEYS, reader);
 
   let extraPatterns: RegExp[] = [];
   if (o.extraPatterns !== undefined) {
     if (!Array.isArray(o.extraPatterns) || o.extraPatterns.some((p) => !(p instanceof RegExp))) {
-      throw new TypeError(`${OWNER}: extraPatterns must be an array of RegExp`);
+      throw new ThreadlineConfigError(`${OWNER}: extraPatterns must be an array of RegExp`);
     }
     extraPatterns = o.extraPatterns.map(withGlobalFlag);
     for (const pattern of extraPatterns) {
       if (pattern.test('')) {
-        throw new TypeError(
+        throw new ThreadlineConfigError(
           `${OWNER}: extraPatterns entry ${String(pattern)} matches the empty string`,
         );
       }
@@ -109,42 +107,45 @@ export function resolveRedactorOptions(
   if (o.disablePatterns !== undefined) {
     for (const name of stringList(o.disablePatterns, 'disablePatterns')) {
       if (!isPatternName(name)) {
-        throw new TypeError(
+        throw new ThreadlineConfigError(
           `${OWNER}: disablePatterns: unknown pattern '${name}' (known: ${[...BUILT_IN_PATTERNS.keys()].join(', ')})`,
         );
       }
       disabledPatterns.add(name);
     }
   } else {
-    for (const name of envList(env, ENV_DISABLE_PATTERNS) ?? []) {
+    for (const name of reader.list(ENV_DISABLE_PATTERNS) ?? []) {
       if (isPatternName(name)) disabledPatterns.add(name);
-      else diag.warn(`${ENV_DISABLE_PATTERNS}: ignoring unknown pattern '${name}'`);
+      else
+        reader.reject(
+          ENV_DISABLE_PATTERNS,
+          name,
+          `built-in pattern names (${[...BUILT_IN_PATTERNS.keys()].join(', ')})`,
+          'the other entries',
+        );
     }
   }
 
-  let replacement = DEFAULT_REPLACEMENT;
+  let replacement: string;
   if (o.replacement !== undefined) {
     if (typeof o.replacement !== 'string' || o.replacement.length === 0) {
-      throw new TypeError(`${OWNER}: replacement must be a non-empty string`);
+      throw new ThreadlineConfigError(`${OWNER}: replacement must be a non-empty string`);
     }
     replacement = o.replacement;
-  } else if (env[ENV_REPLACEMENT] !== undefined && env[ENV_REPLACEMENT] !== '') {
-    replacement = env[ENV_REPLACEMENT];
+  } else {
+    replacement = reader.string(ENV_REPLACEMENT) ?? DEFAULT_REPLACEMENT;
   }
 
-  let maxDepth = DEFAULT_MAX_DEPTH;
+  let maxDepth: number;
   if (o.maxDepth !== undefined) {
     if (!Number.isInteger(o.maxDepth) || o.maxDepth < 1 || o.maxDepth > MAX_DEPTH_CEILING) {
-      throw new TypeError(`${OWNER}: maxDepth must be an integer from 1 to ${MAX_DEPTH_CEILING}`);
+      throw new ThreadlineConfigError(
+        `${OWNER}: maxDepth must be an integer from 1 to ${MAX_DEPTH_CEILING}`,
+      );
     }
     maxDepth = o.maxDepth;
-  } else if (env[ENV_MAX_DEPTH] !== undefined && env[ENV_MAX_DEPTH] !== '') {
-    const parsed = Number(env[ENV_MAX_DEPTH]);
-    if (Number.isInteger(parsed) && parsed >= 1 && parsed <= MAX_DEPTH_CEILING) maxDepth = parsed;
-    else
-      diag.warn(
-        `${ENV_MAX_DEPTH}: ignoring '${env[ENV_MAX_DEPTH]}', expected 1 to ${MAX_DEPTH_CEILING}`,
-      );
+  } else {
+    maxDepth = reader.integer(ENV_MAX_DEPTH, DEFAULT_MAX_DEPTH, { min: 1, max: MAX_DEPTH_CEILING });
   }
 
   return Object.freeze({

@@ -52,4 +52,24 @@ describe('THREADLINE_REDACT_* environment variables', () => {
     expect(warnings).toHaveLength(3);
     expect(warnings.join('\n')).toMatch(/THREADLINE_REDACT_DISABLE_PATTERNS.*nope/);
   });
+
+  // Issue 18 item 4: read through @threadline/core's one reader, so a bad value is reported
+  // the way every package reports it (naming the variable and what is used instead), once,
+  // however many redactors read it; the redactor works on with the default.
+  it('a bad value is warned once, naming the variable and the default used', () => {
+    const warnings = captureWarnings();
+    vi.stubEnv('THREADLINE_REDACT_MAX_DEPTH', '0x10');
+    const first = createRedactor();
+    createRedactor();
+    createRedactor();
+    const depth = warnings.filter((w) => w.includes('THREADLINE_REDACT_MAX_DEPTH'));
+    expect(depth).toHaveLength(1);
+    expect(depth[0]).toContain('@threadline/redact');
+    expect(depth[0]).toContain('"0x10"');
+    expect(depth[0]).toContain('using 10');
+    // The default depth (10) applies: a 9-level object is walked whole.
+    let nested: Record<string, unknown> = { leaf: 'password=hunter2x' };
+    for (let i = 0; i < 8; i++) nested = { next: nested };
+    expect(JSON.stringify(first.redactValue(nested))).toContain('password=[REDACTED]');
+  });
 });
