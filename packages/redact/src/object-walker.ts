@@ -386,10 +386,12 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       return false;
     }
     if (plainData) return true;
+    // Non-enumerable symbols are looked at too (not asking saves a call per symbol): one
+    // found clean changes nothing, and one that is not sends the object to the full walk,
+    // which lists enumerable keys only.
     const symbols = Object.getOwnPropertySymbols(value);
     for (let i = 0; i < symbols.length; i++) {
       const symbol = symbols[i];
-      if (!propertyIsEnumerable.call(value, symbol)) continue;
       if (++count >= MAX_ENTRIES) return false;
       const item = read(value, symbol);
       if (redactDecided(entryDecision(symbol), item, depth, path) !== item) return false;

@@ -214,6 +214,24 @@ describe('objects checked by the clean pass', () => {
     }
   });
 
+  // The clean pass does not ask whether a symbol key is enumerable (a call per symbol on every
+  // winston entry); the full walk, which builds the copy, lists enumerable ones only.
+  it('leave non-enumerable symbol keys alone, whatever they hold, and still see enumerable ones', () => {
+    const hidden = Symbol('password');
+    const value: Record<PropertyKey, unknown> = { a: 'ok', nested: { b: 1 } };
+    Object.defineProperty(value, hidden, { value: 'hunter2', enumerable: false });
+    const redactor = createRedactor();
+    expect(redactor.redactValue(value)).toBe(value);
+    expect(redactor.redactValue(value)).toBe(value);
+    value[Symbol('token')] = 'hunter2';
+    const out = redactor.redactValue(value) as Record<PropertyKey, unknown>;
+    expect(out).not.toBe(value);
+    const symbols = Object.getOwnPropertySymbols(out);
+    expect(symbols.map((s) => s.description)).toEqual(['token']);
+    expect(out[symbols[0]]).toBe(R);
+    expect(out.nested).toBe(value.nested);
+  });
+
   it('decide symbol keys after the string keys, and keep a clean object the same', () => {
     const clean = { a: 'ok', [Symbol('note')]: 'ok' };
     expect(createRedactor().redactValue(clean)).toBe(clean);
