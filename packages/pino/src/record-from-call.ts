@@ -1,4 +1,5 @@
 import type { AnyValue } from '@opentelemetry/api';
+import { enumeratesOwnKeysOnly } from '@threadline/core';
 import type { DirectRecord } from '@threadline/log-export';
 import { leftOut, parseLine } from './record-from-line.ts';
 import type { LineShape } from './record-from-line.ts';
@@ -21,6 +22,11 @@ export interface CallShape {
   readonly bindingCount: number;
   /** The serialized bindings these were parsed from; a new string after `setBindings()`. */
   readonly chindings: string;
+  /**
+   * The keys of the last merge object that went into a record as it was, in order: names
+   * already checked against what the record leaves out (a call site logs the same keys again).
+   */
+  knownKeys: readonly string[];
 }
 
 /** The pino internals the eligibility check reads. */
@@ -45,7 +51,7 @@ export function writesObjectsAsTheyAre(internals: LoggerInternals): boolean {
 
 /** The shape for a logger with serialized bindings `chindings` (`,"pid":1,"name":"x"`). */
 export function callShape(chindings: string, shape: LineShape): CallShape | undefined {
-  if (chindings === '') return { bindings: {}, bindingCount: 0, chindings };
+  if (chindings === '') return { bindings: {}, bindingCount: 0, chindings, knownKeys: [] };
   const parsed = parseLine(`{${chindings.slice(1)}}`);
   if (parsed === undefined) return undefined;
   const bindings: Record<string, AnyValue> = {};
@@ -56,8 +62,10 @@ export function callShape(chindings: string, shape: LineShape): CallShape | unde
     bindings[key] = value as AnyValue;
     bindingCount++;
   }
-  return { bindings, bindingCount, chindings };
+  return { bindings, bindingCount, chindings, knownKeys: [] };
 }
+
+const PLAIN: object = {};
 
 // Deep enough for the objects applications log; deeper ones (and cycles) go through the line.
 const MAX_DEPTH = 8;
@@ -77,9 +85,12 @@ export function recordFromCall(
   if (typeof obj !== 'object' || obj === null) return undefined;
   const proto: unknown = Object.getPrototypeOf(obj);
   if (proto !== Object.prototype && proto !== null) return undefined;
+  // `for…in` over a plain object lists exactly its own keys unless Object.prototype was given
+  // enumerable ones (checked once per call).
+  const ownOnly = enumeratesOwnKeysOnly(PLAIN);
   if (call.bindingCount === 0) {
     // Most calls: no bindings, and every field of the object goes into the record as it is.
-    const count = countAsIs(obj, shape);
+    const count = countAsIs(obj, shape, call, ownOnly || proto === null, ownOnly);
     if (count >= 0)
       return {
         severityNumber: severity.severityNumber,
@@ -113,7 +124,7 @@ export function recordFromCall(
       if (Object.hasOwn(attributes, key)) return undefined;
       continue;
     }
-    if (!isPlainJson(value, 0)) return undefined;
+    if (!isPlainJson(value, 0, ownOnly)) return undefined;
     if (!Object.hasOwn(attributes, key)) attributeCount++;
     attributes[key] = value as AnyValue;
   }
@@ -129,29 +140,45 @@ export function recordFromCall(
 /**
  * The number of fields when the merge object can be the record's attributes itself (every
  * own field a plain JSON value, none that the record leaves out or takes elsewhere), else -1.
+ * A key at the same place as in the last such object of this logger was checked then.
  */
-function countAsIs(obj: object, shape: LineShape): number {
+function countAsIs(
+  obj: object,
+  shape: LineShape,
+  call: CallShape,
+  keysOwnOnly: boolean,
+  ownOnly: boolean,
+): number {
+  const known = call.knownKeys;
   let count = 0;
+  let same = true;
   for (const key in obj) {
-    if (!Object.hasOwn(obj, key)) return -1;
+    if (!keysOwnOnly && !Object.hasOwn(obj, key)) return -1;
     const value = (obj as Record<string, unknown>)[key];
     if (value === null || value === undefined) return -1;
+    if (same && known[count] !== key) same = false;
     if (
-      key === shape.messageKey ||
-      key === shape.errorKey ||
-      key === '__proto__' ||
-      key === 'constructor' ||
-      leftOut(key, shape) ||
-      !isPlainJson(value, 0)
+      !same &&
+      (key === shape.messageKey ||
+        key === shape.errorKey ||
+        key === '__proto__' ||
+        key === 'constructor' ||
+        leftOut(key, shape))
     )
       return -1;
+    if (!isPlainJson(value, 0, ownOnly)) return -1;
     count++;
   }
+  if (!same || count !== known.length) call.knownKeys = Object.keys(obj);
   return count;
 }
 
-/** True for values JSON.stringify would write as they are, and JSON.parse give back equal. */
-function isPlainJson(value: unknown, depth: number): boolean {
+/**
+ * True for values JSON.stringify would write as they are, and JSON.parse give back equal.
+ * `ownOnly`: Object.prototype has no enumerable keys, so `for…in` over a plain object lists
+ * exactly `Object.keys` (without allocating them).
+ */
+function isPlainJson(value: unknown, depth: number, ownOnly: boolean): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -167,26 +194,36 @@ function isPlainJson(value: unknown, depth: number): boolean {
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
           if (item === null) continue;
-          if (!isPlainJson(item, depth + 1)) return false;
+          if (!isPlainJson(item, depth + 1, ownOnly)) return false;
         }
         return true;
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return false;
       if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+      if (ownOnly || proto === null) {
+        for (const key in value) {
+          if (!isPlainEntry(key, (value as Record<string, unknown>)[key], depth, ownOnly))
+            return false;
+        }
+        return true;
+      }
       for (const key of Object.keys(value)) {
-        if (key === '__proto__' || key === 'constructor') return false;
-        const item = (value as Record<string, unknown>)[key];
-        // JSON.stringify leaves these keys out: so would a record built from the line, but
-        // the encoder would not, so such objects take the line path.
-        if (item === undefined || typeof item === 'function' || typeof item === 'symbol')
+        if (!isPlainEntry(key, (value as Record<string, unknown>)[key], depth, ownOnly))
           return false;
-        if (item === null) continue;
-        if (!isPlainJson(item, depth + 1)) return false;
       }
       return true;
     }
     default:
       return false;
   }
+}
+
+/** One field of a nested object, for {@link isPlainJson}. */
+function isPlainEntry(key: string, item: unknown, depth: number, ownOnly: boolean): boolean {
+  if (key === '__proto__' || key === 'constructor') return false;
+  // JSON.stringify leaves these keys out: so would a record built from the line, but the
+  // encoder would not, so such objects take the line path.
+  if (item === undefined || typeof item === 'function' || typeof item === 'symbol') return false;
+  return item === null || isPlainJson(item, depth + 1, ownOnly);
 }

@@ -91,4 +91,42 @@ describe('fast path ≡ parsing the printed line', () => {
       },
     );
   });
+
+  it('gives the same record for every call of one logger, whose key sets repeat and change', () => {
+    // A logger remembers the keys of its last merge object that needed nothing left out; a key
+    // seen there is not checked again. Sequences of objects over a few keys (pino's own and
+    // the message key among them) exercise that memory with keys appearing, moving and going.
+    const fewKeys = fc.constantFrom('a', 'b', 'c', 'msg', 'err', 'level', 'time', 'trace_id');
+    const fewValues = fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant(null));
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(fewKeys, fewValues, { maxKeys: 4 }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (merges) => {
+          const out = new Lines();
+          const logger = pino(out);
+          capture.seen.length = 0;
+          for (const merge of merges) logger.info(merge, 'm');
+          expect(capture.seen).toHaveLength(merges.length);
+          merges.forEach((_, i) => {
+            const reference = recordFromLine(
+              out.raw[i],
+              { severityNumber: SeverityNumber.INFO, severityText: 'info' },
+              { messageKey: 'msg', errorKey: 'err', dropTime: true, logKeys: DEFAULT_LOG_KEYS },
+            );
+            expect(capture.seen[i].record.attributes).toEqual(reference.attributes);
+          });
+        },
+      ),
+      {
+        numRuns: 300,
+        examples: [
+          [[{ a: 1, b: 2 }, { a: 1, b: 2 }, { a: 1, msg: 'x' }, { a: 1 }, { a: 1, b: 2, c: 3 }]],
+          [[{ a: 1 }, { level: 'x' }, { a: 1, time: 5 }, { b: 'y', a: 2 }]],
+        ],
+      },
+    );
+  });
 });
