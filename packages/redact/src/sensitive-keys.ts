@@ -360,8 +360,12 @@ function foldKey(key: string): string {
   return out;
 }
 
+// A `%` that does not start an escape: decodeURIComponent would throw, and throwing costs
+// microseconds (many names read from random text have one).
+const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+
 function percentDecodeKey(key: string): string {
-  if (!key.includes('%')) return key;
+  if (!key.includes('%') || STRAY_PERCENT.test(key)) return key;
   try {
     return decodeURIComponent(key);
   } catch {
@@ -399,6 +403,8 @@ export interface KeyWords {
 
 // Printable ASCII without `%`: nothing to decode or fold, every character its own code unit.
 const PLAIN_ASCII_KEY = /^[ -$&-~]*$/;
+// What splitPlainAsciiKey leaves out of a lowercased key's joined words.
+const NOT_LETTER_OR_DIGIT = /[^a-z0-9]/g;
 
 /**
  * {@link splitKey} for a printable ASCII key without `%` (nearly every key an application
@@ -560,6 +566,18 @@ function isQualifierWord(words: KeyWords, start: number): boolean {
 }
 
 const LAST_WORDS: ReadonlySet<string> = new Set(SENSITIVE_LAST_WORDS);
+
+/**
+ * The words of which every key a rule finds sensitive contains one once joined, without those
+ * that contain a shorter one (`password` has `pass`), shortest first.
+ */
+function ruleWords(words: Iterable<string>): string[] {
+  const sorted = [...new Set(words)].sort((a, b) => a.length - b.length);
+  return sorted.filter((word, i) => !sorted.slice(0, i).some((w) => word.includes(w)));
+}
+
+// The built-in rules' words: the exact keys, the last words, the markers and `key`.
+let builtInRuleWords: readonly string[] | undefined;
 // Any of the markers, or `key`, anywhere in a joined key: decideBuiltIn's loops find nothing
 // in a key this does not match.
 const ANY_MARKER = new RegExp([...SENSITIVE_KEY_MARKERS.keys(), 'key'].join('|'));
@@ -618,6 +636,10 @@ export function decideBuiltIn(words: KeyWords, exact: ReadonlySet<string>): KeyD
 /** Flag added to a decision by `classifyEntry`: the key itself is (or contains) a secret. */
 export const KEY_TEXT_SECRET = 8;
 const DECISION_BITS = 7;
+// In the cache only: the decision is known, whether the key's text is a secret is not yet
+// (`classify` does not ask: a name read before each `=` of a long text needs the decision
+// alone, and asking ran the whole string redaction on every distinct name).
+const TEXT_UNKNOWN = 16;
 
 // Keys come from application data and can be attacker-chosen; the cache is bounded both in
 // entries and in the length of the keys it keeps.
@@ -633,6 +655,11 @@ export class KeyClassifier {
   // Decision plus KEY_TEXT_SECRET, so an entry's key costs one lookup for both.
   readonly #cache = new Map<string, number>();
   readonly #hasSecretText: ((key: string) => boolean) | undefined;
+  // Every key a rule can find sensitive contains one of these words once joined (normalised
+  // text: letters and digits, nothing to escape), and is at least as long as the shortest.
+  readonly #anyRuleWord: RegExp;
+  readonly #shortestRuleWord: number;
+  readonly #allowsAny: boolean;
 
   /**
    * `hasSecretText` tells whether a key's own text is a secret (a token used as an object
@@ -656,28 +683,69 @@ export class KeyClassifier {
       allowKeys.filter((r) => !r.prefix && !r.suffix).map((r) => r.normalized),
     );
     this.#allowRules = allowKeys.filter((r) => r.prefix || r.suffix);
+    builtInRuleWords ??= ruleWords([
+      ...SENSITIVE_KEYS,
+      ...LAST_WORDS,
+      ...SENSITIVE_KEY_MARKERS.keys(),
+      'key',
+    ]);
+    const words =
+      exact.size === SENSITIVE_KEYS.length && extraRules.length === 0
+        ? builtInRuleWords
+        : ruleWords([...builtInRuleWords, ...exact, ...extraRules.map((rule) => rule.normalized)]);
+    this.#anyRuleWord = new RegExp(words.join('|'));
+    this.#shortestRuleWord = words[0].length;
+    this.#allowsAny = allowKeys.length > 0;
   }
 
   /** The decision for values under `key`. */
   classify(key: string): KeyDecision {
-    return (this.classifyEntry(key) & DECISION_BITS) as KeyDecision;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return (cached & DECISION_BITS) as KeyDecision;
+    // Not remembered: answered as fast as a lookup, and a long text's many names would evict
+    // the keys that took work.
+    if (this.#hasNoRuleWord(key)) return KEY_NORMAL;
+    const decision = this.#decide(key);
+    this.#remember(key, decision | TEXT_UNKNOWN);
+    return decision;
   }
 
   /** The decision, plus {@link KEY_TEXT_SECRET} when the key's own text holds a secret. */
   classifyEntry(key: string): number {
     const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached;
-    let decision: number = this.#decide(key);
+    if (cached !== undefined && (cached & TEXT_UNKNOWN) === 0) return cached;
+    let decision: number =
+      cached !== undefined
+        ? cached & DECISION_BITS
+        : this.#hasNoRuleWord(key)
+          ? KEY_NORMAL
+          : this.#decide(key);
     if (decision !== KEY_ALLOWED && this.#hasSecretText?.(key) === true)
       decision |= KEY_TEXT_SECRET;
-    if (key.length <= CACHE_KEY_LENGTH) {
-      if (this.#cache.size >= CACHE_ENTRIES) {
-        // Oldest first: Map iterates in insertion order.
-        this.#cache.delete(this.#cache.keys().next().value as string);
-      }
-      this.#cache.set(key, decision);
-    }
+    this.#remember(key, decision);
     return decision;
+  }
+
+  #remember(key: string, entry: number): void {
+    if (key.length > CACHE_KEY_LENGTH) return;
+    if (this.#cache.size >= CACHE_ENTRIES && !this.#cache.has(key)) {
+      // Oldest first: Map iterates in insertion order.
+      this.#cache.delete(this.#cache.keys().next().value as string);
+    }
+    this.#cache.set(key, entry);
+  }
+
+  /**
+   * Whether `key` is certainly KEY_NORMAL without splitting it: with no allowed keys, a plain
+   * key none of whose rule words are in it once joined (most keys, and nearly every name read
+   * before a `=` in text: 15k of them in a MiB of random text).
+   */
+  #hasNoRuleWord(key: string): boolean {
+    if (this.#allowsAny || !PLAIN_ASCII_KEY.test(key)) return false;
+    return (
+      key.length < this.#shortestRuleWord ||
+      !this.#anyRuleWord.test(key.toLowerCase().replace(NOT_LETTER_OR_DIGIT, ''))
+    );
   }
 
   #decide(key: string): KeyDecision {
