@@ -184,7 +184,8 @@ function blockEnd(value: string, from: number, indent: number): number {
   return end;
 }
 
-function redactYaml(value: string, { marker, keys }: SyntaxContext): string {
+/** The YAML part of {@link redactSecretSyntaxes} (exported for its property test). */
+export function redactYaml(value: string, { marker, keys }: SyntaxContext): string {
   if (!YAML_INDICATOR.test(value)) return value;
   let out = '';
   let copied = 0;
