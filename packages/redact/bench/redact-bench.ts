@@ -1,8 +1,11 @@
 // Records per second through createRedactor().redactValue for a clean, typical log record and
 // for one carrying secrets, next to pino's path-based redaction (@pinojs/redact, which only
 // looks at the paths it is given) and JSON.stringify of the same record, measured in the
-// same run. `runRedactBench()` returns the numbers so the root bench can include them.
+// same run, and the time of one redactString of a MiB of random text, base64 and latin1
+// (hostile input: reliability S7). `runRedactBench()` returns the numbers so the root bench
+// can include them.
 // Run: npm run bench -w @threadline/redact   (or: npx node --conditions=@threadline/source packages/redact/bench/redact-bench.ts)
+import { Buffer } from 'node:buffer';
 import { fileURLToPath } from 'node:url';
 import pinoRedact from '@pinojs/redact';
 import { createRedactor } from '@threadline/redact';
@@ -22,6 +25,14 @@ export interface RedactBenchResult {
   readonly withVendorCredential: BenchMeasurement;
   /** Threadline redactString on 1 KiB of clean prose: the pre-scan alone. */
   readonly cleanString1KiB: BenchMeasurement;
+  /**
+   * Threadline redactString on one string of a MiB, per call: random printable ASCII (every
+   * marker a pattern looks for, and percent escapes to decode), base64 (an image data URL
+   * someone logs) and random latin1 bytes (reliability S7, hostile input).
+   */
+  readonly randomText1MiB: BenchMeasurement;
+  readonly base64String1MiB: BenchMeasurement;
+  readonly latin1String1MiB: BenchMeasurement;
   /** @pinojs/redact (pino's `redact` option) with the three secret paths, on the same records. */
   readonly pinoRedactClean: BenchMeasurement;
   readonly pinoRedactWithSecrets: BenchMeasurement;
@@ -87,6 +98,33 @@ export const CLEAN_KIB =
     .slice(0, 1024);
 
 const RECORDS = 1024;
+const MiB = 1024 * 1024;
+
+/** Deterministic bytes (mulberry32), so every run measures the same strings. */
+function seededBytes(seed: number, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    bytes[i] = (t ^ (t >>> 14)) >>> 24;
+  }
+  return bytes;
+}
+
+/** A MiB of random printable ASCII, of base64 and of latin1 bytes. */
+export function longStrings(): { randomText: string; base64: string; latin1: string } {
+  const printable = seededBytes(1, MiB);
+  let randomText = '';
+  for (let at = 0; at < MiB; at += 8192) {
+    const chunk = printable.subarray(at, at + 8192).map((byte) => 0x20 + (byte % 95));
+    randomText += String.fromCharCode(...chunk);
+  }
+  const base64 = Buffer.from(seededBytes(2, (MiB / 4) * 3)).toString('base64');
+  const latin1 = Buffer.from(seededBytes(3, MiB)).toString('latin1');
+  return { randomText, base64, latin1 };
+}
 
 function measure(
   run: (record: Record<string, unknown>) => unknown,
@@ -112,6 +150,24 @@ function measure(
   return { recordsPerSecond: Math.round(1e9 / best), nsPerRecord: Math.round(best) };
 }
 
+/** One call at a time (each takes milliseconds): the best time per call of the rounds. */
+function measureCall(run: () => unknown, options: Required<RedactBenchOptions>): BenchMeasurement {
+  for (let i = 0; i < 2; i++) run();
+  let best = Infinity;
+  for (let round = 0; round < options.rounds; round++) {
+    const started = process.hrtime.bigint();
+    const deadline = started + BigInt(options.roundMs) * 1_000_000n;
+    let last = started;
+    do {
+      const before = last;
+      run();
+      last = process.hrtime.bigint();
+      best = Math.min(best, Number(last - before));
+    } while (last < deadline);
+  }
+  return { recordsPerSecond: Math.round(1e9 / best), nsPerRecord: Math.round(best) };
+}
+
 /** Measures and returns records per second; prints nothing. */
 export function runRedactBench(options: RedactBenchOptions = {}): RedactBenchResult {
   const resolved = { roundMs: options.roundMs ?? 300, rounds: options.rounds ?? 5 };
@@ -119,6 +175,7 @@ export function runRedactBench(options: RedactBenchOptions = {}): RedactBenchRes
   const secret = Array.from({ length: RECORDS }, (_, i) => secretRecord(i));
   const vendor = Array.from({ length: RECORDS }, (_, i) => vendorCredentialRecord(i));
   const kib = Array.from({ length: RECORDS }, () => ({ text: CLEAN_KIB }));
+  const long = longStrings();
   const redactor = createRedactor();
   const pino = pinoRedact({
     paths: ['password', 'card', 'http.headers.authorization'],
@@ -129,6 +186,9 @@ export function runRedactBench(options: RedactBenchOptions = {}): RedactBenchRes
     withSecrets: measure((r) => redactor.redactValue(r), secret, resolved),
     withVendorCredential: measure((r) => redactor.redactValue(r), vendor, resolved),
     cleanString1KiB: measure((r) => redactor.redactString(r.text as string), kib, resolved),
+    randomText1MiB: measureCall(() => redactor.redactString(long.randomText), resolved),
+    base64String1MiB: measureCall(() => redactor.redactString(long.base64), resolved),
+    latin1String1MiB: measureCall(() => redactor.redactString(long.latin1), resolved),
     pinoRedactClean: measure((r) => pino(r), clean, resolved),
     pinoRedactWithSecrets: measure((r) => pino(r), secret, resolved),
     jsonStringifyClean: measure((r) => JSON.stringify(r), clean, resolved),
@@ -150,6 +210,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       'withSecrets',
       'withVendorCredential',
       'cleanString1KiB',
+      'randomText1MiB',
+      'base64String1MiB',
+      'latin1String1MiB',
       'pinoRedactClean',
       'pinoRedactWithSecrets',
       'jsonStringifyClean',
