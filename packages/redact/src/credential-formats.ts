@@ -495,55 +495,22 @@ export const CREDENTIAL_PREFIX_HINT = new RegExp(
 // and Grafana's legacy keys, which value-patterns.ts finds by its `eyJ` marker.
 const CREDENTIAL_CONTEXT_HINT = /Key=|sig=|ecret|ECRET|eroku|EROKU|:AA|eyJrIjoi/;
 
-// Leads found anywhere in the text: those of the context-anchored formats (their secret
-// need not follow a separator) and Grafana's legacy keys, which have no separator.
-const ANYWHERE_LEADS: ReadonlySet<string> = new Set([
-  'AccountKey=',
-  'SharedAccessKey=',
-  'sig=',
-  ':AA',
-  'ecret',
-  'ECRET',
-  'eroku',
-  'EROKU',
-  'eyJrIjoi',
-]);
-// Every other lead is looked for only within this many characters of a place where
-// CREDENTIAL_PREFIX_HINT matches: a credential of those formats has the hint in it (most at
-// their lead; `sk-…T3BlbkFJ`, the furthest, 21 characters before it), unless it is too short
-// to carry one (a Stripe key with a 10–13 character body, Slack's legacy `xoxa-`, a 12-digit
-// Flutterwave test key, a body cut by `=`), which was found before only when some other hint
-// happened to be anywhere in the string, and is now when one is within this distance. A long
-// text with one hint no longer has all its characters searched for 130 leads (a MiB of random
-// text cost 7–11 ms in that search, base64 8 ms, for every scan of it). A string up to
-// WHOLE_SEARCH_LENGTH is searched whole, as before (one search for all leads: cheaper on the
-// short strings nearly every log has).
-const LEAD_DISTANCE = 256;
-const WHOLE_SEARCH_LENGTH = 4096;
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function leadSearch(leads: readonly string[]): RegExp {
-  // Longest first, so that a lead that starts another (`xoxe-` and `xoxe.`) is matched in full.
-  const sorted = [...leads].sort((a, b) => b.length - a.length);
-  return new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
-}
-
-const ALL_LEADS: readonly string[] = [...new Set(FORMAT_LEADS.flat())];
-const LONGEST_LEAD = Math.max(...ALL_LEADS.map((lead) => lead.length));
-const ANY_LEAD = leadSearch(ALL_LEADS);
-const ANYWHERE_LEAD = leadSearch([...ANYWHERE_LEADS]);
-const NEAR_HINT_LEAD = leadSearch(ALL_LEADS.filter((lead) => !ANYWHERE_LEADS.has(lead)));
-const PREFIX_HINTS = new RegExp(CREDENTIAL_PREFIX_HINT.source, 'g');
+// The leads of all formats in one alternation, longest first so that a lead that starts
+// another (`xoxe-` and `xoxe.`) is matched in full; each hit selects the formats to run.
+const ALL_LEADS: readonly string[] = [
+  ...new Set(FORMAT_LEADS.flat().sort((a, b) => b.length - a.length)),
+];
+const LEAD = new RegExp(ALL_LEADS.map(escapeRegExp).join('|'), 'g');
 const FORMATS_BY_LEAD: ReadonlyMap<string, readonly number[]> = new Map(
   ALL_LEADS.map((lead) => [
     lead,
     FORMAT_LEADS.flatMap((leads, index) => (leads.includes(lead) ? [index] : [])),
   ]),
 );
-// Formats without a lead (Discord's bot token) run whenever the text may hold a credential.
 const ALWAYS_RUN: readonly number[] = FORMAT_LEADS.flatMap((leads, index) =>
   leads.length === 0 ? [index] : [],
 );
@@ -553,50 +520,29 @@ export function mayContainCredential(value: string): boolean {
   return CREDENTIAL_PREFIX_HINT.test(value) || CREDENTIAL_CONTEXT_HINT.test(value);
 }
 
-/** Marks in `selected` the formats of every lead `search` finds in `text`. */
-function selectByLeads(text: string, search: RegExp, selected: Uint8Array): void {
-  search.lastIndex = 0;
-  for (let hit = search.exec(text); hit !== null; hit = search.exec(text)) {
-    const formats = FORMATS_BY_LEAD.get(hit[0]);
-    if (formats !== undefined) for (const index of formats) selected[index] = 1;
-  }
-}
-
-/** Marks the formats whose leads are near a prefix hint; whether there was a hint. */
-function selectNearHints(value: string, selected: Uint8Array): boolean {
-  let from = -1;
-  let to = -1;
-  PREFIX_HINTS.lastIndex = 0;
-  for (let hint = PREFIX_HINTS.exec(value); hint !== null; hint = PREFIX_HINTS.exec(value)) {
-    const start = Math.max(0, hint.index - LEAD_DISTANCE);
-    const end = hint.index + hint[0].length + LEAD_DISTANCE + LONGEST_LEAD;
-    if (from >= 0 && start > to) {
-      selectByLeads(value.slice(from, to), NEAR_HINT_LEAD, selected);
-      from = -1;
-    }
-    if (from < 0) from = start;
-    to = end;
-  }
-  if (from < 0) return false;
-  selectByLeads(value.slice(from, to), NEAR_HINT_LEAD, selected);
-  return true;
-}
-
 /**
  * Replaces every recognised credential with `marker` (the whole token; for context-anchored
  * ones such as AWS secret access keys, only the secret part); returns `value` itself when
  * nothing matched.
  */
 export function redactCredentialFormats(value: string, marker: string): string {
+  if (!mayContainCredential(value)) return value;
   const selected = new Uint8Array(SPECS.length);
-  if (value.length <= WHOLE_SEARCH_LENGTH) {
-    if (!mayContainCredential(value)) return value;
-    selectByLeads(value, ANY_LEAD, selected);
-  } else {
-    if (!selectNearHints(value, selected) && !CREDENTIAL_CONTEXT_HINT.test(value)) return value;
-    selectByLeads(value, ANYWHERE_LEAD, selected);
+  let any = false;
+  LEAD.lastIndex = 0;
+  for (let hit = LEAD.exec(value); hit !== null; hit = LEAD.exec(value)) {
+    const formats = FORMATS_BY_LEAD.get(hit[0]);
+    if (formats !== undefined)
+      for (const index of formats) {
+        selected[index] = 1;
+        any = true;
+      }
   }
-  for (const index of ALWAYS_RUN) selected[index] = 1;
+  for (const index of ALWAYS_RUN) {
+    selected[index] = 1;
+    any = true;
+  }
+  if (!any) return value;
   const replace = (...args: unknown[]): string => {
     const groups = args[args.length - 1];
     const keep =

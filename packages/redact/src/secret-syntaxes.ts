@@ -149,17 +149,10 @@ function redactXml(value: string, { marker, keys }: SyntaxContext): string {
 // `password: !!str s3cret`). Runs before `sensitiveParameters` so the indicator and the
 // properties are still there to read.
 const YAML_KEY_LINE =
-  /^([ \t]*)(?:-[ \t]+)?(["']?)([A-Za-z_][\w.-]{0,80})\2[ \t]*:(?:[ \t]+([^\n]*))?$/my;
+  /^([ \t]*)(?:-[ \t]+)?(["']?)([A-Za-z_][\w.-]{0,80})\2[ \t]*:(?:[ \t]+([^\n]*))?$/gm;
 const YAML_BLOCK_HEAD = /^(?:[|>][-+0-9]{0,3})?[ \t]*(?:#.*)?$/;
 const YAML_PROPERTIES = /^(?:(?:&[^\s#]+|![^\s#]*)[ \t]+)+/;
 const YAML_INDICATOR = /:[ \t]*(?:[\n\r|>&!]|$)/m;
-// Only a line whose key's `:` is followed by one of these (a block head, a comment, the line
-// end, an anchor or a tag) can be redacted here; YAML_KEY_LINE is tried at the start of such
-// lines only. Tried at every line start of the text (`^` with the `m` flag), it cost a MiB
-// without line breaks more than a millisecond to reject.
-const YAML_CANDIDATE = /:[ \t]*(?:[\n\r|>&!#]|$)/gm;
-// Where `^` matches with the `m` flag: after any line terminator.
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/g;
 
 function indentOf(line: string): number {
   let n = 0;
@@ -184,78 +177,40 @@ function blockEnd(value: string, from: number, indent: number): number {
   return end;
 }
 
-/** The YAML part of {@link redactSecretSyntaxes} (exported for its property test). */
-export function redactYaml(value: string, { marker, keys }: SyntaxContext): string {
+function redactYaml(value: string, { marker, keys }: SyntaxContext): string {
   if (!YAML_INDICATOR.test(value)) return value;
   let out = '';
   let copied = 0;
-  // Where a search from the left for YAML_KEY_LINE would go on: after its last match, or after
-  // a redacted block. A match ends before a `\n` but can run past `\r` or U+2028 (`[^\n]*`),
-  // hiding the line starts it covers: each line (up to `\n`) with a candidate is tried at
-  // every place `^` matches, in order, as that search tried them. Lines without a candidate
-  // hold nothing to redact, and their matches end on their own line.
-  let resume = 0;
-  let lineStart = 0;
-  let newline = value.indexOf('\n');
-  let lineDone = -1;
-  YAML_CANDIDATE.lastIndex = 0;
-  for (
-    let candidate = YAML_CANDIDATE.exec(value);
-    candidate !== null;
-    candidate = YAML_CANDIDATE.exec(value)
-  ) {
-    while (newline !== -1 && newline < candidate.index) {
-      lineStart = newline + 1;
-      newline = value.indexOf('\n', lineStart);
+  YAML_KEY_LINE.lastIndex = 0;
+  for (let match = YAML_KEY_LINE.exec(value); match !== null; match = YAML_KEY_LINE.exec(value)) {
+    const lineEnd = match.index + match[0].length;
+    if (match.index < copied) continue;
+    const rest = (match[4] ?? '').replace(/\r$/, '');
+    const resume = YAML_KEY_LINE.lastIndex;
+    const sensitive = isSensitiveName(keys, match[3]);
+    YAML_KEY_LINE.lastIndex = resume;
+    if (!sensitive) continue;
+    if (YAML_BLOCK_HEAD.test(rest)) {
+      // The value is the block under the key.
+      const end = blockEnd(value, lineEnd + 1, match[1].length);
+      if (end <= lineEnd + 1) continue;
+      const inner = value.slice(lineEnd + 1, end);
+      const indent = ' '.repeat(indentOf(inner));
+      if (inner.trim() === marker) continue;
+      out += value.slice(copied, lineEnd + 1) + indent + marker;
+      copied = end;
+      YAML_KEY_LINE.lastIndex = end;
+      continue;
     }
-    if (lineStart === lineDone) continue;
-    lineDone = lineStart;
-    const lineEnd = newline === -1 ? value.length : newline;
-    const nextCandidate = YAML_CANDIDATE.lastIndex;
-    for (let at = nextLineStart(value, Math.max(lineStart, resume)); at < lineEnd;) {
-      YAML_KEY_LINE.lastIndex = at;
-      const match = YAML_KEY_LINE.exec(value);
-      if (match === null) {
-        at = nextLineStart(value, at + 1);
-        continue;
-      }
-      const matchEnd = at + match[0].length;
-      resume = matchEnd;
-      const rest = (match[4] ?? '').replace(/\r$/, '');
-      if (isSensitiveName(keys, match[3])) {
-        if (YAML_BLOCK_HEAD.test(rest)) {
-          // The value is the block under the key.
-          const end = blockEnd(value, matchEnd + 1, match[1].length);
-          const inner = value.slice(matchEnd + 1, end);
-          if (end > matchEnd + 1 && inner.trim() !== marker) {
-            out += value.slice(copied, matchEnd + 1) + ' '.repeat(indentOf(inner)) + marker;
-            copied = end;
-            resume = end;
-          }
-        } else {
-          const properties = YAML_PROPERTIES.exec(rest);
-          const valueText =
-            properties === null ? '' : rest.slice(properties[0].length).replace(/[ \t]+#.*$/, '');
-          if (properties !== null && valueText.length > 0 && !valueText.startsWith(marker)) {
-            const start = matchEnd - rest.length + properties[0].length;
-            out += value.slice(copied, start) + marker;
-            copied = start + valueText.length;
-          }
-        }
-      }
-      at = nextLineStart(value, resume);
-    }
-    YAML_CANDIDATE.lastIndex = nextCandidate;
+    const properties = YAML_PROPERTIES.exec(rest);
+    if (properties === null) continue;
+    const valueText = rest.slice(properties[0].length).replace(/[ \t]+#.*$/, '');
+    if (valueText.length === 0 || valueText.startsWith(marker)) continue;
+    const start = lineEnd - rest.length + properties[0].length;
+    out += value.slice(copied, start) + marker;
+    copied = start + valueText.length;
   }
   return copied === 0 ? value : out + value.slice(copied);
-}
-
-/** The first place at or after `from` where `^` matches with the `m` flag, or the length. */
-function nextLineStart(value: string, from: number): number {
-  if (from === 0) return 0;
-  LINE_TERMINATOR.lastIndex = from - 1;
-  const terminator = LINE_TERMINATOR.exec(value);
-  return terminator === null ? value.length : terminator.index + 1;
 }
 
 // --- URL paths -------------------------------------------------------------------------------

@@ -567,17 +567,6 @@ function isQualifierWord(words: KeyWords, start: number): boolean {
 
 const LAST_WORDS: ReadonlySet<string> = new Set(SENSITIVE_LAST_WORDS);
 
-/**
- * The words of which every key a rule finds sensitive contains one once joined, without those
- * that contain a shorter one (`password` has `pass`), shortest first.
- */
-function ruleWords(words: Iterable<string>): string[] {
-  const sorted = [...new Set(words)].sort((a, b) => a.length - b.length);
-  return sorted.filter((word, i) => !sorted.slice(0, i).some((w) => word.includes(w)));
-}
-
-// The built-in rules' words: the exact keys, the last words, the markers and `key`.
-let builtInRuleWords: readonly string[] | undefined;
 // Any of the markers, or `key`, anywhere in a joined key: decideBuiltIn's loops find nothing
 // in a key this does not match.
 const ANY_MARKER = new RegExp([...SENSITIVE_KEY_MARKERS.keys(), 'key'].join('|'));
@@ -636,10 +625,6 @@ export function decideBuiltIn(words: KeyWords, exact: ReadonlySet<string>): KeyD
 /** Flag added to a decision by `classifyEntry`: the key itself is (or contains) a secret. */
 export const KEY_TEXT_SECRET = 8;
 const DECISION_BITS = 7;
-// In the cache only: the decision is known, whether the key's text is a secret is not yet
-// (`classify` does not ask: a name read before each `=` of a long text needs the decision
-// alone, and asking ran the whole string redaction on every distinct name).
-const TEXT_UNKNOWN = 16;
 
 // Keys come from application data and can be attacker-chosen; the cache is bounded both in
 // entries and in the length of the keys it keeps.
@@ -655,11 +640,10 @@ export class KeyClassifier {
   // Decision plus KEY_TEXT_SECRET, so an entry's key costs one lookup for both.
   readonly #cache = new Map<string, number>();
   readonly #hasSecretText: ((key: string) => boolean) | undefined;
-  // Every key a rule can find sensitive contains one of these words once joined (normalised
-  // text: letters and digits, nothing to escape), and is at least as long as the shortest.
+  // Every key a rule can find sensitive contains one of these words once joined: the exact
+  // keys (the last words and the markers are among them: test/long-string-shortcuts.test.ts),
+  // `key` and the extra rules' texts (normalised: letters and digits, nothing to escape).
   readonly #anyRuleWord: RegExp;
-  readonly #shortestRuleWord: number;
-  readonly #allowsAny: boolean;
 
   /**
    * `hasSecretText` tells whether a key's own text is a secret (a token used as an object
@@ -683,56 +667,38 @@ export class KeyClassifier {
       allowKeys.filter((r) => !r.prefix && !r.suffix).map((r) => r.normalized),
     );
     this.#allowRules = allowKeys.filter((r) => r.prefix || r.suffix);
-    builtInRuleWords ??= ruleWords([
-      ...SENSITIVE_KEYS,
-      ...LAST_WORDS,
-      ...SENSITIVE_KEY_MARKERS.keys(),
-      'key',
-    ]);
-    const words =
-      exact.size === SENSITIVE_KEYS.length && extraRules.length === 0
-        ? builtInRuleWords
-        : ruleWords([...builtInRuleWords, ...exact, ...extraRules.map((rule) => rule.normalized)]);
-    this.#anyRuleWord = new RegExp(words.join('|'));
-    this.#shortestRuleWord = words[0].length;
-    this.#allowsAny = allowKeys.length > 0;
+    this.#anyRuleWord = new RegExp(
+      [...exact, 'key', ...extraRules.map((rule) => rule.normalized)].join('|'),
+    );
   }
 
   /** The decision for values under `key`. */
   classify(key: string): KeyDecision {
+    // Not remembered when no rule word is in it: answered as fast as a lookup, and the many
+    // names read before each `=` of a long text would evict the keys that took work. Only
+    // such a key skips the check of its own text (classifyEntry), which runs the whole string
+    // redaction on it.
     const cached = this.#cache.get(key);
     if (cached !== undefined) return (cached & DECISION_BITS) as KeyDecision;
-    // Not remembered: answered as fast as a lookup, and a long text's many names would evict
-    // the keys that took work.
     if (this.#hasNoRuleWord(key)) return KEY_NORMAL;
-    const decision = this.#decide(key);
-    this.#remember(key, decision | TEXT_UNKNOWN);
-    return decision;
+    return (this.classifyEntry(key) & DECISION_BITS) as KeyDecision;
   }
 
   /** The decision, plus {@link KEY_TEXT_SECRET} when the key's own text holds a secret. */
   classifyEntry(key: string): number {
     const cached = this.#cache.get(key);
-    if (cached !== undefined && (cached & TEXT_UNKNOWN) === 0) return cached;
-    let decision: number =
-      cached !== undefined
-        ? cached & DECISION_BITS
-        : this.#hasNoRuleWord(key)
-          ? KEY_NORMAL
-          : this.#decide(key);
+    if (cached !== undefined) return cached;
+    let decision: number = this.#hasNoRuleWord(key) ? KEY_NORMAL : this.#decide(key);
     if (decision !== KEY_ALLOWED && this.#hasSecretText?.(key) === true)
       decision |= KEY_TEXT_SECRET;
-    this.#remember(key, decision);
-    return decision;
-  }
-
-  #remember(key: string, entry: number): void {
-    if (key.length > CACHE_KEY_LENGTH) return;
-    if (this.#cache.size >= CACHE_ENTRIES && !this.#cache.has(key)) {
-      // Oldest first: Map iterates in insertion order.
-      this.#cache.delete(this.#cache.keys().next().value as string);
+    if (key.length <= CACHE_KEY_LENGTH) {
+      if (this.#cache.size >= CACHE_ENTRIES) {
+        // Oldest first: Map iterates in insertion order.
+        this.#cache.delete(this.#cache.keys().next().value as string);
+      }
+      this.#cache.set(key, decision);
     }
-    this.#cache.set(key, entry);
+    return decision;
   }
 
   /**
@@ -741,11 +707,9 @@ export class KeyClassifier {
    * before a `=` in text: 15k of them in a MiB of random text).
    */
   #hasNoRuleWord(key: string): boolean {
-    if (this.#allowsAny || !PLAIN_ASCII_KEY.test(key)) return false;
-    return (
-      key.length < this.#shortestRuleWord ||
-      !this.#anyRuleWord.test(key.toLowerCase().replace(NOT_LETTER_OR_DIGIT, ''))
-    );
+    if (this.#allowExact.size + this.#allowRules.length > 0 || !PLAIN_ASCII_KEY.test(key))
+      return false;
+    return !this.#anyRuleWord.test(key.toLowerCase().replace(NOT_LETTER_OR_DIGIT, ''));
   }
 
   #decide(key: string): KeyDecision {

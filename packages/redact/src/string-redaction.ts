@@ -38,39 +38,21 @@ function collapseEncodedPercent(value: string): string {
   return value.indexOf('%25') === -1 ? value : value.replace(MULTI_ENCODED, '%');
 }
 
-// A `%` that starts no escape: decodeURIComponent would throw on the whole text.
-const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
-const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
-// A run of escapes of ASCII characters only (first hex digit 0–7): valid UTF-8 whatever they are.
-const ASCII_ESCAPE_RUN = /^(?:%[0-7][0-9A-Fa-f])+$/;
-
-function decodeEscapeRun(run: string): string {
-  if (ASCII_ESCAPE_RUN.test(run)) return decodeURIComponent(run);
-  // One byte from 0x80 up is never UTF-8 on its own.
-  if (run.length === 3) return run;
-  try {
-    return decodeURIComponent(run);
-  } catch {
-    return run;
-  }
-}
-
-/**
- * Decodes percent escapes (and `+` as a space) where valid, leaving malformed ones as they are.
- * Throwing is avoided where it can be seen coming: each throw costs microseconds, and random
- * text of a MiB has hundreds of malformed escapes (5 ms per decode, now about 1).
- */
+/** Decodes percent escapes (and `+` as a space) where valid, leaving malformed ones as they are. */
 function percentDecode(value: string): string {
-  const spaced = value.indexOf('+') === -1 ? value : value.replaceAll('+', ' ');
-  if (spaced.indexOf('%') === -1) return spaced;
-  if (!STRAY_PERCENT.test(spaced)) {
-    try {
-      return decodeURIComponent(spaced);
-    } catch {
-      // An escape that is not UTF-8 (`%C3` alone, a lone surrogate): the runs one by one.
-    }
+  const spaced = value.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    // A stray `%` or a lone surrogate escape: decode the well-formed escapes one by one.
+    return spaced.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
   }
-  return spaced.replace(ESCAPE_RUN, decodeEscapeRun);
 }
 
 export interface StringRedactionOptions {
