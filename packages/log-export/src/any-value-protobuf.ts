@@ -1,5 +1,5 @@
 import { enumeratesOwnKeysOnly } from '@threadline/core';
-import { putVarint32, varint32Size } from './protobuf-writer.ts';
+import { putVarint32 } from './protobuf-writer.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 import {
   CIRCULAR_MARKER,
@@ -129,7 +129,16 @@ function writeKeyValue(
   depth: number,
 ): void {
   if (isOmittedEntryValue(value)) return;
-  if (typeof value !== 'object' && writeShortKeyValue(writer, kvTag, key, value)) return;
+  if (typeof value !== 'object') {
+    if (writeShortKeyValue(writer, kvTag, key, value)) return;
+  } else if (
+    depth < MAX_VALUE_DEPTH &&
+    enumeratesOwnKeysOnly(value as object) &&
+    !ancestors.includes(value as object)
+  ) {
+    writePlainObjectKeyValue(writer, kvTag, key, value as Record<string, unknown>, depth);
+    return;
+  }
   writer.ensure(3);
   let buf = writer.buf;
   let pos = writer.pos;
@@ -167,68 +176,111 @@ function writeShortKeyValue(
   value: unknown,
 ): boolean {
   const keyLength = key.length;
-  // AnyValue's bytes: field tag plus payload.
-  let anyLength: number;
-  let stringValue = '';
-  let intValue = 0;
-  let kind: number;
-  switch (typeof value) {
-    case 'string':
-      stringValue = value;
-      if (value.length > 120) return false;
-      anyLength = 2 + value.length;
-      kind = 0;
-      break;
-    case 'boolean':
-      anyLength = 2;
-      intValue = value ? 1 : 0;
-      kind = 1;
-      break;
-    case 'number':
-      if (Number.isInteger(value)) {
-        if (value < 0 || value >= 268435456) return false;
-        intValue = value;
-        anyLength = 1 + varint32Size(value);
-        kind = 2;
-      } else {
-        anyLength = 9;
-        kind = 3;
-      }
-      break;
-    default:
-      return false;
-  }
-  const kvLength = 2 + keyLength + 2 + anyLength;
-  if (kvLength > 127) return false;
-  writer.ensure(kvLength + 2);
+  const type = typeof value;
+  // KeyValue bytes besides the value's payload: key tag, key length, key, value tag, value
+  // length, AnyValue field tag.
+  const fixed = 2 + keyLength + 3;
+  let payload: number;
+  if (type === 'string') payload = 1 + (value as string).length;
+  else if (type === 'number') payload = 9;
+  else if (type === 'boolean') payload = 1;
+  else return false;
+  // Checked before anything is written (a double's 9 is the most a number takes), so the
+  // bytes always fit the `ensure` below.
+  if (fixed + payload > 127) return false;
+  writer.ensure(fixed + payload + 2);
   const buf = writer.buf;
-  let pos = writer.pos;
-  buf[pos++] = kvTag;
-  buf[pos++] = kvLength;
-  buf[pos++] = KEY_TAG;
-  buf[pos++] = keyLength;
-  pos = putAscii(buf, pos, key);
+  const start = writer.pos;
+  buf[start] = kvTag;
+  buf[start + 2] = KEY_TAG;
+  buf[start + 3] = keyLength;
+  let pos = putAscii(buf, start + 4, key);
   if (pos < 0) return false;
   buf[pos++] = VALUE_TAG;
-  buf[pos++] = anyLength;
-  if (kind === 0) {
+  const anyAt = pos++;
+  if (type === 'string') {
+    const text = value as string;
     buf[pos++] = STRING_VALUE_TAG;
-    buf[pos++] = stringValue.length;
-    pos = putAscii(buf, pos, stringValue);
+    buf[pos++] = text.length;
+    pos = putAscii(buf, pos, text);
     if (pos < 0) return false;
-  } else if (kind === 1) {
+  } else if (type === 'boolean') {
     buf[pos++] = BOOL_VALUE_TAG;
-    buf[pos++] = intValue;
-  } else if (kind === 2) {
+    buf[pos++] = value ? 1 : 0;
+  } else if (Number.isInteger(value)) {
+    const number = value as number;
+    if (number < 0 || number >= 268435456) return false;
     buf[pos++] = INT_VALUE_TAG;
-    pos = putVarint32(buf, pos, intValue);
+    pos = putVarint32(buf, pos, number);
   } else {
     buf[pos++] = DOUBLE_VALUE_TAG;
-    writer.buf.writeDoubleLE(value as number, pos);
+    buf.writeDoubleLE(value as number, pos);
     pos += 8;
   }
+  buf[anyAt] = pos - anyAt - 1;
+  buf[start + 1] = pos - start - 2;
   writer.pos = pos;
   return true;
+}
+
+const KVLIST_VALUE_TAG = (6 << 3) | WIRE_LENGTH; // AnyValue.kvlist_value
+const LIST_VALUES_TAG = (1 << 3) | WIRE_LENGTH; // KeyValueList.values
+
+/**
+ * A `KeyValue` whose value is a plain object (the caller checked: an `Object.prototype`
+ * object whose `for…in` lists its own keys, within the depth limit, not on the path), as
+ * {@link writeAnyValueFields} would write it, in fewer steps: the nested object an attribute
+ * map usually holds has only short entries, which need it on the cycle-detection path no more
+ * than the header needs the generic writer. Each value is read once.
+ */
+function writePlainObjectKeyValue(
+  writer: ProtobufWriter,
+  kvTag: number,
+  key: string,
+  map: Readonly<Record<string, unknown>>,
+  depth: number,
+): void {
+  const keyLength = key.length;
+  writer.ensure(keyLength + 8);
+  const start = writer.pos;
+  const kvAt = start + 1;
+  // The key as its bytes when it is short ASCII (the usual case), else through the writer.
+  let pos = keyLength < 128 ? putAscii(writer.buf, start + 4, key) : -1;
+  if (pos >= 0) {
+    writer.buf[start + 3] = keyLength;
+  } else {
+    writer.pos = start + 3;
+    writer.string(key);
+    writer.ensure(4);
+    pos = writer.pos;
+  }
+  const buf = writer.buf;
+  buf[start] = kvTag;
+  buf[start + 2] = KEY_TAG;
+  buf[pos++] = VALUE_TAG;
+  const anyAt = pos++;
+  buf[pos++] = KVLIST_VALUE_TAG;
+  const listAt = pos++;
+  writer.pos = pos;
+  let onPath = false;
+  try {
+    for (const entryKey in map) {
+      const entry = map[entryKey];
+      if (isOmittedEntryValue(entry)) continue;
+      if (typeof entry !== 'object' && writeShortKeyValue(writer, LIST_VALUES_TAG, entryKey, entry))
+        continue;
+      if (!onPath) {
+        ancestors.push(map);
+        onPath = true;
+      }
+      writeKeyValue(writer, LIST_VALUES_TAG, entryKey, entry, depth + 1);
+    }
+  } finally {
+    if (onPath) ancestors.pop();
+  }
+  writer.finishLength(listAt);
+  writer.finishLength(anyAt);
+  writer.finishLength(kvAt);
 }
 
 /** Copies ASCII `text` to `buf` at `at`; returns the end, or -1 at the first non-ASCII character. */

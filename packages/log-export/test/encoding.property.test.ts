@@ -341,6 +341,41 @@ describe('values the SDK cannot encode', () => {
     });
   }
   for (const encoding of ['protobuf', 'json'] as const) {
+    it(`${encoding}: attribute maps holding nested objects keep cycle and depth markers, in and after short entries`, () => {
+      const cyclic: Record<string, unknown> = { a: 1, b: 'x' };
+      cyclic.self = cyclic;
+      cyclic.after = 'y';
+      const inner: Record<string, unknown> = { n: 2 };
+      const outer = { first: 'short', inner, again: { inner } };
+      inner.up = outer;
+      let deep: Record<string, unknown> = { bottom: true };
+      for (let i = 0; i < 100; i++) deep = { k: i, next: deep };
+      const attributes = { cyclic, outer, deep, plain: { id: 'c-1', tier: 'gold' } };
+      const [decoded] = decodeLogsRequest(
+        new LogsRequestEncoder(encoding).encode([
+          { ...base, body: 'x', attributes } as unknown as ReadableLogRecord,
+        ]),
+        encoding,
+      );
+      const got = decoded.attributes as Record<string, Record<string, unknown>>;
+      expect(got.cyclic).toEqual({ a: 1, b: 'x', self: '[Circular]', after: 'y' });
+      expect(got.outer).toEqual({
+        first: 'short',
+        inner: { n: 2, up: '[Circular]' },
+        again: { inner: { n: 2, up: '[Circular]' } },
+      });
+      expect(got.plain).toEqual({ id: 'c-1', tier: 'gold' });
+      let level: unknown = got.deep;
+      let depth = 0;
+      while (typeof level === 'object' && level !== null) {
+        level = (level as Record<string, unknown>).next;
+        depth++;
+      }
+      expect(level).toBe('[MaxDepth]');
+      expect(depth).toBeLessThan(70);
+    });
+  }
+  for (const encoding of ['protobuf', 'json'] as const) {
     it(`${encoding}: trace and span ids that are missing or not hex of the right length are left out`, () => {
       const valid = { traceId: '0AF7651916CD43DD8448EB211C80319C', spanId: 'b7ad6b7169203331' };
       // Missing ids first: a fresh encoder's id cache must not mistake them for a cached id.
