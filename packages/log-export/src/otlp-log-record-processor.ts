@@ -65,6 +65,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
   #openGroups: RecordGroup[] = [];
   #openEnds: number[] = [];
   #openGroupSet = new Set<RecordGroup>();
+  #lastOpenGroup: RecordGroup | undefined;
   #openBytes = 0;
   #timer: NodeJS.Timeout | undefined;
   #sealWhenFree = false;
@@ -175,7 +176,9 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
       this.#drop('queue_full', 1, `queue holds ${this.#queuedBytes} bytes`);
       return;
     }
-    const addedOverhead = this.#openGroupSet.has(group) ? 0 : group.overheadBytes;
+    // Nearly every record is of the group of the record before: no Set lookup for that one.
+    const inBatch = group === this.#lastOpenGroup || this.#openGroupSet.has(group);
+    const addedOverhead = inBatch ? 0 : group.overheadBytes;
     if (
       this.#openEnds.length > 0 &&
       this.#openBytes + size + addedOverhead + REQUEST_FRAMING_BYTES > options.maxExportBatchBytes
@@ -191,10 +194,12 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     }
     this.#openGroups.push(group);
     this.#openEnds.push(writer.pos);
-    if (!this.#openGroupSet.has(group)) {
+    // New to the batch, or the batch was sealed just above and this record starts the next.
+    if (!inBatch || this.#openEnds.length === 1) {
       this.#openGroupSet.add(group);
       this.#openBytes += group.overheadBytes;
     }
+    this.#lastOpenGroup = group;
     this.#openBytes += size;
     this.#queuedRecords++;
     this.#queuedBytes += size;
@@ -355,6 +360,7 @@ export class OtlpLogRecordProcessor implements LogRecordProcessor {
     this.#openGroups = [];
     this.#openEnds = [];
     this.#openGroupSet = new Set();
+    this.#lastOpenGroup = undefined;
     this.#openBytes = 0;
   }
 
