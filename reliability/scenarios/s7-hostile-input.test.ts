@@ -45,18 +45,53 @@ function longestString(value: AnyPlainValue): number {
   return 0;
 }
 
+/** Where the longest string of `value` is (a path of keys; `#key` when it is a key itself). */
+function longestPath(value: AnyPlainValue, path: string): [string, number] {
+  if (typeof value === 'string') return [path, value.length];
+  let best: [string, number] = [path, 0];
+  const consider = (found: [string, number]) => {
+    if (found[1] > best[1]) best = found;
+  };
+  if (Array.isArray(value))
+    value.forEach((item, i) => consider(longestPath(item, `${path}[${i}]`)));
+  else if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    for (const [key, item] of Object.entries(value)) {
+      const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+      consider([`${path}.#${shown}`, key.length]);
+      consider(longestPath(item, `${path}.${shown}`));
+    }
+  }
+  return best;
+}
+
+/** A record at the cap without the mark, for the report: its case number and longest string. */
+function describeRecord(record: ReceivedLogRecord): string {
+  const [firstKey] = Object.keys(record.attributes);
+  const [path, length] = [
+    longestPath(record.body, 'body'),
+    longestPath(record.attributes, 'attributes'),
+  ].sort((a, b) => b[1] - a[1])[0];
+  return `case ${firstKey}=${String(record.attributes[firstKey]).slice(0, 40)}: ${path} has ${length} units`;
+}
+
 /** What the receiver got, by instrumentation scope, looked at before it is forgotten. */
 class RecordScan {
   readonly byScope = new Map<
     string,
-    { records: number; longest: number; marked: number; unmarked: number }
+    {
+      records: number;
+      longest: number;
+      marked: number;
+      unmarked: number;
+      unmarkedExamples: string[];
+    }
   >();
 
   take(records: ReceivedLogRecord[]): void {
     for (const record of records) {
       let scope = this.byScope.get(record.scope.name);
       if (scope === undefined) {
-        scope = { records: 0, longest: 0, marked: 0, unmarked: 0 };
+        scope = { records: 0, longest: 0, marked: 0, unmarked: 0, unmarkedExamples: [] };
         this.byScope.set(record.scope.name, scope);
       }
       scope.records++;
@@ -65,7 +100,10 @@ class RecordScan {
       const marked = record.attributes[TRUNCATED] === true;
       if (marked) scope.marked++;
       // A cut never splits a surrogate pair, so a cut string is the cap or one short of it.
-      if (longest >= MAX_STRING_LENGTH - 1 && !marked) scope.unmarked++;
+      if (longest >= MAX_STRING_LENGTH - 1 && !marked) {
+        scope.unmarked++;
+        if (scope.unmarkedExamples.length < 3) scope.unmarkedExamples.push(describeRecord(record));
+      }
     }
   }
 
@@ -85,7 +123,8 @@ class RecordScan {
     return [...this.byScope]
       .map(
         ([name, s]) =>
-          `${name}: ${s.records} records, longest string ${s.longest}, ${s.marked} marked truncated, ${s.unmarked} at the cap unmarked`,
+          `${name}: ${s.records} records, longest string ${s.longest}, ${s.marked} marked truncated, ${s.unmarked} at the cap unmarked` +
+          (s.unmarkedExamples.length > 0 ? ` (${s.unmarkedExamples.join(' | ')})` : ''),
       )
       .join('; ');
   }

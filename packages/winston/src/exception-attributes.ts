@@ -60,7 +60,13 @@ function withCauses(
   // Each piece is cut before joining, so a chain of multi-megabyte messages is never
   // concatenated in full only to be truncated afterwards.
   const max = serializer.limits.maxStringLength;
-  let trace = head.length > max ? head.slice(0, max) : head;
+  // A piece cut here marks the record: the joined trace may then fit the cap exactly, and the
+  // serializer, which marks what it cuts, would see nothing to cut (reliability S7).
+  let trace = head;
+  if (head.length > max) {
+    trace = head.slice(0, max);
+    serializer.truncated = true;
+  }
   let cause = firstCause;
   for (let depth = 0; cause !== undefined && cause !== null; depth++) {
     if (trace.length >= max) {
@@ -82,6 +88,7 @@ function withCauses(
     }
     seen.push(cause);
     const section = describeError(cause);
+    if (section.length > max) serializer.truncated = true;
     trace += CAUSED_BY + (section.length > max ? section.slice(0, max) : section);
     cause = read(cause, 'cause');
   }

@@ -209,6 +209,39 @@ describe('exception details', () => {
     expect(attributes['threadline.log.truncated']).toBe(true);
   });
 
+  // Reliability S7 found records whose exception.stacktrace was cut to the cap without the
+  // mark: a stack longer than maxStringLength with no cause (the message short or empty).
+  it('marks the record when a long stack is cut, with or without a cause', () => {
+    const stackOf = (length: number) =>
+      `Error: short\n${'    at frame (file.js:1:1)\n'.repeat(length / 28)}`;
+    for (const withCause of [false, true]) {
+      const capture = createLogCapture();
+      const logger = winston.createLogger({
+        transports: [
+          new OpenTelemetryTransport({
+            loggerProvider: capture.provider,
+            limits: { maxStringLength: 1000 },
+          }),
+        ],
+      });
+      const error = new Error('short', withCause ? { cause: new Error('inner') } : undefined);
+      error.stack = stackOf(5000);
+      logger.error('failed', error);
+      const attributes = capture.records()[0].attributes;
+      const stack = String(attributes[ATTR_EXCEPTION_STACKTRACE]);
+      expect(stack.length).toBeLessThanOrEqual(1000);
+      expect(stack.startsWith('Error: short\n')).toBe(true);
+      expect(attributes['threadline.log.truncated']).toBe(true);
+    }
+    // A stack within the cap is not marked.
+    const capture = createLogCapture();
+    const logger = winston.createLogger({
+      transports: [new OpenTelemetryTransport({ loggerProvider: capture.provider })],
+    });
+    logger.error('failed', new Error('short'));
+    expect(capture.records()[0].attributes['threadline.log.truncated']).toBeUndefined();
+  });
+
   it('keeps further errors in metadata as maps', () => {
     const attributes = logOne((logger) =>
       logger.error('batch failed', { err: new Error('first'), others: [new RangeError('second')] }),
