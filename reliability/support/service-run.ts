@@ -56,9 +56,18 @@ export function startService(options: {
   env?: Record<string, string>;
   fixture?: string;
 }): ServiceRun {
+  // RELIABILITY_CPU_PROF_DIR=/some/dir: each service writes a CPU profile there when it ends
+  // (Node refuses --cpu-prof in NODE_OPTIONS).
+  const profileDir = process.env.RELIABILITY_CPU_PROF_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(
     process.execPath,
-    ['--import', '@threadline/node/register', `${FIXTURES_DIR}${options.fixture ?? 'service.ts'}`],
+    [
+      ...profile,
+      '--import',
+      '@threadline/node/register',
+      `${FIXTURES_DIR}${options.fixture ?? 'service.ts'}`,
+    ],
     {
       cwd: FIXTURES_DIR,
       env: {
