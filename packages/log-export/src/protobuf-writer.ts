@@ -124,14 +124,19 @@ export class ProtobufWriter {
         this.pos = pos;
         return;
       }
-    } else if (isAscii(value)) {
+    }
+    // Native, and the same count as the bytes written. Equal to the length only for ASCII: any
+    // other UTF-16 unit takes two or more bytes (a pair four, a lone surrogate three for its
+    // U+FFFD). A JavaScript loop over the characters instead cost 160 µs per 64 Ki-unit string,
+    // 9 % of reliability S7's CPU; this costs 15.
+    const byteLength = Buffer.byteLength(value, 'utf8');
+    if (byteLength === length) {
       this.varint32(length);
       this.ensure(length);
       this.buf.write(value, this.pos, length, 'latin1');
       this.pos += length;
       return;
     }
-    const byteLength = Buffer.byteLength(value, 'utf8');
     this.varint32(byteLength);
     this.ensure(byteLength);
     this.pos += this.buf.write(value, this.pos, byteLength, 'utf8');
@@ -193,11 +198,6 @@ function putFixed32(buf: Uint8Array, at: number, value: number): number {
   buf[at + 2] = (value >>> 16) & 255;
   buf[at + 3] = (value >>> 24) & 255;
   return at + 4;
-}
-
-function isAscii(value: string): boolean {
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 127) return false;
-  return true;
 }
 
 /** Bytes a protobuf varint takes for an unsigned 32-bit `value`. */

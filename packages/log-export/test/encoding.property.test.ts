@@ -35,6 +35,24 @@ const stringValue = fc.oneof(
     arbitrary: fc.constantFrom('', '\ud800', 'a\udc00b', '😀 astral 𝄞', '\u0000\r\n\u001b[31m'),
   },
   { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 200_000 }).map((n) => 'é'.repeat(n)) },
+  // 128 units and longer take the native length check: ASCII, and one odd unit anywhere in it.
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.string({
+          unit: fc.constantFrom('a', 'Z', ' ', '~', '\u007f'),
+          minLength: 128,
+          maxLength: 600,
+        }),
+        fc.constantFrom('', 'é', '\ud800', '\udc00', '😀', '\u0080'),
+        fc.nat(),
+      )
+      .map(([ascii, odd, at]) => {
+        const i = at % (ascii.length + 1);
+        return ascii.slice(0, i) + odd + ascii.slice(i);
+      }),
+  },
 );
 const numberValue = fc.oneof(
   fc.integer(),
