@@ -254,6 +254,13 @@ it('S7 hostile input through the winston API (fast-check, ≥ 20,000 cases)', as
   checkDropMetric(checks, metrics, stats);
 
   const skipped = targets.filter((t) => t.skipped !== undefined);
+  // Each target runs in its own phase (`fuzz <index>`): the row shows the worst, this says which.
+  const delayByTarget = final.phases
+    .filter((p) => p.name.startsWith('fuzz '))
+    .map(
+      (p) => `${targets[Number(p.name.slice(5))]?.name ?? p.name} ${round(p.eventLoopDelayP99, 1)}`,
+    )
+    .join(', ');
   finishScenario(
     {
       id: 'S7',
@@ -271,7 +278,8 @@ it('S7 hostile input through the winston API (fast-check, ≥ 20,000 cases)', as
         `; slowest call ${round(maxCallMs, 1)} ms (Threadline's share up to ${round(maxAddedMs, 1)} ms, ${slowByThreadline} calls over ${CALL_LIMIT_MS} ms)` +
         `; exceptions thrown in winston's own code: ${threw('winston')}, elsewhere: ${threw('other')}` +
         `; winston logger left stuck mid-write ${wedged} times (inputs in results/S7-fuzz-report.json)` +
-        `; ${scan.truncatedMarked} records marked truncated, longest string ${scan.longest}; ${received} records received`,
+        `; ${scan.truncatedMarked} records marked truncated, longest string ${scan.longest}; ${received} records received` +
+        `; event-loop delay p99 by target (ms): ${delayByTarget}`,
       wallSeconds: round((Date.now() - began) / 1000),
     },
     checks,
