@@ -141,13 +141,10 @@ export class DirectLogEmitter {
   /**
    * Hands `record` to every processor; returns false (having done nothing) when the record
    * needs the SDK's attribute handling, i.e. it may exceed the attribute count limit.
-   * `timeUnixMillis` is the time the logger already read for this record (pino's `time`), so
-   * the record says the same instant as the printed line and the clock is read once; without
-   * it, `Date.now()` here.
    */
-  emit(record: DirectRecord, context: Context, timeUnixMillis?: number): boolean {
+  emit(record: DirectRecord, context: Context): boolean {
     if (record.attributeCount > this.#countLimit) return false;
-    const now = timeUnixMillis === undefined ? Date.now() : timeUnixMillis;
+    const now = Date.now();
     if (now !== this.#lastNow) {
       this.#lastNow = now;
       this.#lastHrTime = [Math.trunc(now / 1000), Math.round((now % 1000) * 1e6)];

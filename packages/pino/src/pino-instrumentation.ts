@@ -78,27 +78,6 @@ const FLAGS_HEX: readonly string[] = Array.from({ length: 256 }, (_, flags) =>
   flags.toString(16).padStart(2, '0'),
 );
 
-const EPOCH_TIME_PREFIX = ',"time":';
-
-/**
- * The milliseconds in the fragment pino's `stdTimeFunctions.epochTime` writes
- * (`,"time":1733580000000`), or undefined for anything else.
- */
-function epochMillis(fragment: unknown): number | undefined {
-  if (typeof fragment !== 'string') return undefined;
-  const length = fragment.length;
-  const start = EPOCH_TIME_PREFIX.length;
-  if (length <= start || length > start + 16 || !fragment.startsWith(EPOCH_TIME_PREFIX))
-    return undefined;
-  let value = 0;
-  for (let i = start; i < length; i++) {
-    const digit = fragment.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return undefined;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 /**
  * Instruments pino 7-10: every logger the `pino` factory creates writes the trace context of
  * the call into its output and sends each line it writes as an OpenTelemetry log record
@@ -220,7 +199,6 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
     const original = target[symbols.asJsonSym] as AsJson | undefined;
     if (typeof original !== 'function' || target[INSTRUMENTED] === true) return;
     const stdTime = new Set(Object.values(pino.stdTimeFunctions ?? {}));
-    const epochTime = pino.stdTimeFunctions?.epochTime;
     // Arrow functions: pino calls asJson with the (child) logger as `this`.
     const isEnabled = (): boolean => this.isEnabled();
     const currentConfig = (): ResolvedPinoConfig => this._resolved;
@@ -232,10 +210,9 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       num: number,
       from: PinoLogger,
       context: Context,
-      timeUnixMillis: number | undefined,
     ): void => {
       try {
-        this.#send(line, obj, msg, num, from, context, symbols, stdTime, timeUnixMillis);
+        this.#send(line, obj, msg, num, from, context, symbols, stdTime);
       } catch (error) {
         this.#failures.report(error);
       }
@@ -247,14 +224,7 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       let fields = time;
       if (!config.disableLogCorrelation) fields += traceFields(obj, context);
       const line = original.call(this, obj, msg, num, fields);
-      if (!config.disableLogSending) {
-        // pino's default clock already read the time for the line: the record takes the same.
-        const millis =
-          epochTime !== undefined && this[symbols.timeSym] === epochTime
-            ? epochMillis(time)
-            : undefined;
-        send(line, obj, msg, num, this, context, millis);
-      }
+      if (!config.disableLogSending) send(line, obj, msg, num, this, context);
       return line;
     };
     Object.defineProperty(target, symbols.asJsonSym, {
@@ -307,7 +277,6 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
     context: Context,
     symbols: PinoSymbols,
     stdTime: ReadonlySet<unknown>,
-    timeUnixMillis: number | undefined,
   ): void {
     if (this.#hasUpstreamBridge(logger[symbols.streamSym])) return;
     const severity = this.#severities.resolve(level, logger.levels?.labels);
@@ -340,7 +309,7 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
           fast = undefined;
         }
       }
-      if (fast !== undefined && direct.emit(fast, context, timeUnixMillis)) return;
+      if (fast !== undefined && direct.emit(fast, context)) return;
     }
     // A streamWrite hook (a user's own line redaction, say) runs once more, on this thread:
     // the record then says what the hook let through, as the destination does.
@@ -351,8 +320,8 @@ export class PinoInstrumentation extends InstrumentationBase<PinoInstrumentation
       shape.line,
       errorOf(obj, shape.line.errorKey),
     );
-    if (direct === undefined || !direct.emit(record, context, timeUnixMillis))
-      otelLogger.emit({ ...record, context, timestamp: timeUnixMillis });
+    if (direct === undefined || !direct.emit(record, context))
+      otelLogger.emit({ ...record, context });
   }
 
   #shapeOf(logger: PinoLogger, symbols: PinoSymbols, stdTime: ReadonlySet<unknown>): LoggerShape {

@@ -15,7 +15,7 @@ import {
   severityForPinoLevel,
 } from '@threadline/pino';
 import type { PinoInstrumentationOptions } from '@threadline/pino';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Lines, freshPino, inSpan, plainProvider, sdkProvider } from './helpers/pino-under-test.ts';
 import type { PlainCapture } from './helpers/pino-under-test.ts';
 
@@ -264,41 +264,6 @@ describe('PinoInstrumentation: records', () => {
       attributes: { tenant: 't-9', n: 4, [ATTR_EXCEPTION_MESSAGE]: 'boom' },
       spanContext: { traceId: ids.traceId },
     });
-  });
-
-  // pino reads the clock for its `time`; the record takes that reading, so the printed line and
-  // the record say the same instant (and the clock is read once). The clock below advances a
-  // millisecond per read, so a second reading would show.
-  it("stamps the record with the line's own time, on the direct and the SDK path", () => {
-    let clock = 1_765_000_000_000;
-    const now = vi.spyOn(Date, 'now').mockImplementation(() => clock++);
-    try {
-      const lineTimes: number[] = [];
-      const recordTimes: number[] = [];
-      const out = new Lines();
-      const pino = freshPino();
-      const logger = pino(out);
-      logger.info({ orderId: 'o-1' }, 'direct, from the call');
-      logger.info({ when: new Date(0) }, 'direct, from the line');
-      for (const seen of capture.seen)
-        recordTimes.push(seen.record.hrTime[0] * 1000 + seen.record.hrTime[1] / 1e6);
-      const sdk = sdkProvider();
-      instrumentation.setLoggerProvider(sdk.provider);
-      logger.warn('through the SDK');
-      for (const record of sdk.exporter.getFinishedLogRecords())
-        recordTimes.push(record.hrTime[0] * 1000 + record.hrTime[1] / 1e6);
-      for (const line of out.parsed) lineTimes.push(line.time as number);
-      expect(lineTimes).toHaveLength(3);
-      expect(recordTimes).toEqual(lineTimes);
-      // Another clock (or none) in pino: the record reads its own.
-      capture.seen.length = 0;
-      configure();
-      freshPino()({ timestamp: pino.stdTimeFunctions.isoTime }, new Lines()).info('iso');
-      freshPino()({ timestamp: false }, new Lines()).info('none');
-      expect(capture.seen).toHaveLength(2);
-    } finally {
-      now.mockRestore();
-    }
   });
 
   it('SDK path: the record keeps what was logged when the app changes its object afterwards', () => {

@@ -60,7 +60,7 @@ export class Lines extends Writable {
 export interface Seen {
   record: Pick<
     ReadableLogRecord,
-    'severityNumber' | 'severityText' | 'body' | 'attributes' | 'spanContext' | 'hrTime'
+    'severityNumber' | 'severityText' | 'body' | 'attributes' | 'spanContext'
   >;
   /** The SDK's LogRecordImpl has methods; the direct path hands over a plain object. */
   isSdkRecord: boolean;
@@ -78,7 +78,6 @@ export class PlainCapture {
         body: structuredClone(record.body),
         attributes: structuredClone(record.attributes),
         spanContext: record.spanContext && { ...record.spanContext },
-        hrTime: [record.hrTime[0], record.hrTime[1]],
       },
       isSdkRecord: typeof (record as { setAttribute?: unknown }).setAttribute === 'function',
     });
