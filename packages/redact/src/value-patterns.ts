@@ -479,12 +479,43 @@ function closingQuote(value: string, from: number, quote: number): number {
   return -1;
 }
 
+// How far a bracketed value is followed to its closing bracket.
+const MAX_BRACKETED_VALUE = 4096;
+
+/**
+ * The index of the bracket closing the `[` or `{` at `from` (nesting and quoted strings
+ * followed), or -1 when it does not close within MAX_BRACKETED_VALUE characters.
+ */
+function closingBracket(value: string, from: number): number {
+  const limit = Math.min(value.length, from + MAX_BRACKETED_VALUE);
+  let depth = 0;
+  for (let i = from; i < limit; i++) {
+    const code = value.charCodeAt(i);
+    // An escaped character (`\"` in JSON text inside a JSON string) is neither quote nor bracket.
+    if (code === 0x5c) i++;
+    else if (code === 0x5b || code === 0x7b) depth++;
+    else if (code === 0x5d || code === 0x7d) {
+      if (--depth === 0) return i;
+    } else if (code === 0x22 || code === 0x27) {
+      const close = closingQuote(value, i + 1, code);
+      if (close < 0) return -1;
+      i = close;
+    }
+  }
+  return -1;
+}
+
 /** `[start, end)` of the value starting at `from`, or undefined when there is none to redact. */
 function valueSpan(value: string, from: number, lineValue: boolean): [number, number] | undefined {
   const first = value.charCodeAt(from);
   let start = from;
   let end: number;
-  if (first === 0x22 || first === 0x27) {
+  if (first === 0x5b || first === 0x7b) {
+    // A JSON array or object (`"password":["…"]`), or what inspect prints in its place
+    // (`password: [Getter]`): the whole of it. Unclosed (text cut short): the rest of the line.
+    const close = closingBracket(value, from);
+    end = close >= 0 ? close + 1 : endOfLine(value, from);
+  } else if (first === 0x22 || first === 0x27) {
     start = from + 1;
     end = closingQuote(value, start, first);
     if (end < 0) end = lineValue ? endOfLine(value, start) : endOfBare(value, start);

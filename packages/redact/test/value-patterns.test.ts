@@ -264,6 +264,14 @@ describe('name=value secrets in text', () => {
     ['Authorization: Digest username="bob", response="6629fae4"', `Authorization: Digest ${R}`],
     ['Cookie: theme=dark; sid=9f8e7d\nHost: x', `Cookie: ${R}\nHost: x`],
     ['pin=1234', `pin=${R}`],
+    // A bracketed value is taken whole: a JSON array or object under a sensitive name (its
+    // items passed before), and inspect's `[Getter]` (which left `[REDACTED]]`).
+    ['{"password":["hunter2","x2"],"n":1}', `{"password":${R},"n":1}`],
+    ['{"password":{"value":"hunter2"},"n":1}', `{"password":${R},"n":1}`],
+    ['{\\"password\\":[\\"hunter2\\"]}', `{\\"password\\":${R}}`],
+    ['"password":["hun]ter2"] tail', `"password":${R} tail`],
+    ["{ password: [Getter], user: 'bob' }", `{ password: ${R}, user: 'bob' }`],
+    ['password: [unclosed hunter2, x\nnext', `password: ${R}\nnext`],
     [
       "UPDATE users SET password = 'x1' WHERE id = 3",
       `UPDATE users SET password = '${R}' WHERE id = 3`,
