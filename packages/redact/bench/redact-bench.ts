@@ -9,6 +9,7 @@ import { Buffer } from 'node:buffer';
 import { fileURLToPath } from 'node:url';
 import pinoRedact from '@pinojs/redact';
 import { createRedactor } from '@threadline/redact';
+import { createSeededRandom } from '@threadline/redact/test-corpus';
 
 export interface BenchMeasurement {
   readonly recordsPerSecond: number;
@@ -100,29 +101,16 @@ export const CLEAN_KIB =
 const RECORDS = 1024;
 const MiB = 1024 * 1024;
 
-/** Deterministic bytes (mulberry32), so every run measures the same strings. */
-function seededBytes(seed: number, length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    bytes[i] = (t ^ (t >>> 14)) >>> 24;
-  }
-  return bytes;
-}
-
-/** A MiB of random printable ASCII, of base64 and of latin1 bytes. */
+/** A MiB of random printable ASCII, of base64 and of latin1 bytes (seeded: every run the same). */
 export function longStrings(): { randomText: string; base64: string; latin1: string } {
-  const printable = seededBytes(1, MiB);
+  const printable = createSeededRandom(1).bytes(MiB);
   let randomText = '';
   for (let at = 0; at < MiB; at += 8192) {
     const chunk = printable.subarray(at, at + 8192).map((byte) => 0x20 + (byte % 95));
     randomText += String.fromCharCode(...chunk);
   }
-  const base64 = Buffer.from(seededBytes(2, (MiB / 4) * 3)).toString('base64');
-  const latin1 = Buffer.from(seededBytes(3, MiB)).toString('latin1');
+  const base64 = Buffer.from(createSeededRandom(2).bytes((MiB / 4) * 3)).toString('base64');
+  const latin1 = Buffer.from(createSeededRandom(3).bytes(MiB)).toString('latin1');
   return { randomText, base64, latin1 };
 }
 

@@ -150,10 +150,13 @@ describe('format.errors({ stack: true }) without cause: true', () => {
 });
 
 describe('exception details', () => {
-  function logOne(call: (logger: winston.Logger) => void): Record<string, unknown> {
+  function logOne(
+    call: (logger: winston.Logger) => void,
+    limits?: { maxCauseDepth?: number; maxStringLength?: number },
+  ): Record<string, unknown> {
     const capture = createLogCapture();
     const logger = winston.createLogger({
-      transports: [new OpenTelemetryTransport({ loggerProvider: capture.provider })],
+      transports: [new OpenTelemetryTransport({ loggerProvider: capture.provider, limits })],
     });
     call(logger);
     return capture.records()[0].attributes;
@@ -192,17 +195,7 @@ describe('exception details', () => {
   it('caps the cause chain at maxCauseDepth and marks the record', () => {
     let error = new Error('level 0');
     for (let i = 1; i <= 5; i++) error = new Error(`level ${i}`, { cause: error });
-    const capture = createLogCapture();
-    const logger = winston.createLogger({
-      transports: [
-        new OpenTelemetryTransport({
-          loggerProvider: capture.provider,
-          limits: { maxCauseDepth: 2 },
-        }),
-      ],
-    });
-    logger.error('deep', error);
-    const attributes = capture.records()[0].attributes;
+    const attributes = logOne((logger) => logger.error('deep', error), { maxCauseDepth: 2 });
     const stack = String(attributes[ATTR_EXCEPTION_STACKTRACE]);
     expect(stack.match(/Caused by: Error/g)).toHaveLength(2);
     expect(stack).toContain('Caused by: [2+ more causes not shown]');
@@ -215,31 +208,19 @@ describe('exception details', () => {
     const stackOf = (length: number) =>
       `Error: short\n${'    at frame (file.js:1:1)\n'.repeat(length / 28)}`;
     for (const withCause of [false, true]) {
-      const capture = createLogCapture();
-      const logger = winston.createLogger({
-        transports: [
-          new OpenTelemetryTransport({
-            loggerProvider: capture.provider,
-            limits: { maxStringLength: 1000 },
-          }),
-        ],
-      });
       const error = new Error('short', withCause ? { cause: new Error('inner') } : undefined);
       error.stack = stackOf(5000);
-      logger.error('failed', error);
-      const attributes = capture.records()[0].attributes;
+      const attributes = logOne((logger) => logger.error('failed', error), {
+        maxStringLength: 1000,
+      });
       const stack = String(attributes[ATTR_EXCEPTION_STACKTRACE]);
       expect(stack.length).toBeLessThanOrEqual(1000);
       expect(stack.startsWith('Error: short\n')).toBe(true);
       expect(attributes['threadline.log.truncated']).toBe(true);
     }
     // A stack within the cap is not marked.
-    const capture = createLogCapture();
-    const logger = winston.createLogger({
-      transports: [new OpenTelemetryTransport({ loggerProvider: capture.provider })],
-    });
-    logger.error('failed', new Error('short'));
-    expect(capture.records()[0].attributes['threadline.log.truncated']).toBeUndefined();
+    const attributes = logOne((logger) => logger.error('failed', new Error('short')));
+    expect(attributes['threadline.log.truncated']).toBeUndefined();
   });
 
   it('keeps further errors in metadata as maps', () => {
