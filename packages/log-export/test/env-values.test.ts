@@ -43,21 +43,21 @@ describe('bad environment values', () => {
   it.each([
     ['OTEL_EXPORTER_OTLP_LOGS_COMPRESSION', 'zip', 'using none'],
     ['OTEL_EXPORTER_OTLP_LOGS_PROTOCOL', 'http/xml', 'using http/protobuf'],
-    ['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 'lots', 'using 1024'],
-    ['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', '0', 'using 1024'],
+    ['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 'lots', 'using 4096'],
+    ['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', '0', 'using 4096'],
     ['OTEL_BLRP_MAX_QUEUE_SIZE', '1e9', 'using 16384'],
   ])(
     '%s=%j: warned once across processors, and the default is what is sent',
     async (name, value, using) => {
       captureWarnings();
       vi.stubEnv(name, value);
-      await sendThrough(3, 1500);
+      await sendThrough(3, 5000);
       const logs = receiver.requests().filter((r) => r.signal === 'logs');
-      // Defaults: protobuf, uncompressed, batches of at most 1,024 records; nothing dropped.
+      // Defaults: protobuf, uncompressed, batches of at most 4,096 records; nothing dropped.
       expect(new Set(logs.map((r) => r.contentType))).toEqual(new Set(['application/x-protobuf']));
       expect(logs.every((r) => r.contentEncoding === '')).toBe(true);
-      expect(Math.max(...logs.map((r) => r.itemCount))).toBe(1024);
-      expect(logs.reduce((n, r) => n + r.itemCount, 0)).toBe(4500);
+      expect(Math.max(...logs.map((r) => r.itemCount))).toBe(4096);
+      expect(logs.reduce((n, r) => n + r.itemCount, 0)).toBe(15000);
       const mine = warnings.filter((w) => w.includes(name));
       expect(mine).toHaveLength(1);
       expect(mine[0]).toContain(
