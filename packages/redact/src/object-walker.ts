@@ -142,10 +142,27 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   // The deepest object depth the current subtree reached (for the reach above).
   let deepest = 0;
 
+  // Plain objects and arrays this walk redacted into a copy, with the copy and its reach, for
+  // the same second visit: a nested object of 10,000 keys under the entry and again under the
+  // splat was listed and copied twice more (reliability S7). Only a subtree whose walk met no
+  // cycle and no depth limit is kept: its copy then depends on neither the path nor the depth,
+  // so it is the answer again wherever its reach still fits (as for clean objects above).
+  const redactedObjects: (object | undefined)[] = new Array<object | undefined>(CLEAN_MEMO_SIZE);
+  const redactedCopies: unknown[] = new Array<unknown>(CLEAN_MEMO_SIZE);
+  const redactedReach: number[] = new Array<number>(CLEAN_MEMO_SIZE).fill(0);
+  let redactedCount = 0;
+  // Cycle and depth-limit markers handed out so far (a subtree that added none is kept above).
+  let pathMarkers = 0;
+
   function clearCleanMemo(): void {
     wideObject = undefined;
     for (let i = 0; i < cleanCount; i++) cleanObjects[i] = undefined;
     cleanCount = 0;
+    for (let i = 0; i < redactedCount; i++) {
+      redactedObjects[i] = undefined;
+      redactedCopies[i] = undefined;
+    }
+    redactedCount = 0;
     deepest = 0;
   }
 
@@ -244,10 +261,28 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
         break;
       }
     }
-    for (let i = 0; i < depth; i++) if (path[i] === value) return CIRCULAR;
-    if (depth >= maxDepth) return MAX_DEPTH;
+    for (let i = 0; i < redactedCount; i++) {
+      if (redactedObjects[i] === value) {
+        if (depth + redactedReach[i] < maxDepth) {
+          if (depth + redactedReach[i] > deepest) deepest = depth + redactedReach[i];
+          return redactedCopies[i];
+        }
+        break;
+      }
+    }
+    for (let i = 0; i < depth; i++) {
+      if (path[i] === value) {
+        pathMarkers++;
+        return CIRCULAR;
+      }
+    }
+    if (depth >= maxDepth) {
+      pathMarkers++;
+      return MAX_DEPTH;
+    }
     path[depth] = value;
     const outerDeepest = deepest;
+    const markersBefore = pathMarkers;
     deepest = depth;
     let plain = false;
     let result: unknown;
@@ -297,6 +332,17 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
         cleanObjects[cleanCount] = value;
         cleanReach[cleanCount] = deepest - depth;
         cleanCount++;
+      } else if (
+        plain &&
+        result !== undefined &&
+        result !== value &&
+        pathMarkers === markersBefore &&
+        redactedCount < CLEAN_MEMO_SIZE
+      ) {
+        redactedObjects[redactedCount] = value;
+        redactedCopies[redactedCount] = result;
+        redactedReach[redactedCount] = deepest - depth;
+        redactedCount++;
       }
       if (outerDeepest > deepest) deepest = outerDeepest;
     }

@@ -110,6 +110,41 @@ describe('an object met twice in one walk', () => {
     expect(out.deep.d1.d2).toEqual({ a: '[MaxDepth]' });
   });
 
+  it('redacted near the top is redacted again, and cut, where it comes round below the depth limit', () => {
+    const shared = { a: { b: 'x' }, password: 'hunter2' };
+    const value = { shared, deep: { d1: { d2: shared } } };
+    const out = createRedactor({ maxDepth: 4 }).redactValue(value) as typeof value;
+    expect(out.shared).toEqual({ a: { b: 'x' }, password: R });
+    expect(out.deep.d1.d2).toEqual({ a: '[MaxDepth]', password: R });
+    expect(shared.password).toBe('hunter2');
+  });
+
+  it('holding a cycle is walked again where it comes round, so the cycle is marked on each path', () => {
+    const shared: Record<string, unknown> = { password: 'hunter2' };
+    shared.self = shared;
+    const out = createRedactor().redactValue({ a: shared, b: [shared] }) as {
+      a: Record<string, unknown>;
+      b: Record<string, unknown>[];
+    };
+    expect(out.a).toEqual({ password: R, self: '[Circular]' });
+    expect(out.b[0]).toEqual({ password: R, self: '[Circular]' });
+  });
+
+  it('of 10,000 keys under the entry and the splat is cut and redacted the same in both', () => {
+    const wide: Record<string, string> = { password: 'hunter2' };
+    for (let i = 0; i < 10_000; i++) wide[`key${i}`] = `v${i}`;
+    const meta = { data: wide };
+    const entry = { ...meta, level: 'info', message: 'm', [LEVEL]: 'info', [SPLAT]: [meta] };
+    const out = createRedactor().redactValue(entry) as typeof entry;
+    const inSplat = (out[SPLAT] as (typeof meta)[])[0].data;
+    for (const data of [out.data, inSplat]) {
+      expect(data.password).toBe(R);
+      expect(Object.keys(data)).toHaveLength(1000);
+      expect(data['[truncated]']).toBe('9002 more keys');
+    }
+    expect(wide.password).toBe('hunter2');
+  });
+
   // Any graph of shared objects (no cycles) gives what an unshared copy of it gives.
   it('gives what an unshared copy gives, for generated graphs', () => {
     const leaf = fc.oneof(
