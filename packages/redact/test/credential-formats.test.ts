@@ -674,6 +674,22 @@ describe.each(CREDENTIAL_FORMATS.map((f) => f.name))('%s', (name) => {
     }
   });
 
+  // The lead search starts 1,024 characters before the first hint in the string
+  // (credential-formats.ts): after 5,000 characters with no hint, and in the last frame of a
+  // long stack, each positive must still be found.
+  it('redacts every positive deep in a long string, after text with no hint', () => {
+    for (const positive of positives) {
+      for (const text of [
+        `${'x'.repeat(5000)} ${positive.text} done`,
+        `Error: ${'x'.repeat(5000)}\n    at upload (${positive.text}:1:2)`,
+      ]) {
+        const out = redactCredentialFormats(text, '***');
+        expect(out.includes(positive.secret), positive.text).toBe(false);
+        expect(out.startsWith(`${text.slice(0, 5000)}`)).toBe(true);
+      }
+    }
+  });
+
   it('leaves near misses (one character short, outside the alphabet, inside a longer word) as they are', () => {
     const random = createSeededRandom(name.length * 7919);
     const shape = SHAPES[name];
