@@ -75,8 +75,8 @@ function isGlobalInstance(value: object, name: 'Headers' | 'FormData'): boolean 
 /** Entries (keys or items) looked at per object or array; the rest are cut, with a marker. */
 const MAX_ENTRIES = 1000;
 
-/** Objects one walk remembers as clean (see `walkObject`); a linear search, so kept small. */
-const CLEAN_MEMO_SIZE = 8;
+/** Objects one walk remembers (see `walkObject`); a linear search, so kept small. */
+const OBJECT_MEMO_SIZE = 16;
 
 /** Key decisions remembered by place in an object (see `isCleanRecord`); a power of two. */
 const DECISION_SLOTS = 128;
@@ -129,40 +129,32 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   let wideNames: string[] = [];
   let wideStringKeys = 0;
 
-  // Plain objects and arrays this walk found clean, each with how many levels below it the
-  // walk went (its reach). winston's entry holds the caller's meta fields and, under its splat
-  // symbol, the meta object again, so nested objects come round twice per entry; the second
-  // time the answer is the same without a walk: a clean object has no cycle and nothing the
-  // depth limit cut, so it is clean again at any depth where its reach still fits. Cleared
-  // when each top-level call ends, so no object is kept and nothing outlives the walk that
-  // read it (a reentrant call, from a toJSON that logs, only clears entries early).
-  const cleanObjects: (object | undefined)[] = new Array<object | undefined>(CLEAN_MEMO_SIZE);
-  const cleanReach: number[] = new Array<number>(CLEAN_MEMO_SIZE).fill(0);
-  let cleanCount = 0;
+  // Plain objects and arrays this walk has answered for, each with its answer (itself when it
+  // was clean, else its redacted copy) and how many levels below it the walk went (its reach).
+  // winston's entry holds the caller's meta fields and, under its splat symbol, the meta object
+  // again, so nested objects come round twice per entry (a 10,000-key one was listed and copied
+  // four times per call: reliability S7); the second time the answer is the same without a
+  // walk. Only a subtree whose walk met no cycle and no depth limit is kept (a clean one never
+  // does): its answer then depends on neither the path nor the depth, so it holds again at any
+  // depth where its reach still fits. Cleared when each top-level call ends, so no object is
+  // kept and nothing outlives the walk that read it (a reentrant call, from a toJSON that logs,
+  // only clears entries early).
+  const memoObjects: (object | undefined)[] = new Array<object | undefined>(OBJECT_MEMO_SIZE);
+  const memoAnswers: unknown[] = new Array<unknown>(OBJECT_MEMO_SIZE);
+  const memoReach: number[] = new Array<number>(OBJECT_MEMO_SIZE).fill(0);
+  let memoCount = 0;
   // The deepest object depth the current subtree reached (for the reach above).
   let deepest = 0;
-
-  // Plain objects and arrays this walk redacted into a copy, with the copy and its reach, for
-  // the same second visit: a nested object of 10,000 keys under the entry and again under the
-  // splat was listed and copied twice more (reliability S7). Only a subtree whose walk met no
-  // cycle and no depth limit is kept: its copy then depends on neither the path nor the depth,
-  // so it is the answer again wherever its reach still fits (as for clean objects above).
-  const redactedObjects: (object | undefined)[] = new Array<object | undefined>(CLEAN_MEMO_SIZE);
-  const redactedCopies: unknown[] = new Array<unknown>(CLEAN_MEMO_SIZE);
-  const redactedReach: number[] = new Array<number>(CLEAN_MEMO_SIZE).fill(0);
-  let redactedCount = 0;
-  // Cycle and depth-limit markers handed out so far (a subtree that added none is kept above).
+  // Cycle and depth-limit markers handed out so far (a subtree that added none is remembered).
   let pathMarkers = 0;
 
-  function clearCleanMemo(): void {
+  function clearObjectMemo(): void {
     wideObject = undefined;
-    for (let i = 0; i < cleanCount; i++) cleanObjects[i] = undefined;
-    cleanCount = 0;
-    for (let i = 0; i < redactedCount; i++) {
-      redactedObjects[i] = undefined;
-      redactedCopies[i] = undefined;
+    for (let i = 0; i < memoCount; i++) {
+      memoObjects[i] = undefined;
+      memoAnswers[i] = undefined;
     }
-    redactedCount = 0;
+    memoCount = 0;
     deepest = 0;
   }
 
@@ -252,20 +244,11 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   }
 
   function walkObject(value: object, depth: number, path: object[]): unknown {
-    for (let i = 0; i < cleanCount; i++) {
-      if (cleanObjects[i] === value) {
-        if (depth + cleanReach[i] < maxDepth) {
-          if (depth + cleanReach[i] > deepest) deepest = depth + cleanReach[i];
-          return value;
-        }
-        break;
-      }
-    }
-    for (let i = 0; i < redactedCount; i++) {
-      if (redactedObjects[i] === value) {
-        if (depth + redactedReach[i] < maxDepth) {
-          if (depth + redactedReach[i] > deepest) deepest = depth + redactedReach[i];
-          return redactedCopies[i];
+    for (let i = 0; i < memoCount; i++) {
+      if (memoObjects[i] === value) {
+        if (depth + memoReach[i] < maxDepth) {
+          if (depth + memoReach[i] > deepest) deepest = depth + memoReach[i];
+          return memoAnswers[i];
         }
         break;
       }
@@ -328,21 +311,16 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       return walkRecord(value, depth + 1, path);
     } finally {
       path[depth] = undefined as unknown as object;
-      if (plain && result === value && cleanCount < CLEAN_MEMO_SIZE) {
-        cleanObjects[cleanCount] = value;
-        cleanReach[cleanCount] = deepest - depth;
-        cleanCount++;
-      } else if (
+      if (
         plain &&
         result !== undefined &&
-        result !== value &&
         pathMarkers === markersBefore &&
-        redactedCount < CLEAN_MEMO_SIZE
+        memoCount < OBJECT_MEMO_SIZE
       ) {
-        redactedObjects[redactedCount] = value;
-        redactedCopies[redactedCount] = result;
-        redactedReach[redactedCount] = deepest - depth;
-        redactedCount++;
+        memoObjects[memoCount] = value;
+        memoAnswers[memoCount] = result;
+        memoReach[memoCount] = deepest - depth;
+        memoCount++;
       }
       if (outerDeepest > deepest) deepest = outerDeepest;
     }
@@ -661,7 +639,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   function redactValue(value: unknown): unknown {
     if (typeof value === 'string') return redactString(value);
     if (typeof value !== 'object' || value === null) return value;
-    clearCleanMemo();
+    clearObjectMemo();
     const ownPath = !rootPathInUse;
     rootPathInUse = true;
     try {
@@ -671,7 +649,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       return marker;
     } finally {
       if (ownPath) rootPathInUse = false;
-      clearCleanMemo();
+      clearObjectMemo();
     }
   }
 
@@ -688,7 +666,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   function redactHeaders(headers: unknown): unknown {
     if (Array.isArray(headers)) {
       // Node's rawHeaders: name, value, name, value, …
-      clearCleanMemo();
+      clearObjectMemo();
       try {
         let copy: string[] | undefined;
         for (let i = 0; i + 1 < headers.length; i += 2) {
@@ -704,7 +682,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
         warning.report(error);
         return [];
       } finally {
-        clearCleanMemo();
+        clearObjectMemo();
       }
     }
     return redactValue(headers);
