@@ -45,6 +45,12 @@ function isError(value: object): value is Error {
   return value instanceof Error || objectToString.call(value) === '[object Error]';
 }
 
+// An object with Object.prototype (or none) and no own `toJSON`: walked as a record of entries.
+function isPlainRecord(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return (prototype === Object.prototype || prototype === null) && !hasOwn.call(value, 'toJSON');
+}
+
 function isBinary(value: object): boolean {
   return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
 }
@@ -115,8 +121,9 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
 
   // The decision for the key last seen at each place (depth, position) in an object: a log call
   // site sends objects with the same keys in the same order, so comparing two identical strings
-  // replaces the classifier's map lookup. The decision depends on the key's text alone.
-  const slotKeys: (string | undefined)[] = new Array<string | undefined>(DECISION_SLOTS);
+  // (or the same symbol) replaces the classifier's map lookup. The decision depends on the key's
+  // text (a symbol's description) alone.
+  const slotKeys: (PropertyKey | undefined)[] = new Array<PropertyKey | undefined>(DECISION_SLOTS);
   const slotDecisions: number[] = new Array<number>(DECISION_SLOTS).fill(0);
 
   // The string keys `isCleanRecord` met, per depth, in order. When an object turns out to have
@@ -274,9 +281,10 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
         plain = true;
         return (result = walkArray(value, depth + 1, path));
       }
-      // Plain data, the common case, skips the class checks below.
-      const prototype = Object.getPrototypeOf(value) as unknown;
-      if ((prototype === Object.prototype || prototype === null) && !hasOwn.call(value, 'toJSON')) {
+      // Plain data, the common case, skips the class checks below. A record's plain data (see
+      // redactPlainData) has no `toJSON` by construction, so that is not asked (an eighth of a
+      // small record's walk); anything but a plain object still gets the checks.
+      if (plainData ? Object.getPrototypeOf(value) === Object.prototype : isPlainRecord(value)) {
         plain = true;
         // `for…in` here visits the own keys, and inherited ones only if something made some of
         // Object.prototype's enumerable (counted against MAX_ENTRIES, and never taken for own
@@ -418,7 +426,20 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       const symbol = symbols[i];
       if (++count >= MAX_ENTRIES) return false;
       const item = read(value, symbol);
-      if (redactDecided(entryDecision(symbol), item, depth, path) !== item) return false;
+      // Remembered by place as string keys are: winston's `Symbol(level)` and `Symbol(splat)`
+      // come with every entry, and deciding a symbol reads and classifies its description.
+      const slot = ((depth << 4) + count) & (DECISION_SLOTS - 1);
+      let decision: number;
+      if (slotKeys[slot] === symbol) {
+        decision = slotDecisions[slot];
+      } else {
+        decision = entryDecision(symbol);
+        if ((symbol.description?.length ?? 0) <= DECISION_SLOT_KEY_LENGTH) {
+          slotKeys[slot] = symbol;
+          slotDecisions[slot] = decision;
+        }
+      }
+      if (redactDecided(decision, item, depth, path) !== item) return false;
     }
     return true;
   }

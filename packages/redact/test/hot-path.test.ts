@@ -1,6 +1,7 @@
 // The hot-path shortcuts of issue 15 acceptance 4 (redaction within 1.15× of no redaction in
 // bench/): each must give exactly the answer the full work gives. Compared against a fresh
 // redactor or an unshared copy, never against timings.
+import { inspect } from 'node:util';
 import { createRedactingLogRecordProcessor, createRedactor } from '@threadline/redact';
 import type { Redactor } from '@threadline/redact';
 import {
@@ -300,6 +301,47 @@ describe('key decisions remembered by place', () => {
     );
   });
 
+  // Symbol keys are remembered by place too (winston's `Symbol(level)` and `Symbol(splat)` come
+  // with every entry): by the symbol itself, so two symbols with one description, registered or
+  // not, and a string key at the same place are each decided on their own.
+  it('decide symbol keys as a fresh redactor does, in any sequence', () => {
+    const symbols = [
+      Symbol.for('level'),
+      Symbol('password'),
+      Symbol('password'),
+      Symbol.for('token'),
+      Symbol('note'),
+    ];
+    const symbolObjects = fc
+      .tuple(
+        fc.dictionary(fc.constantFrom('a', 'password'), valueOf, { maxKeys: 2 }),
+        fc.array(fc.tuple(fc.constantFrom(...symbols), valueOf), { maxLength: 4 }),
+      )
+      .map(([strings, entries]) => {
+        const value: Record<PropertyKey, unknown> = { ...strings };
+        for (const [symbol, item] of entries) value[symbol] = item;
+        return value;
+      });
+    const shared = createRedactor();
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ top: symbolObjects, list: fc.array(symbolObjects) }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (sequence) => {
+          for (const value of sequence) {
+            const out = shared.redactValue(value);
+            const fresh = createRedactor().redactValue(value);
+            expect(out).toEqual(fresh);
+            expect(inspect(out, { depth: 5 })).toBe(inspect(fresh, { depth: 5 }));
+          }
+        },
+      ),
+      { numRuns: 300, seed: 15_7 },
+    );
+  });
+
   it('redact a sensitive key that takes the place of a clean one', () => {
     const redactor = createRedactor();
     expect(redactor.redactValue({ a: 1, note: 'hunter2' })).toEqual({ a: 1, note: 'hunter2' });
@@ -345,6 +387,26 @@ describe('records marked as plain data (from winston’s direct path)', () => {
     });
     expect(record.attributes).toBe(attributes);
     expect(record.body).toBe('order placed');
+  });
+
+  // The mark skips only what plain data cannot have (symbol keys, `toJSON`); an object that is
+  // not plain despite it still gets every check of the full walk.
+  it('still walk objects that are not plain inside a marked record', () => {
+    class Account {
+      password = 'hunter2';
+      note = 'ok';
+    }
+    const record = emit(createRedactor(), {
+      [PLAIN_DATA_RECORD]: true,
+      body: 'ok',
+      attributes: {
+        map: new Map([['password', 'hunter2']]),
+        params: new URLSearchParams('password=hunter2&q=ok'),
+        account: new Account(),
+        json: { toJSON: () => ({ password: 'hunter2' }) },
+      },
+    });
+    expect(inspect(record.attributes, { depth: 5 })).not.toContain('hunter2');
   });
 
   it('does not change records without the mark: their symbol keys are still decided', () => {

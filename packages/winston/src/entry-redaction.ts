@@ -101,16 +101,23 @@ export function redactEntry(
   redactor: EntryRedactor,
 ): Record<PropertyKey, unknown> {
   if (ArrayBuffer.isView(entry)) return entry;
-  const cut = new Map<PropertyKey, number>();
-  const source =
-    !isErrorLike(entry) && hasLongString(entry) ? withLongStringsSliced(entry, cut) : entry;
+  // Made only for an entry with a long string (a Map per entry is a young-generation collection
+  // more every few thousand entries).
+  let cut: Map<PropertyKey, number> | undefined;
+  let source = entry;
+  if (!isErrorLike(entry) && hasLongString(entry)) {
+    cut = new Map<PropertyKey, number>();
+    source = withLongStringsSliced(entry, cut);
+  }
   const redacted = redactor.redactValue(source);
   if (redacted === entry) return entry;
   if (typeof redacted === 'object' && redacted !== null) {
     const out = redacted as Record<PropertyKey, unknown>;
-    for (const [key, length] of cut) {
-      const value = out[key];
-      if (typeof value === 'string') out[key] = finishCut(value, length);
+    if (cut !== undefined) {
+      for (const [key, length] of cut) {
+        const value = out[key];
+        if (typeof value === 'string') out[key] = finishCut(value, length);
+      }
     }
     return keepWinstonFields(entry, out, redactor);
   }
