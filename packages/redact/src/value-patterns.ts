@@ -264,6 +264,9 @@ const redactAuthorizationCredentials: ValuePattern = (value, { marker }) =>
 // Greedy userinfo: an unencoded `@` in the password extends it to the last `@` of the authority.
 // Sticky: tried at one place (see redactUrlCredentials).
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/?#"'<>]*)@/iy;
+// URL_USERINFO's userinfo part on its own: it starts right after the `://` whatever the start
+// of the scheme, so when this fails there no start before that `://` can match.
+const USERINFO_AT = /[^\s/?#"'<>]*@/y;
 const LETTER = /[A-Za-z]/;
 
 function looksLikeToken(userinfo: string): boolean {
@@ -282,6 +285,9 @@ const redactUrlCredentials: ValuePattern = (value, { marker }) => {
   // Where the next match may start: `replace` goes on after a match.
   let resume = 0;
   for (let colon = value.indexOf('://'); colon >= 0; colon = value.indexOf('://', colon + 1)) {
+    // `file:///` in every stack frame: one look instead of 31 tries.
+    USERINFO_AT.lastIndex = colon + 3;
+    if (!USERINFO_AT.test(value)) continue;
     for (let start = Math.max(resume, colon - 31); start < colon; start++) {
       URL_USERINFO.lastIndex = start;
       const match = URL_USERINFO.exec(value);

@@ -53,6 +53,28 @@ describe('key decisions without a split', () => {
     }
   });
 
+  // Keys found without a rule word are remembered (2,048 of them, 256 Ki characters in all):
+  // a classifier that has filled and emptied that memory, with long keys too, still decides
+  // every key as one that never remembered any.
+  it('decide every key as the full split does after the memory of plain keys filled up', () => {
+    const fast = new KeyClassifier();
+    const full = new KeyClassifier([], never);
+    const long = ['x'.repeat(70_000), 'x'.repeat(65_536), `${'x'.repeat(70_000)}password`];
+    const keys = textOf([...fragments, ...long, 'orderId', 'file', 'node'], 6);
+    fc.assert(
+      fc.property(fc.array(keys, { minLength: 1, maxLength: 50 }), (sequence) => {
+        for (const key of sequence) {
+          expect(fast.classify(key)).toBe(full.classify(key));
+          expect(fast.classifyEntry(key)).toBe(full.classifyEntry(key));
+        }
+      }),
+      { seed: 1208, numRuns: 150 },
+    );
+    for (let i = 0; i < 5000; i++) fast.classify(`name${i}`);
+    for (const key of ['password', 'x_pw', 'orderId', ...long])
+      expect(fast.classify(key)).toBe(full.classify(key));
+  });
+
   it('find every rule word in the search: the last words and the markers are exact keys', () => {
     for (const word of [...SENSITIVE_LAST_WORDS, ...SENSITIVE_KEY_MARKERS.keys()])
       expect(SENSITIVE_KEYS, word).toContain(word);
@@ -93,6 +115,8 @@ describe('URL credentials found from each ://', () => {
     const fragments = [
       ...['https', 'postgres', 'a', 'X', '1', '+', '.', '-', '_', ':', '://', '//', '@'],
       ...['u', 'p4ss', 'tok3nabcdefghijkl', '/', '?', '#', ' ', '"', 'é', 'z'.repeat(31), R],
+      // Stack frames (`file:///`, no userinfo) and the rest of the userinfo's stop characters.
+      ...['file:///', '\t', '\u00a0', '\u3000', '<', '>', "'"],
     ];
     const keys = new KeyClassifier();
     fc.assert(
