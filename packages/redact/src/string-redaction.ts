@@ -69,6 +69,13 @@ export interface StringRedactionOptions {
 // when full (a cheap bound; a stream of unique ids just refills it).
 const CLEAN_CACHE_MAX_LENGTH = 64;
 const CLEAN_CACHE_ENTRIES = 2048;
+// Longer clean strings are remembered apart, up to 16 Ki characters each and 512 Ki in all:
+// exception stacks and long messages come back (the same error from a retry loop, a cause
+// chain logged at every level; in reliability S7 82 % of the characters of strings over 64
+// were repeats). A lookup hashes the text once, a few percent of one scan; a set of its own,
+// so a few long texts cannot evict two thousand short ones.
+const LONG_CLEAN_MAX_LENGTH = 16 * 1024;
+const LONG_CLEAN_TEXT = 512 * 1024;
 
 /**
  * Strings longer than this (1 MiB) plus a margin are cut when redacted: a 10 MiB string costs
@@ -172,12 +179,27 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
   // Extra patterns are global and never sticky (resolve-options.ts), so `replace` answers the
   // same for the same text whatever their lastIndex was.
   const clean = new Set<string>();
+  const longClean = new Set<string>();
+  let longCleanText = 0;
   const shortIsClean = extraPatterns.length === 0;
   return function redactStringRemembered(value: string): string {
     // No built-in pattern changes fewer than MIN_BUILT_IN_LENGTH characters, and decoding only
     // shortens text: levels, short codes and enum values need neither a scan nor a lookup.
     if (value.length < MIN_BUILT_IN_LENGTH && shortIsClean) return value;
     if (value.length > CLEAN_CACHE_MAX_LENGTH) {
+      if (value.length <= LONG_CLEAN_MAX_LENGTH) {
+        if (longClean.has(value)) return value;
+        const out = redactString(value);
+        if (out === value) {
+          if (longCleanText + value.length > LONG_CLEAN_TEXT) {
+            longClean.clear();
+            longCleanText = 0;
+          }
+          longClean.add(value);
+          longCleanText += value.length;
+        }
+        return out;
+      }
       if (value.length <= MAX_REDACTED_STRING + CUT_MARGIN) return redactString(value);
       return cutRedacted(
         redactString(value.slice(0, MAX_REDACTED_STRING + CUT_MARGIN)),

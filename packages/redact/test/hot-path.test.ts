@@ -53,6 +53,45 @@ describe('clean strings remembered by a redactor', () => {
     for (const l of lookAlikes) expect(redactor.redactString(l.value)).toBe(l.value);
   });
 
+  // Longer clean texts (65 to 16 Ki characters) are remembered in a set of their own, 512 Ki
+  // characters in all: exception stacks, with and without a secret in a frame or the message,
+  // over and under the length limit, in any order and after the set was filled and emptied.
+  it('answer long texts as a fresh redactor does, after repeats and after the memory filled up', () => {
+    const frames = (n: number) =>
+      Array.from({ length: n }, (_, i) => `    at f${i} (file:///srv/app/lib/m${i}.js:${i}:7)`);
+    const stack = (message: string, n: number, extra = '') =>
+      [`Error: ${message}`, ...frames(n).slice(0, n >> 1), extra, ...frames(n)].join('\n');
+    const longTexts = [
+      stack('level 1', 4),
+      stack('level 1', 400),
+      stack('level 1', 700),
+      ...secrets
+        .slice(0, 40)
+        .flatMap((sample) => [
+          stack(sample.text, 6),
+          stack('failed', 6, sample.text),
+          stack('failed', 500, `    at g (${sample.text})`),
+        ]),
+    ];
+    expect(longTexts.some((text) => text.length > 16 * 1024)).toBe(true);
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...longTexts), { minLength: 1, maxLength: 40 }),
+        (sequence) => {
+          const shared = createRedactor();
+          for (const text of sequence)
+            expect(shared.redactString(text)).toBe(createRedactor().redactString(text));
+        },
+      ),
+      { seed: 4216, numRuns: 40 },
+    );
+    const redactor = createRedactor();
+    for (const text of longTexts) redactor.redactString(text);
+    for (let i = 0; i < 200; i++) redactor.redactString(stack(`attempt ${i}`, 200));
+    for (const text of longTexts)
+      expect(redactor.redactString(text)).toBe(createRedactor().redactString(text));
+  });
+
   // An extra pattern that never matches turns the shortcuts off (every string takes the full
   // path), so it is the reference for strings under five characters, which skip everything.
   it('skip nothing that the full path would change, for short and encoded strings', () => {
