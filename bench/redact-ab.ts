@@ -8,7 +8,7 @@
 //   node --conditions=@threadline/source bench/redact-ab.ts /tmp/base/packages/redact/src/index.ts 7
 import { pathToFileURL } from 'node:url';
 import {
-  CLEAN_KIB,
+  cleanKibText,
   cleanRecord,
   secretRecord,
   vendorCredentialRecord,
@@ -33,7 +33,7 @@ const sets: Record<string, () => Record<string, unknown>[]> = {
   clean: () => Array.from({ length: RECORDS }, (_, i) => cleanRecord(i)),
   withSecrets: () => Array.from({ length: RECORDS }, (_, i) => secretRecord(i)),
   withVendorCredential: () => Array.from({ length: RECORDS }, (_, i) => vendorCredentialRecord(i)),
-  cleanString1KiB: () => Array.from({ length: RECORDS }, () => ({ text: CLEAN_KIB })),
+  cleanString1KiB: () => Array.from({ length: RECORDS }, (_, i) => ({ text: cleanKibText(i) })),
 };
 
 function cpuNs(): number {

@@ -24,7 +24,7 @@ export interface RedactBenchResult {
   readonly withSecrets: BenchMeasurement;
   /** Threadline, the clean record with a vendor credential (a GitHub token) in its message. */
   readonly withVendorCredential: BenchMeasurement;
-  /** Threadline redactString on 1 KiB of clean prose: the pre-scan alone. */
+  /** Threadline redactString on 1 KiB of clean prose, a text not seen before: the pre-scan alone. */
   readonly cleanString1KiB: BenchMeasurement;
   /**
    * Threadline redactString on one string of a MiB, per call: random printable ASCII (every
@@ -93,10 +93,19 @@ export function vendorCredentialRecord(i: number): Record<string, unknown> {
   return { ...record, message: `pushed release ${String(record.orderId)} with ghp_${body}` };
 }
 
-export const CLEAN_KIB =
+const CLEAN_KIB =
   'The quick brown fox jumps over the lazy dog while the service handles request number 42 for user alice. '
     .repeat(11)
     .slice(0, 1024);
+
+/**
+ * The i-th of RECORDS distinct 1 KiB clean texts (CLEAN_KIB behind a number): each call is a
+ * first look, the pre-scan, since a redactor remembers the clean texts it has seen (512 Ki
+ * characters of them: fewer than these 1,024 KiB).
+ */
+export function cleanKibText(i: number): string {
+  return `${String(i).padStart(4, '0')} ${CLEAN_KIB.slice(5)}`;
+}
 
 const RECORDS = 1024;
 const MiB = 1024 * 1024;
@@ -162,7 +171,7 @@ export function runRedactBench(options: RedactBenchOptions = {}): RedactBenchRes
   const clean = Array.from({ length: RECORDS }, (_, i) => cleanRecord(i));
   const secret = Array.from({ length: RECORDS }, (_, i) => secretRecord(i));
   const vendor = Array.from({ length: RECORDS }, (_, i) => vendorCredentialRecord(i));
-  const kib = Array.from({ length: RECORDS }, () => ({ text: CLEAN_KIB }));
+  const kib = Array.from({ length: RECORDS }, (_, i) => ({ text: cleanKibText(i) }));
   const long = longStrings();
   const redactor = createRedactor();
   const pino = pinoRedact({
