@@ -8,6 +8,8 @@
 // `аpi_kеy` with Cyrillic letters all become `apikey`), with the word boundaries kept so that
 // `secretary` is not `secret` and `password_reset_requested` is not a password.
 
+import { detachedString } from './detached-string.ts';
+
 /** Keys redacted when the whole normalised key (or its last dotted segment) is one of these. */
 export const SENSITIVE_KEYS: readonly string[] = [
   // passwords and generic secrets
@@ -704,7 +706,7 @@ export class KeyClassifier {
         // Oldest first: Map iterates in insertion order.
         this.#cache.delete(this.#cache.keys().next().value as string);
       }
-      this.#cache.set(key, decision);
+      this.#cache.set(detachedString(key), decision);
     }
     return decision;
   }
@@ -733,7 +735,7 @@ export class KeyClassifier {
         this.#noRuleWord.clear();
         this.#noRuleWordText = 0;
       }
-      this.#noRuleWord.add(key);
+      this.#noRuleWord.add(detachedString(key));
       this.#noRuleWordText += key.length;
     }
     return true;

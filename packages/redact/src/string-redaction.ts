@@ -1,5 +1,6 @@
 // Redaction inside one string: the value patterns (after the pre-scan), repeated until the
 // text is stable, and the percent-decoded forms of encoded text.
+import { detachedString } from './detached-string.ts';
 import type { KeyClassifier } from './sensitive-keys.ts';
 import type { BuiltInPatternName } from './types.ts';
 import { BUILT_IN_PATTERNS, scanForMarkers } from './value-patterns.ts';
@@ -195,7 +196,7 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
             longClean.clear();
             longCleanText = 0;
           }
-          longClean.add(value);
+          longClean.add(detachedString(value));
           longCleanText += value.length;
         }
         return out;
@@ -210,7 +211,7 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
     const out = redactString(value);
     if (out === value) {
       if (clean.size >= CLEAN_CACHE_ENTRIES) clean.clear();
-      clean.add(value);
+      clean.add(detachedString(value));
     }
     return out;
   };
