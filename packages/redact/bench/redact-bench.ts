@@ -100,8 +100,8 @@ const CLEAN_KIB =
 
 /**
  * The i-th of RECORDS distinct 1 KiB clean texts (CLEAN_KIB behind a number): each call is a
- * first look, the pre-scan, since a redactor remembers the clean texts it has seen (512 Ki
- * characters of them: fewer than these 1,024 KiB).
+ * first look, the pre-scan, since a redactor remembers the last 16 long clean texts it has
+ * seen.
  */
 export function cleanKibText(i: number): string {
   return `${String(i).padStart(4, '0')} ${CLEAN_KIB.slice(5)}`;

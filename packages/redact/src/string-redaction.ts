@@ -70,13 +70,14 @@ export interface StringRedactionOptions {
 // when full (a cheap bound; a stream of unique ids just refills it).
 const CLEAN_CACHE_MAX_LENGTH = 64;
 const CLEAN_CACHE_ENTRIES = 2048;
-// Longer clean strings are remembered apart, up to 16 Ki characters each and 512 Ki in all:
-// exception stacks and long messages come back (the same error from a retry loop, a cause
-// chain logged at every level; in reliability S7 82 % of the characters of strings over 64
-// were repeats). A lookup hashes the text once, a few percent of one scan; a set of its own,
-// so a few long texts cannot evict two thousand short ones.
+// The last few longer clean strings (up to 16 Ki characters) are remembered too, in a ring of
+// their own: an exception stack is walked in winston's entry and again in its record, and a
+// cause chain or a retry loop repeats it right away (in reliability S7 82 % of the characters
+// of strings over 64 were repeats). A ring, not a set: a service logging distinct 1 KiB
+// messages kept 512 of them alive in a set, and V8 grew its young generation by 32 MiB under
+// that survival (reliability S4). Lookups compare lengths first, so a miss is cheap.
 const LONG_CLEAN_MAX_LENGTH = 16 * 1024;
-const LONG_CLEAN_TEXT = 512 * 1024;
+const LONG_CLEAN_RING = 16;
 
 /**
  * Strings longer than this (1 MiB) plus a margin are cut when redacted: a 10 MiB string costs
@@ -180,8 +181,8 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
   // Extra patterns are global and never sticky (resolve-options.ts), so `replace` answers the
   // same for the same text whatever their lastIndex was.
   const clean = new Set<string>();
-  const longClean = new Set<string>();
-  let longCleanText = 0;
+  const longClean: string[] = [];
+  let longCleanNext = 0;
   const shortIsClean = extraPatterns.length === 0;
   return function redactStringRemembered(value: string): string {
     // No built-in pattern changes fewer than MIN_BUILT_IN_LENGTH characters, and decoding only
@@ -189,15 +190,11 @@ export function createStringRedaction(options: StringRedactionOptions): (value: 
     if (value.length < MIN_BUILT_IN_LENGTH && shortIsClean) return value;
     if (value.length > CLEAN_CACHE_MAX_LENGTH) {
       if (value.length <= LONG_CLEAN_MAX_LENGTH) {
-        if (longClean.has(value)) return value;
+        for (let k = 0; k < longClean.length; k++) if (longClean[k] === value) return value;
         const out = redactString(value);
         if (out === value) {
-          if (longCleanText + value.length > LONG_CLEAN_TEXT) {
-            longClean.clear();
-            longCleanText = 0;
-          }
-          longClean.add(detachedString(value));
-          longCleanText += value.length;
+          longClean[longCleanNext] = detachedString(value);
+          longCleanNext = (longCleanNext + 1) % LONG_CLEAN_RING;
         }
         return out;
       }

@@ -53,9 +53,9 @@ describe('clean strings remembered by a redactor', () => {
     for (const l of lookAlikes) expect(redactor.redactString(l.value)).toBe(l.value);
   });
 
-  // Longer clean texts (65 to 16 Ki characters) are remembered in a set of their own, 512 Ki
-  // characters in all: exception stacks, with and without a secret in a frame or the message,
-  // over and under the length limit, in any order and after the set was filled and emptied.
+  // The last 16 longer clean texts (65 to 16 Ki characters) are remembered in a ring: exception
+  // stacks, with and without a secret in a frame or the message, over and under the length
+  // limit, in any order and after the ring went round many times.
   it('answer long texts as a fresh redactor does, after repeats and after the memory filled up', () => {
     const frames = (n: number) =>
       Array.from({ length: n }, (_, i) => `    at f${i} (file:///srv/app/lib/m${i}.js:${i}:7)`);
