@@ -367,6 +367,21 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
     return walkRecordByList(value, depth, path);
   }
 
+  // The decision for the key at a place (depth, position) in an object: the one remembered
+  // there when the same key (string or symbol) was last seen there, else the classifier's,
+  // remembered when the key's text is short enough.
+  function decisionAt(depth: number, count: number, key: string | symbol): number {
+    const slot = ((depth << 4) + count) & (DECISION_SLOTS - 1);
+    if (slotKeys[slot] === key) return slotDecisions[slot];
+    const decision = entryDecision(key);
+    const textLength = typeof key === 'string' ? key.length : (key.description?.length ?? 0);
+    if (textLength <= DECISION_SLOT_KEY_LENGTH) {
+      slotKeys[slot] = key;
+      slotDecisions[slot] = decision;
+    }
+    return decision;
+  }
+
   // The common case, a clean object with Object.prototype, checked without listing its string
   // keys into an array (`for…in` walks V8's enum cache; one array less per object is one
   // young-generation collection in four less in bench/'s T1r). False at the first entry that
@@ -380,17 +395,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       if (++count >= MAX_ENTRIES) continue;
       seen[count - 1] = key;
       const item = read(value, key);
-      const slot = ((depth << 4) + count) & (DECISION_SLOTS - 1);
-      let decision: number;
-      if (slotKeys[slot] === key) {
-        decision = slotDecisions[slot];
-      } else {
-        decision = keys.classifyEntry(key);
-        if (key.length <= DECISION_SLOT_KEY_LENGTH) {
-          slotKeys[slot] = key;
-          slotDecisions[slot] = decision;
-        }
-      }
+      const decision = decisionAt(depth, count, key);
       if (decision === KEY_NORMAL) {
         // The common case inline (what `walk` does): a string gets its scan, an object its
         // walk, anything else is kept.
@@ -428,18 +433,7 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
       const item = read(value, symbol);
       // Remembered by place as string keys are: winston's `Symbol(level)` and `Symbol(splat)`
       // come with every entry, and deciding a symbol reads and classifies its description.
-      const slot = ((depth << 4) + count) & (DECISION_SLOTS - 1);
-      let decision: number;
-      if (slotKeys[slot] === symbol) {
-        decision = slotDecisions[slot];
-      } else {
-        decision = entryDecision(symbol);
-        if ((symbol.description?.length ?? 0) <= DECISION_SLOT_KEY_LENGTH) {
-          slotKeys[slot] = symbol;
-          slotDecisions[slot] = decision;
-        }
-      }
-      if (redactDecided(decision, item, depth, path) !== item) return false;
+      if (redactDecided(decisionAt(depth, count, symbol), item, depth, path) !== item) return false;
     }
     return true;
   }
