@@ -114,7 +114,24 @@ export interface ObjectWalker {
 
 /** Creates the walker that redacts values by key (and strings by `redactString`). */
 export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
-  const { keys, marker, maxDepth, redactString, warning } = options;
+  const { keys, marker, maxDepth, warning } = options;
+  const scanString = options.redactString;
+
+  // The last string this walk found changed, and what it became. `isCleanRecord` gives up at
+  // the first change and the full walk that follows meets the same string again: without this,
+  // a string with a secret (or one over 1 MiB, cut) would be scanned twice. Forgotten with the
+  // object memo at the end of each walk, so no text outlives the call.
+  let changedIn: string | undefined;
+  let changedOut = '';
+  function redactString(value: string): string {
+    if (value === changedIn) return changedOut;
+    const out = scanString(value);
+    if (out !== value) {
+      changedIn = value;
+      changedOut = out;
+    }
+    return out;
+  }
 
   // True while redactPlainData runs: records list their string keys only.
   let plainData = false;
@@ -157,6 +174,8 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
 
   function clearObjectMemo(): void {
     wideObject = undefined;
+    changedIn = undefined;
+    changedOut = '';
     for (let i = 0; i < memoCount; i++) {
       memoObjects[i] = undefined;
       memoAnswers[i] = undefined;
@@ -386,7 +405,8 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   // keys into an array (`for…in` walks V8's enum cache; one array less per object is one
   // young-generation collection in four less in bench/'s T1r). False at the first entry that
   // would change, or at MAX_ENTRIES entries: the caller then does the full walk, which builds
-  // the copy (an object with a secret pays its prefix twice).
+  // the copy (an object with a secret pays its prefix twice; the string that changed is taken
+  // from `changedIn`/`changedOut`, not scanned again).
   function isCleanRecord(value: object, depth: number, path: object[]): boolean {
     let count = 0;
     const seen = (keysSeen[depth] ??= []);
@@ -652,7 +672,8 @@ export function createObjectWalker(options: ObjectWalkerOptions): ObjectWalker {
   let rootPathInUse = false;
 
   function redactValue(value: unknown): unknown {
-    if (typeof value === 'string') return redactString(value);
+    // Not through the walk's memory of the last change: nothing would forget it.
+    if (typeof value === 'string') return scanString(value);
     if (typeof value !== 'object' || value === null) return value;
     clearObjectMemo();
     const ownPath = !rootPathInUse;

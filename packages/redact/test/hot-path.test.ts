@@ -225,6 +225,49 @@ describe('an object met twice in one walk', () => {
 });
 
 // Clean objects are checked by for…in first; anything else takes the full walk.
+describe('the string last found changed, within one walk', () => {
+  // The clean pass stops at an object's first change and the full walk meets that string again:
+  // its redaction is taken from the walk's memory. Each field must still come out as it does
+  // alone, whatever stands beside it (the same text under another key, another text after it).
+  const texts = [
+    ...secrets.slice(0, 40).map((s) => s.text),
+    ...lookAlikes.slice(0, 20).map((l) => l.text),
+    'password=hunter2',
+    'order placed',
+    `${'x'.repeat(2000)} token=abc123`,
+  ];
+  const keyNames = ['note', 'msg', 'password', 'url', 'authorization', 'items'];
+  const field = fc.tuple(fc.constantFrom(...keyNames), fc.constantFrom(...texts));
+
+  it('redacts every field as it is redacted alone, in any arrangement and after repeats', () => {
+    const shared = createRedactor();
+    fc.assert(
+      fc.property(
+        fc.array(field, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (fields, nest) => {
+          const object: Record<string, unknown> = {};
+          const list: string[] = [];
+          fields.forEach(([key, text], i) => {
+            object[`${key}${i === 0 ? '' : i}`] = text;
+            list.push(text);
+          });
+          const value = nest ? { outer: object, list, again: { ...object } } : object;
+          const out = shared.redactValue(value) as Record<string, unknown>;
+          const got = (nest ? out.outer : out) as Record<string, unknown>;
+          for (const [name, text] of Object.entries(object)) {
+            const alone = createRedactor().redactValue({ [name]: text }) as Record<string, unknown>;
+            expect(got[name]).toBe(alone[name]);
+            if (nest) expect((out.again as Record<string, unknown>)[name]).toBe(alone[name]);
+          }
+          if (nest) expect(out.list).toEqual(list.map((t) => createRedactor().redactString(t)));
+        },
+      ),
+      { numRuns: 300, seed: 15_7 },
+    );
+  });
+});
+
 describe('objects checked by the clean pass', () => {
   const withKeys = (n: number, last: string) => {
     const value: Record<string, string> = {};
