@@ -1,84 +1,5 @@
-import { ownKeysForIn } from '@threadline/core';
 import { LEVEL, SPLAT } from 'triple-beam';
-import { isErrorLike } from './any-value-serializer.ts';
 import type { EntryRedactor } from './types.ts';
-
-/**
- * Top-level strings longer than this (1 MiB) are cut when redacted: scanning a 10 MiB message
- * for secrets takes tens of milliseconds, and no console line, file line or log backend wants
- * it whole (Loki's default line limit is 256 KiB; the OpenTelemetry transport keeps 64 Ki).
- */
-export const MAX_ENTRY_STRING = 1024 * 1024;
-// A secret that starts before the cut ends inside this margin, so it is redacted before the cut.
-const CUT_MARGIN = 16 * 1024;
-
-/**
- * The end of a string cut at MAX_ENTRY_STRING after redaction, with a note of what was left
- * out. Applied after the one redaction pass: cutting (and noting the count) before it would
- * make the pass scan the text twice, and the count's digits trip the card-number pre-scan,
- * which then walks the whole MiB character by character (reliability S7: 40–75 ms per call).
- */
-function finishCut(redacted: string, originalLength: number): string {
-  let end = Math.min(MAX_ENTRY_STRING, redacted.length);
-  const code = redacted.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${redacted.slice(0, end)}…[${originalLength - end} more characters cut]`;
-}
-
-function isLongString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > MAX_ENTRY_STRING;
-}
-
-/**
- * Whether a top-level field of `entry` is a string over MAX_ENTRY_STRING (a cheap look, no
- * copy). Own keys only, through `ownKeysForIn`: a plain `for…in` visits every inherited key
- * first, ten million for an entry whose prototype winston set to a 10 MiB Buffer.
- */
-function hasLongString(entry: Record<PropertyKey, unknown>): boolean {
-  for (const key in ownKeysForIn(entry)) {
-    try {
-      if (isLongString(entry[key])) return true;
-    } catch {
-      // A throwing getter: the redactor reads it again and records it as unreadable.
-    }
-  }
-  return false;
-}
-
-/**
- * A shallow copy of `entry` (own enumerable string and symbol keys) with long strings sliced
- * to MAX_ENTRY_STRING + CUT_MARGIN (unredacted: the whole-entry pass redacts them once); the
- * keys sliced and their original lengths go to `cut`.
- */
-function withLongStringsSliced(
-  entry: Record<PropertyKey, unknown>,
-  cut: Map<PropertyKey, number>,
-): Record<PropertyKey, unknown> {
-  const copy: Record<PropertyKey, unknown> = {};
-  for (const key of Reflect.ownKeys(entry)) {
-    const descriptor = Object.getOwnPropertyDescriptor(entry, key);
-    if (descriptor === undefined || !descriptor.enumerable) continue;
-    let value: unknown;
-    try {
-      value = entry[key];
-    } catch {
-      // Left as a getter on the copy, so the redactor sees the same failure.
-      Object.defineProperty(copy, key, descriptor);
-      continue;
-    }
-    if (isLongString(value)) {
-      cut.set(key, value.length);
-      value = value.slice(0, MAX_ENTRY_STRING + CUT_MARGIN);
-    }
-    Object.defineProperty(copy, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return copy;
-}
 
 /**
  * Returns the entry winston should format and deliver: `entry` itself when the redactor finds
@@ -91,6 +12,10 @@ function withLongStringsSliced(
  * `defaultMeta`, splat, Errors as the entry or as meta, the exception and rejection handlers,
  * the profiler — before any format runs, so every format prints the same redacted fields.
  *
+ * Strings over 1 MiB are the redactor's to cut (`@threadline/redact` redacts the first 1 MiB
+ * and a margin, then cuts with a note, at any depth); an application-supplied redactor decides
+ * that for itself.
+ *
  * A copy, never an edit: winston passes the caller's own object on for `logger.log(obj)`,
  * `logger.info({ message, … })` and `logger.error(err)`, and the application must find its
  * objects (and its Error's fields) as it left them. The redactor returns the same reference
@@ -101,25 +26,10 @@ export function redactEntry(
   redactor: EntryRedactor,
 ): Record<PropertyKey, unknown> {
   if (ArrayBuffer.isView(entry)) return entry;
-  // Made only for an entry with a long string (a Map per entry is a young-generation collection
-  // more every few thousand entries).
-  let cut: Map<PropertyKey, number> | undefined;
-  let source = entry;
-  if (!isErrorLike(entry) && hasLongString(entry)) {
-    cut = new Map<PropertyKey, number>();
-    source = withLongStringsSliced(entry, cut);
-  }
-  const redacted = redactor.redactValue(source);
+  const redacted = redactor.redactValue(entry);
   if (redacted === entry) return entry;
   if (typeof redacted === 'object' && redacted !== null) {
-    const out = redacted as Record<PropertyKey, unknown>;
-    if (cut !== undefined) {
-      for (const [key, length] of cut) {
-        const value = out[key];
-        if (typeof value === 'string') out[key] = finishCut(value, length);
-      }
-    }
-    return keepWinstonFields(entry, out, redactor);
+    return keepWinstonFields(entry, redacted as Record<PropertyKey, unknown>, redactor);
   }
   // The redactor could not walk the entry (it returns its marker then).
   return replacementEntry(entry, String(redacted));

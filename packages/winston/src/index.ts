@@ -4,6 +4,7 @@ export { WinstonInstrumentation } from './winston-instrumentation.ts';
 export { severityForLevel } from './severity.ts';
 export { PLAIN_RECORD_PROCESSOR } from '@threadline/core';
 export type {
+  EntryRedactor,
   LogKeys,
   LogKeysPreset,
   OpenTelemetryTransportOptions,
