@@ -224,7 +224,6 @@ describe('an object met twice in one walk', () => {
   });
 });
 
-// Clean objects are checked by for…in first; anything else takes the full walk.
 describe('the string last found changed, within one walk', () => {
   // The clean pass stops at an object's first change and the full walk meets that string again:
   // its redaction is taken from the walk's memory. Each field must still come out as it does
@@ -268,6 +267,7 @@ describe('the string last found changed, within one walk', () => {
   });
 });
 
+// Clean objects are checked by for…in first; anything else takes the full walk.
 describe('objects checked by the clean pass', () => {
   const withKeys = (n: number, last: string) => {
     const value: Record<string, string> = {};
